@@ -1,0 +1,209 @@
+//! The command line: subcommands, friendly error reports and exit codes.
+//!
+//! This is the only module that knows argv, exit codes and `anyhow`.
+
+mod inspect;
+mod simulate;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::LoadError;
+use crate::input;
+use crate::routing::Criterion;
+
+/// Exit code for mistakes in input files.
+const EXIT_INPUT: u8 = 1;
+/// Exit code for other failures (writing results, internal errors).
+const EXIT_FAILURE: u8 = 3;
+
+/// Monte Carlo simulation of block trains on freight corridors.
+#[derive(Debug, Parser)]
+#[command(name = "corridor", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check network and scenario files and summarise them.
+    Validate {
+        /// Network or scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the best routes of every flow of a scenario.
+    Routes {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Routes per flow.
+        #[arg(long, default_value_t = 3)]
+        k: usize,
+        /// What "best" means.
+        #[arg(long, value_enum, default_value_t = By::Time)]
+        by: By,
+        /// List the k best paths even when they differ only by parallel alternatives
+        /// of the same modes (by default routes must differ in their mode sequence).
+        #[arg(long)]
+        all: bool,
+        /// Only this flow.
+        #[arg(long)]
+        flow: Option<String>,
+    },
+    /// Simulate a scenario and write summary.json, flows.csv, resources.csv and
+    /// replications.csv.
+    Run(simulate::RunArgs),
+    /// Print the JSON Schema of network and scenario files.
+    Schema {
+        /// Which file kind (both when omitted).
+        #[arg(value_enum)]
+        kind: Option<SchemaKind>,
+    },
+}
+
+/// Route criteria on the command line.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum By {
+    /// Expected days.
+    Time,
+    /// USD per TEU.
+    Cost,
+    /// kg CO2 per TEU.
+    Co2,
+}
+
+impl From<By> for Criterion {
+    fn from(b: By) -> Criterion {
+        match b {
+            By::Time => Criterion::Time,
+            By::Cost => Criterion::Cost,
+            By::Co2 => Criterion::Co2,
+        }
+    }
+}
+
+/// File kinds for `corridor schema`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum SchemaKind {
+    /// `networks/*.toml`.
+    Network,
+    /// `scenarios/*.toml`.
+    Scenario,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some(load) = err.downcast_ref::<LoadError>() {
+                report_load_error(load);
+                return ExitCode::from(EXIT_INPUT);
+            }
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Runs one parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Validate { files } => inspect::validate(&files),
+        Command::Routes {
+            scenario,
+            k,
+            by,
+            all,
+            flow,
+        } => {
+            let (scenario, network) = input::load_scenario(&scenario)?;
+            inspect::routes(&scenario, &network, k, by.into(), all, flow.as_deref())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run(args) => {
+            simulate::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { kind } => {
+            let network = schemars::schema_for!(input::dto::NetworkFile);
+            let scenario = schemars::schema_for!(input::dto::ScenarioFile);
+            let value = match kind {
+                Some(SchemaKind::Network) => serde_json::to_value(network)?,
+                Some(SchemaKind::Scenario) => serde_json::to_value(scenario)?,
+                None => serde_json::json!({ "network": network, "scenario": scenario }),
+            };
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &value)?;
+            writeln!(out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Prints every problem of a load error with the offending line, to stderr.
+pub fn report_load_error(err: &LoadError) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = write_load_error(err, &mut stderr, std::io::stderr().is_terminal());
+}
+
+/// Writes every problem of a load error with the offending line.
+pub fn write_load_error(err: &LoadError, w: &mut dyn Write, color: bool) -> std::io::Result<()> {
+    match err {
+        LoadError::Io { .. } => writeln!(w, "error: {err}"),
+        LoadError::Invalid(files) => {
+            for file in files {
+                let name = file.path.display().to_string();
+                for p in &file.problems {
+                    let Some(span) = p.span.clone() else {
+                        writeln!(w, "error: {}: {}", name, p.message)?;
+                        if let Some(h) = &p.help {
+                            writeln!(w, "  help: {h}")?;
+                        }
+                        continue;
+                    };
+                    let mut report =
+                        Report::build(ReportKind::Error, (name.as_str(), span.clone()))
+                            .with_config(
+                                Config::default()
+                                    .with_color(color)
+                                    .with_index_type(IndexType::Byte),
+                            )
+                            .with_message(&p.message);
+                    // A short help goes under the offending text; a long one below.
+                    let short_help = p.help.as_deref().filter(|h| h.len() <= 60);
+                    report = report.with_label(
+                        Label::new((name.as_str(), span))
+                            .with_message(short_help.unwrap_or("here")),
+                    );
+                    if let Some(h) = p.help.as_deref().filter(|_| short_help.is_none()) {
+                        report = report.with_help(h);
+                    }
+                    report
+                        .finish()
+                        .write((name.as_str(), Source::from(file.text.as_str())), &mut *w)?;
+                }
+            }
+            let n = err.count();
+            writeln!(w, "{n} problem{} found", if n == 1 { "" } else { "s" })
+        }
+    }
+}

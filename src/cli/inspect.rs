@@ -1,0 +1,147 @@
+//! `validate`, `routes` and `schema`: looking at input files without simulating.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{EXIT_INPUT, report_load_error};
+use crate::input::{self, Loaded};
+use crate::network::{Mode, Network};
+use crate::routing::{Criterion, Router, route_costs};
+use crate::scenario::{RoutePolicy, Scenario};
+
+pub(super) fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut failed = 0;
+    let mut out = std::io::stdout().lock();
+    for path in files {
+        match input::load_any(path) {
+            Ok(Loaded::Network(n)) => {
+                writeln!(out, "ok  {}: {}", path.display(), network_summary(&n))?
+            }
+            Ok(Loaded::Scenario(s, n)) => {
+                writeln!(out, "ok  {}: {}", path.display(), scenario_summary(&s, &n))?
+            }
+            Err(e) => {
+                out.flush()?;
+                report_load_error(&e);
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} files have problems", files.len());
+        Ok(ExitCode::from(EXIT_INPUT))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// One line on a network: nodes, resources, legs by mode.
+pub fn network_summary(n: &Network) -> String {
+    let count = |m: Mode| n.legs.iter().filter(|l| l.mode == m).count();
+    let stations = n.nodes.iter().filter(|x| x.station.is_some()).count();
+    format!(
+        "network \"{}\": {} nodes ({} with a resource), {} legs (rail {}, sea {}, road {})",
+        n.name,
+        n.nodes.len(),
+        stations,
+        n.legs.len(),
+        count(Mode::Rail),
+        count(Mode::Sea),
+        count(Mode::Road)
+    )
+}
+
+/// One line on a scenario: flows, offered volume, overrides, disruptions.
+pub fn scenario_summary(s: &Scenario, n: &Network) -> String {
+    format!(
+        "scenario \"{}\" on {}: {} flows offering {:.1} block trains/week, {} overrides, {} disruptions, {} replications of {} days ({} warm-up), seed {}",
+        s.name,
+        if n.name.is_empty() {
+            s.network_path.display().to_string()
+        } else {
+            n.name.clone()
+        },
+        s.flows.len(),
+        s.offered_trains_per_week(),
+        s.overrides.len(),
+        s.disruptions.len(),
+        s.run.replications,
+        s.run.horizon_days,
+        s.run.warmup_days,
+        s.run.seed
+    )
+}
+
+pub(super) fn routes(
+    scenario: &Scenario,
+    network: &Network,
+    k: usize,
+    by: Criterion,
+    all: bool,
+    only: Option<&str>,
+) -> anyhow::Result<()> {
+    if let Some(id) = only
+        && !scenario.flows.iter().any(|f| f.id == id)
+    {
+        let hint = input::did_you_mean(id, scenario.flows.iter().map(|f| f.id.as_str()))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        anyhow::bail!("no flow `{id}` in {}{hint}", scenario.path.display());
+    }
+    let router = Router::new(network);
+    let mut out = std::io::stdout().lock();
+    for flow in scenario
+        .flows
+        .iter()
+        .filter(|f| only.is_none_or(|id| f.id == id))
+    {
+        let found = if all {
+            router.k_best(flow.from, flow.to, k, by, &flow.train)
+        } else {
+            router.k_distinct(flow.from, flow.to, k, by, &flow.train)
+        };
+        let policy = match &flow.policy {
+            RoutePolicy::Fixed { .. } => "fixed",
+            RoutePolicy::Split(_) => "split",
+            RoutePolicy::Adaptive { .. } => "adaptive",
+        };
+        writeln!(
+            out,
+            "flow {} ({} -> {}), {:.2} trains/week, policy {policy}; {} best {}routes by {}:",
+            flow.id,
+            network.node(flow.from).id,
+            network.node(flow.to).id,
+            flow.trains_per_week,
+            found.len(),
+            if all { "" } else { "distinct " },
+            by.name()
+        )?;
+        for (i, r) in found.iter().enumerate() {
+            let c = route_costs(network, r, &flow.train);
+            let modes: Vec<&str> = r.mode_signature(network).iter().map(|m| m.name()).collect();
+            writeln!(
+                out,
+                "  #{}  {:>6.2} days  {:>7.0} km  {:>7.0} USD/TEU  {:>6.0} kg CO2/TEU  {}",
+                i + 1,
+                c.days,
+                c.km,
+                c.usd_per_teu,
+                c.co2_kg_per_teu,
+                modes.join("-")
+            )?;
+            let mut line = format!("      {}", network.node(r.origin).id);
+            for h in &r.hops {
+                let leg = network.leg(h.leg);
+                line.push_str(&format!(
+                    " ={}=> {}",
+                    leg.mode.name(),
+                    network.node(h.end(network)).id
+                ));
+            }
+            writeln!(out, "{line}")?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}

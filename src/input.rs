@@ -1,0 +1,241 @@
+//! Reading network and scenario files: the only module that knows TOML and serde.
+//!
+//! `load_*` read a file and call `parse_*` on its text, adding the path to any error
+//! (so tests can parse inline strings). Parsing goes file text → serde types in
+//! [`dto`] → checked domain types ([`Network`], [`Scenario`]). Every check collects
+//! its problems instead of stopping at the first, and every problem carries the
+//! byte span of the offending text, so the user sees `FILE:LINE:COL`.
+
+pub mod dto;
+mod network;
+mod scenario;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{FileProblems, LoadError, Problem};
+use crate::network::Network;
+use crate::scenario::Scenario;
+
+pub use scenario::parse_sweep_param;
+
+/// What kind of input file a text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// A network: `[[node]]` and `[[leg]]` tables.
+    Network,
+    /// A scenario: `network = "..."` and `[[flow]]` tables.
+    Scenario,
+}
+
+/// Reads and checks a network file.
+pub fn load_network(path: &Path) -> Result<Network, LoadError> {
+    let text = read(path)?;
+    parse_network(&text).map_err(|problems| invalid(path, text, problems))
+}
+
+/// Checks the text of a network file.
+pub fn parse_network(text: &str) -> Result<Network, Vec<Problem>> {
+    let file: dto::NetworkFile = from_toml(text)?;
+    network::build(file)
+}
+
+/// Reads and checks a scenario file and the network it names, applies the scenario's
+/// overrides to the network and checks the scenario against it.
+pub fn load_scenario(path: &Path) -> Result<(Scenario, Network), LoadError> {
+    let text = read(path)?;
+    let file: dto::ScenarioFile =
+        from_toml(&text).map_err(|problems| invalid(path, text.clone(), problems))?;
+    let network_path = resolve_network_path(path, file.network.get_ref());
+    let network_text = match std::fs::read_to_string(&network_path) {
+        Ok(t) => t,
+        Err(err) => {
+            let mut p = Problem::at(
+                file.network.span(),
+                format!(
+                    "cannot read network file `{}` ({}): {err}",
+                    file.network.get_ref(),
+                    network_path.display()
+                ),
+            );
+            if let Some(help) = suggest_file(&network_path) {
+                p = p.help(help);
+            }
+            return Err(invalid(path, text, vec![p]));
+        }
+    };
+    let network = parse_network(&network_text)
+        .map_err(|problems| invalid(&network_path, network_text, problems))?;
+    scenario::build(file, path, network_path, network)
+        .map_err(|problems| invalid(path, text, problems))
+}
+
+/// Parses a scenario's text against an already loaded network (for tests and tools).
+pub fn parse_scenario(
+    text: &str,
+    path: &Path,
+    network: Network,
+) -> Result<(Scenario, Network), Vec<Problem>> {
+    let file: dto::ScenarioFile = from_toml(text)?;
+    let network_path = resolve_network_path(path, file.network.get_ref());
+    scenario::build(file, path, network_path, network)
+}
+
+/// Tells a network file from a scenario file by its top-level keys.
+pub fn detect_kind(text: &str) -> Option<FileKind> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    if table.contains_key("node") || table.contains_key("leg") {
+        Some(FileKind::Network)
+    } else if table.get("network").is_some_and(|v| v.is_str()) || table.contains_key("flow") {
+        Some(FileKind::Scenario)
+    } else {
+        None
+    }
+}
+
+/// Reads a file of either kind and checks it; for a scenario, the network too.
+pub fn load_any(path: &Path) -> Result<Loaded, LoadError> {
+    let text = read(path)?;
+    match detect_kind(&text) {
+        Some(FileKind::Network) => load_network(path).map(Loaded::Network),
+        Some(FileKind::Scenario) => {
+            load_scenario(path).map(|(s, n)| Loaded::Scenario(Box::new(s), n))
+        }
+        None => {
+            // Report TOML syntax errors first; otherwise say what is missing.
+            if let Err(problems) = from_toml::<toml::Table>(&text) {
+                return Err(invalid(path, text, problems));
+            }
+            Err(invalid(
+                path,
+                text,
+                vec![Problem::whole(
+                    "cannot tell whether this is a network or a scenario file",
+                )
+                .help(
+                    "a network file has [[node]] and [[leg]] tables; a scenario file has network = \"...\" and [[flow]] tables",
+                )],
+            ))
+        }
+    }
+}
+
+/// A checked input file.
+#[derive(Debug)]
+pub enum Loaded {
+    /// A network file.
+    Network(Network),
+    /// A scenario file, with its network (overrides applied).
+    Scenario(Box<Scenario>, Network),
+}
+
+/// The nearest of `candidates` to `name`, if one is close enough to be a likely typo.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.filter(|(s, _)| *s >= 0.7).map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the nearest candidate.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    nearest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// For a missing file, the nearest existing `.toml` file in the same folder.
+pub fn suggest_file(path: &Path) -> Option<String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name()?.to_str()?;
+    let entries: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    match nearest(name, entries.iter().map(String::as_str)) {
+        Some(n) => Some(format!("did you mean `{}`?", dir.join(n).display())),
+        None if !dir.exists() => Some(format!("the folder `{}` does not exist", dir.display())),
+        None => None,
+    }
+}
+
+fn resolve_network_path(scenario: &Path, network: &str) -> PathBuf {
+    let dir = scenario.parent().unwrap_or(Path::new(""));
+    dir.join(network)
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|e| LoadError::io(path, e))
+}
+
+fn invalid(path: &Path, text: String, problems: Vec<Problem>) -> LoadError {
+    LoadError::Invalid(vec![FileProblems {
+        path: path.to_path_buf(),
+        text,
+        problems,
+    }])
+}
+
+/// Deserializes TOML, turning syntax and type errors into a located problem with a
+/// suggestion for misspelt keys and names.
+fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<Problem>> {
+    toml::from_str(text).map_err(|e| {
+        let message = e.message().trim().trim_end_matches('.').to_string();
+        let help = suggestion_for_serde(&message);
+        let mut p = Problem {
+            message,
+            span: e.span(),
+            help: None,
+        };
+        if let Some(h) = help {
+            p = p.help(h);
+        }
+        vec![p]
+    })
+}
+
+/// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant"
+/// messages, suggests the nearest expected name.
+fn suggestion_for_serde(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (name, expected) = rest.split_once('`')?;
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    did_you_mean(name, names.iter().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_but_not_strangers() {
+        let names = ["aktau", "kuryk", "alat", "turkmenbashi"];
+        assert_eq!(nearest("aktua", names), Some("aktau"));
+        assert_eq!(nearest("Kuryk", names), Some("kuryk"));
+        assert_eq!(nearest("zzzzzz", names), None);
+    }
+
+    #[test]
+    fn serde_messages_get_suggestions() {
+        let m = "unknown field `capcity_trains_per_day`, expected one of `id`, `capacity_trains_per_day`";
+        assert_eq!(
+            suggestion_for_serde(m).as_deref(),
+            Some("did you mean `capacity_trains_per_day`?")
+        );
+        let m = "unknown variant `rial`, expected one of `rail`, `sea`, `road`";
+        assert_eq!(
+            suggestion_for_serde(m).as_deref(),
+            Some("did you mean `rail`?")
+        );
+    }
+}

@@ -1,0 +1,486 @@
+//! Serde types that mirror the input files one to one (the file format).
+//!
+//! Every table carries `deny_unknown_fields`, so a misspelt key fails loudly. Values
+//! that later checks may complain about are wrapped in [`Spanned`], so the complaint
+//! can name the line and column.
+
+use std::borrow::Cow;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_spanned::Spanned;
+
+use crate::network::{GaugeChangeMethod, Mode, NodeKind};
+use crate::routing::Criterion;
+
+/// A network file: `networks/*.toml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "corridor network file")]
+pub struct NetworkFile {
+    /// Name and description of the network.
+    #[serde(default)]
+    pub network: NetworkMeta,
+    /// The nodes: terminals, ports, border crossings, gauge-change points, junctions.
+    #[serde(default, rename = "node")]
+    pub nodes: Vec<NodeSpec>,
+    /// The legs between nodes.
+    #[serde(default, rename = "leg")]
+    pub legs: Vec<LegSpec>,
+}
+
+/// The `[network]` table.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkMeta {
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One `[[node]]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    /// Unique id (letters, digits, `_` and `-`), used by legs, flows and results.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Display name (defaults to the id).
+    pub name: Option<String>,
+    /// ISO 3166 country code.
+    #[serde(default)]
+    pub country: String,
+    /// Latitude [degrees north].
+    #[schemars(with = "f64")]
+    pub lat: Spanned<f64>,
+    /// Longitude [degrees east].
+    #[schemars(with = "f64")]
+    pub lon: Spanned<f64>,
+    /// What the node is.
+    #[schemars(with = "NodeKind")]
+    pub kind: Spanned<NodeKind>,
+    /// Handling tariff [USD per TEU] (default 0).
+    #[schemars(with = "Option<f64>")]
+    pub handling_usd_per_teu: Option<Spanned<f64>>,
+    /// The handling resource every passing train uses; omit for a plain waypoint.
+    pub resource: Option<ResourceSpec>,
+}
+
+/// A node's `[node.resource]`: parallel servers with one FIFO queue.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSpec {
+    /// Parallel servers: tracks, berths, inspection lanes (>= 1).
+    #[schemars(with = "i64")]
+    pub servers: Spanned<i64>,
+    /// Time one train occupies a server [days].
+    #[schemars(with = "DurationSpec")]
+    pub service_days: Spanned<DurationSpec>,
+    /// Gauge-change points only: how the gauge is changed.
+    pub gauge_change: Option<GaugeChangeMethod>,
+}
+
+/// One `[[leg]]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegSpec {
+    /// Unique id; defaults to `FROM-TO`.
+    #[schemars(with = "Option<String>")]
+    pub id: Option<Spanned<String>>,
+    /// Start node id.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    /// End node id.
+    #[schemars(with = "String")]
+    pub to: Spanned<String>,
+    /// `rail`, `sea` or `road`.
+    #[schemars(with = "Mode")]
+    pub mode: Spanned<Mode>,
+    /// Length [km].
+    #[schemars(with = "f64")]
+    pub length_km: Spanned<f64>,
+    /// Travel time [days] (rail and road legs; sea legs use `ferry.sailing_days`).
+    #[schemars(with = "Option<DurationSpec>")]
+    pub travel_days: Option<Spanned<DurationSpec>>,
+    /// Rail legs: trains per day per direction (omit for no limit).
+    #[schemars(with = "Option<f64>")]
+    pub capacity_trains_per_day: Option<Spanned<f64>>,
+    /// Road legs: trucks per day per direction (omit for no limit).
+    #[schemars(with = "Option<f64>")]
+    pub capacity_trucks_per_day: Option<Spanned<f64>>,
+    /// Road legs: TEU per truck (default 2, one 40-foot container).
+    #[schemars(with = "Option<f64>")]
+    pub teu_per_truck: Option<Spanned<f64>>,
+    /// Rail legs: gauge [mm], 1435 or 1520.
+    #[schemars(with = "Option<i64>")]
+    pub gauge_mm: Option<Spanned<i64>>,
+    /// Tariff [USD per TEU] (default 0).
+    #[schemars(with = "Option<f64>")]
+    pub tariff_usd_per_teu: Option<Spanned<f64>>,
+    /// Emissions [kg CO2 per TEU-km] (default 0).
+    #[schemars(with = "Option<f64>")]
+    pub co2_kg_per_teu_km: Option<Spanned<f64>>,
+    /// True if the leg runs only from `from` to `to` (default false: both ways).
+    #[serde(default)]
+    pub one_way: bool,
+    /// Sea legs: the ferry service.
+    pub ferry: Option<FerrySpec>,
+}
+
+/// A sea leg's `[leg.ferry]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FerrySpec {
+    /// Vessels in the fleet (>= 1).
+    #[schemars(with = "i64")]
+    pub vessels: Spanned<i64>,
+    /// Rail wagons one sailing carries (>= 1).
+    #[schemars(with = "f64")]
+    pub wagons_per_sailing: Spanned<f64>,
+    /// TEU one sailing carries, if that limits too.
+    #[schemars(with = "Option<f64>")]
+    pub teu_per_sailing: Option<Spanned<f64>>,
+    /// When a vessel leaves port.
+    #[schemars(with = "DepartureSpec")]
+    pub departure: Spanned<DepartureSpec>,
+    /// Sailing time [days].
+    #[schemars(with = "DurationSpec")]
+    pub sailing_days: Spanned<DurationSpec>,
+    /// From arrival until ready to load again: at the far port for a two-way service,
+    /// back at the home port for a one-way service (includes the return trip) [days].
+    #[schemars(with = "DurationSpec")]
+    pub turnaround_days: Spanned<DurationSpec>,
+    /// Weather closures of the crossing.
+    pub weather: Option<WeatherSpec>,
+}
+
+/// A ferry's departure rule.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DepartureSpec {
+    /// Sailings every `every_days`, the first at `first_days` (default `every_days`).
+    Timetable {
+        /// Interval between sailings [days].
+        every_days: f64,
+        /// Time of the first sailing [days].
+        first_days: Option<f64>,
+    },
+    /// Leave when full, or `max_wait_days` after the first wagon boarded.
+    WhenFull {
+        /// Longest a loaded vessel waits for more cargo [days].
+        max_wait_days: f64,
+    },
+}
+
+/// A ferry's `[leg.ferry.weather]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherSpec {
+    /// Mean closures per year (Poisson).
+    #[schemars(with = "f64")]
+    pub closures_per_year: Spanned<f64>,
+    /// Length of one closure [days].
+    #[schemars(with = "DurationSpec")]
+    pub closure_days: Spanned<DurationSpec>,
+}
+
+/// A duration [days]: a plain number (fixed) or a distribution table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DurationSpec {
+    /// A plain number.
+    Fixed(f64),
+    /// A `{ dist = ... }` table.
+    Dist(DistSpec),
+}
+
+/// A distribution table, e.g. `{ dist = "lognormal", mean = 2.0, cv = 0.5 }`.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DistSpec {
+    /// `{ dist = "fixed", value = V }`.
+    Fixed {
+        /// The value [days].
+        value: f64,
+    },
+    /// `{ dist = "exponential", mean = M }`.
+    Exponential {
+        /// Mean [days].
+        mean: f64,
+    },
+    /// `{ dist = "uniform", min = A, max = B }`.
+    Uniform {
+        /// Lower bound [days].
+        min: f64,
+        /// Upper bound [days].
+        max: f64,
+    },
+    /// `{ dist = "triangular", min = A, mode = C, max = B }`.
+    Triangular {
+        /// Lower bound [days].
+        min: f64,
+        /// Most likely value [days].
+        mode: f64,
+        /// Upper bound [days].
+        max: f64,
+    },
+    /// `{ dist = "normal", mean = M, sd = S }`, truncated at zero.
+    Normal {
+        /// Mean before truncation [days].
+        mean: f64,
+        /// Standard deviation before truncation [days].
+        sd: f64,
+    },
+    /// `{ dist = "lognormal", mean = M, cv = C }`.
+    Lognormal {
+        /// Mean [days].
+        mean: f64,
+        /// Coefficient of variation.
+        cv: f64,
+    },
+    /// `{ dist = "empirical", values = [..] }`: uniform choice among the values.
+    Empirical {
+        /// Observed values [days].
+        values: Vec<f64>,
+    },
+}
+
+impl<'de> Deserialize<'de> for DurationSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DurationSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a number of days or a table like { dist = \"exponential\", mean = 1.5 }",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DurationSpec, E> {
+                Ok(DurationSpec::Fixed(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DurationSpec, E> {
+                Ok(DurationSpec::Fixed(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DurationSpec, E> {
+                Ok(DurationSpec::Fixed(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DurationSpec, A::Error> {
+                DistSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(DurationSpec::Dist)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for DurationSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let dist = generator.subschema_for::<DistSpec>();
+        json_schema!({
+            "description": "A duration in days: a plain number (fixed) or a distribution table.",
+            "anyOf": [ { "type": "number", "minimum": 0 }, dist ]
+        })
+    }
+}
+
+/// A scenario file: `scenarios/*.toml`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "corridor scenario file")]
+pub struct ScenarioFile {
+    /// Short name; results go to `results/<name>/` by default.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// Free text.
+    #[serde(default)]
+    pub description: String,
+    /// The network file, relative to this scenario file.
+    #[schemars(with = "String")]
+    pub network: Spanned<String>,
+    /// Simulated time [days], warm-up included.
+    #[schemars(with = "f64")]
+    pub horizon_days: Spanned<f64>,
+    /// Initial period whose observations are discarded [days].
+    #[schemars(with = "f64")]
+    pub warmup_days: Spanned<f64>,
+    /// Independent replications.
+    #[schemars(with = "i64")]
+    pub replications: Spanned<i64>,
+    /// Master seed; replication i uses stream i of it.
+    #[schemars(with = "i64")]
+    pub seed: Spanned<i64>,
+    /// Demand flows.
+    #[serde(default, rename = "flow")]
+    pub flows: Vec<FlowSpec>,
+    /// Changes to network parameters.
+    #[serde(default, rename = "override")]
+    pub overrides: Vec<OverrideSpec>,
+    /// Closures of nodes or legs.
+    #[serde(default, rename = "disruption")]
+    pub disruptions: Vec<DisruptionSpec>,
+    /// A sweep run by `corridor sweep` when no `--param` is given.
+    pub sweep: Option<SweepSpec>,
+}
+
+/// One `[[flow]]`: block trains from an origin to a destination.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSpec {
+    /// Id used in results (defaults to `FROM->TO`).
+    #[schemars(with = "Option<String>")]
+    pub id: Option<Spanned<String>>,
+    /// Origin node id.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    /// Destination node id.
+    #[schemars(with = "String")]
+    pub to: Spanned<String>,
+    /// Volume as block trains per week (give this or `teu_per_year`).
+    #[schemars(with = "Option<f64>")]
+    pub trains_per_week: Option<Spanned<f64>>,
+    /// Volume as TEU per year (converted with `train.teu`).
+    #[schemars(with = "Option<f64>")]
+    pub teu_per_year: Option<Spanned<f64>>,
+    /// Arrival process: `poisson` (default), `timetable` or `seasonal`.
+    #[schemars(with = "Option<ArrivalKind>")]
+    pub arrivals: Option<Spanned<ArrivalKind>>,
+    /// Seasonal arrivals: 12 monthly factors (January first), relative to the mean.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub seasonal: Option<Spanned<Vec<f64>>>,
+    /// Timetable arrivals: time of the first train [days] (default 0).
+    #[schemars(with = "Option<f64>")]
+    pub offset_days: Option<Spanned<f64>>,
+    /// Size of one block train.
+    #[schemars(with = "TrainSpec")]
+    pub train: Spanned<TrainSpec>,
+    /// Route policy: `fixed` (default), `split` or `adaptive`.
+    #[schemars(with = "Option<RoutePolicyKind>")]
+    pub route: Option<Spanned<RoutePolicyKind>>,
+    /// What "best" means for routes: `time` (default), `cost` or `co2`.
+    pub route_by: Option<Criterion>,
+    /// Fixed policy: nodes the route must pass, in order.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub via: Vec<Spanned<String>>,
+    /// Split policy: shares over alternative routes.
+    #[serde(default)]
+    pub split: Vec<SplitSpec>,
+    /// Adaptive policy: how many alternative routes to choose among (default 3).
+    #[schemars(with = "Option<i64>")]
+    pub alternatives: Option<Spanned<i64>>,
+}
+
+/// Arrival processes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalKind {
+    /// Poisson arrivals at the flow's mean rate.
+    Poisson,
+    /// Evenly spaced arrivals.
+    Timetable,
+    /// Poisson arrivals whose rate follows the monthly `seasonal` factors.
+    Seasonal,
+}
+
+/// Route policies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutePolicyKind {
+    /// Every train takes the best route.
+    Fixed,
+    /// Trains are shared over routes given in `split`.
+    Split,
+    /// At each branch point a train takes the alternative with the least expected
+    /// remaining time given current queues and closures.
+    Adaptive,
+}
+
+/// A flow's `train = { ... }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainSpec {
+    /// Wagons (>= 1).
+    pub wagons: f64,
+    /// TEU carried (default 0).
+    #[serde(default)]
+    pub teu: f64,
+    /// Tonnes carried (default 0).
+    #[serde(default)]
+    pub tonnes: f64,
+}
+
+/// One entry of a flow's `split`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SplitSpec {
+    /// Nodes the route passes, in order (the best such route is used).
+    #[schemars(with = "Vec<String>")]
+    pub via: Vec<Spanned<String>>,
+    /// Share of the flow's trains (shares must add up to 1).
+    #[schemars(with = "f64")]
+    pub share: Spanned<f64>,
+}
+
+/// One `[[override]]`: a new value or a factor for one network parameter.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideSpec {
+    /// Node or leg id.
+    #[schemars(with = "String")]
+    pub target: Spanned<String>,
+    /// Parameter name, e.g. `capacity_trains_per_day` or `ferry.vessels`.
+    #[schemars(with = "String")]
+    pub param: Spanned<String>,
+    /// The new value (a number, or a duration table for `*_days` parameters).
+    #[schemars(with = "Option<DurationSpec>")]
+    pub value: Option<Spanned<DurationSpec>>,
+    /// A factor on the current value (instead of `value`).
+    #[schemars(with = "Option<f64>")]
+    pub factor: Option<Spanned<f64>>,
+    /// Why: the source or plan behind the change.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One `[[disruption]]`: a closure of a node or leg.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DisruptionSpec {
+    /// Node or leg id.
+    #[schemars(with = "String")]
+    pub target: Spanned<String>,
+    /// Scheduled closure: first day closed.
+    #[schemars(with = "Option<f64>")]
+    pub start_day: Option<Spanned<f64>>,
+    /// Random closures: mean number per year (Poisson).
+    #[schemars(with = "Option<f64>")]
+    pub per_year: Option<Spanned<f64>>,
+    /// Length of a closure [days].
+    #[schemars(with = "DurationSpec")]
+    pub duration_days: Spanned<DurationSpec>,
+    /// Why.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A scenario's `[sweep]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// `demand`, or `TARGET.PARAM` such as `btk-kars.capacity_trains_per_day`.
+    #[schemars(with = "String")]
+    pub param: Spanned<String>,
+    /// The values to run.
+    #[schemars(with = "Vec<f64>")]
+    pub values: Spanned<Vec<f64>>,
+    /// Largest acceptable p95 transit as a multiple of its value at the lowest point
+    /// (default 2).
+    #[schemars(with = "Option<f64>")]
+    pub p95_limit_factor: Option<Spanned<f64>>,
+}

@@ -1,0 +1,606 @@
+//! Checks a parsed network file and builds the [`Network`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use serde_spanned::Spanned;
+
+use super::did_you_mean;
+use super::dto::{
+    DepartureSpec, DistSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec,
+};
+use crate::dist::{Dist, DistParams};
+use crate::error::Problem;
+use crate::network::{
+    Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind, Weather,
+    check_value,
+};
+
+/// Default TEU per truck: one 40-foot container (assumption).
+const DEFAULT_TEU_PER_TRUCK: f64 = 2.0;
+
+/// Collects problems while building.
+#[derive(Default)]
+pub(super) struct Checker {
+    pub(super) problems: Vec<Problem>,
+}
+
+impl Checker {
+    pub(super) fn push(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.problems.push(Problem::at(span, message));
+    }
+
+    /// Checks a number of the given kind; returns it if fine.
+    pub(super) fn number(&mut self, field: &str, v: &Spanned<f64>, kind: ValueKind) -> Option<f64> {
+        match check_value(kind, *v.get_ref()) {
+            Ok(()) => Some(*v.get_ref()),
+            Err(e) => {
+                self.error(v.span(), format!("`{field}` {e}"));
+                None
+            }
+        }
+    }
+
+    /// Checks a whole number >= 1 given as an integer.
+    pub(super) fn count(&mut self, field: &str, v: &Spanned<i64>) -> Option<u32> {
+        let n = *v.get_ref();
+        if n >= 1 && n <= u32::MAX as i64 {
+            Some(n as u32)
+        } else {
+            self.error(
+                v.span(),
+                format!("`{field}` must be a whole number of at least 1, got {n}"),
+            );
+            None
+        }
+    }
+
+    /// Checks a duration distribution.
+    pub(super) fn duration(&mut self, field: &str, v: &Spanned<DurationSpec>) -> Option<Dist> {
+        match Dist::new(dist_params(v.get_ref())) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(v.span(), format!("`{field}`: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Checks an id's characters: letters, digits, `_` and `-`.
+    pub(super) fn id(&mut self, what: &str, id: &Spanned<String>) {
+        let s = id.get_ref();
+        if s.is_empty() {
+            self.error(id.span(), format!("{what} id must not be empty"));
+        } else if let Some(c) = s
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+        {
+            self.push(
+                Problem::at(id.span(), format!("{what} id `{s}` contains `{c}`"))
+                    .help("ids may hold only letters, digits, `_` and `-`"),
+            );
+        }
+    }
+}
+
+/// Converts the file form of a duration into distribution parameters.
+pub(super) fn dist_params(spec: &DurationSpec) -> DistParams {
+    match spec.clone() {
+        DurationSpec::Fixed(value) => DistParams::Fixed { value },
+        DurationSpec::Dist(d) => match d {
+            DistSpec::Fixed { value } => DistParams::Fixed { value },
+            DistSpec::Exponential { mean } => DistParams::Exponential { mean },
+            DistSpec::Uniform { min, max } => DistParams::Uniform { min, max },
+            DistSpec::Triangular { min, mode, max } => DistParams::Triangular { min, mode, max },
+            DistSpec::Normal { mean, sd } => DistParams::Normal { mean, sd },
+            DistSpec::Lognormal { mean, cv } => DistParams::Lognormal { mean, cv },
+            DistSpec::Empirical { values } => DistParams::Empirical { values },
+        },
+    }
+}
+
+pub(super) fn build(file: NetworkFile) -> Result<Network, Vec<Problem>> {
+    let mut ck = Checker::default();
+    let mut first_use: HashMap<String, Range<usize>> = HashMap::new();
+    let mut nodes = Vec::with_capacity(file.nodes.len());
+    let mut node_spans = Vec::with_capacity(file.nodes.len());
+    for spec in &file.nodes {
+        ck.id("node", &spec.id);
+        claim_id(&mut ck, &mut first_use, &spec.id, "node");
+        node_spans.push(spec.id.span());
+        if let Some(node) = build_node(&mut ck, spec) {
+            nodes.push(node);
+        } else {
+            nodes.push(placeholder_node(spec));
+        }
+    }
+    let node_index: HashMap<&str, NodeId> = file
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.get_ref().as_str(), NodeId(i as u32)))
+        .collect();
+
+    let mut legs = Vec::with_capacity(file.legs.len());
+    for spec in &file.legs {
+        let id = match &spec.id {
+            Some(id) => {
+                ck.id("leg", id);
+                id.clone()
+            }
+            None => Spanned::new(
+                spec.from.span().start..spec.to.span().end,
+                format!("{}-{}", spec.from.get_ref(), spec.to.get_ref()),
+            ),
+        };
+        claim_id(&mut ck, &mut first_use, &id, "leg");
+        if let Some(leg) = build_leg(&mut ck, spec, id.into_inner(), &node_index) {
+            legs.push(leg);
+        }
+    }
+    if file.nodes.is_empty() {
+        ck.push(Problem::whole("the network has no nodes").help("add [[node]] tables"));
+    }
+    if ck.problems.is_empty() {
+        check_gauges(&mut ck, &nodes, &legs, &node_spans);
+    }
+    if ck.problems.is_empty() {
+        Ok(Network::from_checked_parts(
+            file.network.name,
+            file.network.description,
+            nodes,
+            legs,
+        ))
+    } else {
+        ck.problems
+            .sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
+        Err(ck.problems)
+    }
+}
+
+fn claim_id(
+    ck: &mut Checker,
+    first_use: &mut HashMap<String, Range<usize>>,
+    id: &Spanned<String>,
+    what: &str,
+) {
+    if first_use.contains_key(id.get_ref()) {
+        ck.push(
+            Problem::at(
+                id.span(),
+                format!(
+                    "duplicate id `{}`: another node or leg already uses it",
+                    id.get_ref()
+                ),
+            )
+            .help(format!(
+                "give this {what} a different id; node and leg ids share one namespace"
+            )),
+        );
+    } else {
+        first_use.insert(id.get_ref().clone(), id.span());
+    }
+}
+
+fn placeholder_node(spec: &NodeSpec) -> Node {
+    Node {
+        id: spec.id.get_ref().clone(),
+        name: String::new(),
+        country: String::new(),
+        lat: 0.0,
+        lon: 0.0,
+        kind: *spec.kind.get_ref(),
+        station: None,
+        handling_usd_per_teu: 0.0,
+    }
+}
+
+fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
+    let before = ck.problems.len();
+    let lat = *spec.lat.get_ref();
+    let lon = *spec.lon.get_ref();
+    if !(-90.0..=90.0).contains(&lat) {
+        ck.error(
+            spec.lat.span(),
+            format!("`lat` must be between -90 and 90 degrees, got {lat}"),
+        );
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        ck.error(
+            spec.lon.span(),
+            format!("`lon` must be between -180 and 180 degrees, got {lon}"),
+        );
+    }
+    let handling = spec.handling_usd_per_teu.as_ref().map_or(Some(0.0), |v| {
+        ck.number("handling_usd_per_teu", v, ValueKind::NonNegative)
+    });
+    let kind = *spec.kind.get_ref();
+    let station = match &spec.resource {
+        Some(r) => {
+            let servers = ck.count("servers", &r.servers);
+            let service = ck.duration("service_days", &r.service_days);
+            if r.gauge_change.is_some() && kind != NodeKind::GaugeChange {
+                ck.push(
+                    Problem::at(
+                        spec.kind.span(),
+                        format!(
+                            "node `{}` has a `gauge_change` method but its kind is `{}`",
+                            spec.id.get_ref(),
+                            kind.name()
+                        ),
+                    )
+                    .help("set kind = \"gauge_change\" or remove `gauge_change` from its resource"),
+                );
+            }
+            match (servers, service) {
+                (Some(servers), Some(service_days)) => Some(Station {
+                    servers,
+                    service_days,
+                    gauge_change: r.gauge_change,
+                }),
+                _ => None,
+            }
+        }
+        None => {
+            if kind == NodeKind::GaugeChange {
+                ck.push(
+                    Problem::at(spec.id.span(), format!(
+                        "gauge-change point `{}` has no resource",
+                        spec.id.get_ref()
+                    ))
+                    .help("add a [node.resource] table with `servers`, `service_days` and `gauge_change` (its capacity and time)"),
+                );
+            }
+            None
+        }
+    };
+    if ck.problems.len() > before {
+        return None;
+    }
+    Some(Node {
+        id: spec.id.get_ref().clone(),
+        name: spec
+            .name
+            .clone()
+            .unwrap_or_else(|| spec.id.get_ref().clone()),
+        country: spec.country.clone(),
+        lat,
+        lon,
+        kind,
+        station,
+        handling_usd_per_teu: handling?,
+    })
+}
+
+fn node_ref(
+    ck: &mut Checker,
+    name: &Spanned<String>,
+    index: &HashMap<&str, NodeId>,
+) -> Option<NodeId> {
+    match index.get(name.get_ref().as_str()) {
+        Some(n) => Some(*n),
+        None => {
+            let mut p = Problem::at(name.span(), format!("unknown node `{}`", name.get_ref()));
+            if let Some(h) = did_you_mean(name.get_ref(), index.keys().copied()) {
+                p = p.help(h);
+            } else {
+                p = p.help("every node a leg names must be defined in a [[node]] table");
+            }
+            ck.push(p);
+            None
+        }
+    }
+}
+
+fn build_leg(
+    ck: &mut Checker,
+    spec: &LegSpec,
+    id: String,
+    index: &HashMap<&str, NodeId>,
+) -> Option<Leg> {
+    let before = ck.problems.len();
+    let from = node_ref(ck, &spec.from, index);
+    let to = node_ref(ck, &spec.to, index);
+    if from.is_some() && from == to {
+        ck.error(
+            spec.to.span(),
+            format!("leg `{id}` starts and ends at the same node"),
+        );
+    }
+    let length = ck.number("length_km", &spec.length_km, ValueKind::Positive);
+    let mode = *spec.mode.get_ref();
+    let forbid =
+        |ck: &mut Checker, present: bool, span: Option<Range<usize>>, field: &str, why: &str| {
+            if present {
+                ck.push(
+                    Problem::at(
+                        span.unwrap_or(spec.mode.span()),
+                        format!("`{field}` does not apply to a {} leg", mode.name()),
+                    )
+                    .help(why.to_string()),
+                );
+            }
+        };
+    let tariff = opt_number(
+        ck,
+        "tariff_usd_per_teu",
+        &spec.tariff_usd_per_teu,
+        ValueKind::NonNegative,
+    );
+    let co2 = opt_number(
+        ck,
+        "co2_kg_per_teu_km",
+        &spec.co2_kg_per_teu_km,
+        ValueKind::NonNegative,
+    );
+    let mut capacity = None;
+    let mut gauge = None;
+    let mut teu_per_truck = DEFAULT_TEU_PER_TRUCK;
+    let mut ferry = None;
+    let travel = match mode {
+        Mode::Rail | Mode::Road => {
+            forbid(
+                ck,
+                spec.ferry.is_some(),
+                None,
+                "ferry",
+                "only sea legs have a ferry service",
+            );
+            if mode == Mode::Rail {
+                forbid(
+                    ck,
+                    spec.capacity_trucks_per_day.is_some(),
+                    spec.capacity_trucks_per_day.as_ref().map(Spanned::span),
+                    "capacity_trucks_per_day",
+                    "use capacity_trains_per_day for rail legs",
+                );
+                forbid(
+                    ck,
+                    spec.teu_per_truck.is_some(),
+                    spec.teu_per_truck.as_ref().map(Spanned::span),
+                    "teu_per_truck",
+                    "only road legs carry trucks",
+                );
+                capacity = spec
+                    .capacity_trains_per_day
+                    .as_ref()
+                    .and_then(|c| ck.number("capacity_trains_per_day", c, ValueKind::Positive));
+                match &spec.gauge_mm {
+                    Some(g) if matches!(*g.get_ref(), 1435 | 1520) => gauge = Some(*g.get_ref() as u32),
+                    Some(g) => ck.push(
+                        Problem::at(g.span(), format!("`gauge_mm` must be 1435 or 1520, got {}", g.get_ref()))
+                            .help("1435 mm is standard gauge (China, Georgia–Türkiye BTK west of Akhalkalaki, Europe, Iran); 1520 mm is the Russian gauge (Kazakhstan, Azerbaijan, Georgia)"),
+                    ),
+                    None => ck.push(
+                        Problem::at(spec.mode.span(), format!("rail leg `{id}` has no `gauge_mm`"))
+                            .help("add gauge_mm = 1435 or gauge_mm = 1520"),
+                    ),
+                }
+            } else {
+                forbid(
+                    ck,
+                    spec.capacity_trains_per_day.is_some(),
+                    spec.capacity_trains_per_day.as_ref().map(Spanned::span),
+                    "capacity_trains_per_day",
+                    "use capacity_trucks_per_day for road legs",
+                );
+                forbid(
+                    ck,
+                    spec.gauge_mm.is_some(),
+                    spec.gauge_mm.as_ref().map(Spanned::span),
+                    "gauge_mm",
+                    "only rail legs have a gauge",
+                );
+                capacity = spec
+                    .capacity_trucks_per_day
+                    .as_ref()
+                    .and_then(|c| ck.number("capacity_trucks_per_day", c, ValueKind::Positive));
+                if let Some(t) = &spec.teu_per_truck {
+                    teu_per_truck = ck
+                        .number("teu_per_truck", t, ValueKind::Positive)
+                        .unwrap_or(DEFAULT_TEU_PER_TRUCK);
+                }
+            }
+            match &spec.travel_days {
+                Some(t) => ck.duration("travel_days", t),
+                None => {
+                    ck.push(
+                        Problem::at(spec.mode.span(), format!("{} leg `{id}` has no `travel_days`", mode.name()))
+                            .help("add travel_days = DAYS or a distribution such as { dist = \"lognormal\", mean = 2.0, cv = 0.3 }"),
+                    );
+                    None
+                }
+            }
+        }
+        Mode::Sea => {
+            forbid(
+                ck,
+                spec.travel_days.is_some(),
+                spec.travel_days.as_ref().map(Spanned::span),
+                "travel_days",
+                "a sea leg's crossing time is its ferry's `sailing_days`",
+            );
+            forbid(
+                ck,
+                spec.capacity_trains_per_day.is_some(),
+                spec.capacity_trains_per_day.as_ref().map(Spanned::span),
+                "capacity_trains_per_day",
+                "a sea leg's capacity is set by its ferry: vessels, wagons_per_sailing and departure",
+            );
+            forbid(
+                ck,
+                spec.capacity_trucks_per_day.is_some(),
+                spec.capacity_trucks_per_day.as_ref().map(Spanned::span),
+                "capacity_trucks_per_day",
+                "a sea leg's capacity is set by its ferry",
+            );
+            forbid(
+                ck,
+                spec.gauge_mm.is_some(),
+                spec.gauge_mm.as_ref().map(Spanned::span),
+                "gauge_mm",
+                "only rail legs have a gauge",
+            );
+            match &spec.ferry {
+                Some(f) => {
+                    let sailing = ck.duration("sailing_days", &f.sailing_days);
+                    ferry = build_ferry(ck, f);
+                    sailing
+                }
+                None => {
+                    ck.push(
+                        Problem::at(spec.mode.span(), format!("sea leg `{id}` has no ferry service"))
+                            .help("add a [leg.ferry] table with vessels, wagons_per_sailing, departure, sailing_days and turnaround_days"),
+                    );
+                    None
+                }
+            }
+        }
+    };
+    if ck.problems.len() > before {
+        return None;
+    }
+    Some(Leg {
+        id,
+        from: from?,
+        to: to?,
+        mode,
+        length_km: length?,
+        travel_days: travel?,
+        capacity_per_day: capacity,
+        teu_per_truck,
+        gauge_mm: gauge,
+        tariff_usd_per_teu: tariff?,
+        co2_kg_per_teu_km: co2?,
+        one_way: spec.one_way,
+        ferry,
+    })
+}
+
+fn opt_number(
+    ck: &mut Checker,
+    field: &str,
+    v: &Option<Spanned<f64>>,
+    kind: ValueKind,
+) -> Option<f64> {
+    match v {
+        Some(v) => ck.number(field, v, kind),
+        None => Some(0.0),
+    }
+}
+
+fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
+    let before = ck.problems.len();
+    let vessels = ck.count("vessels", &f.vessels);
+    let w = *f.wagons_per_sailing.get_ref();
+    let wagons = if w.is_finite() && w >= 1.0 && w.fract() == 0.0 && w <= u32::MAX as f64 {
+        Some(w as u32)
+    } else {
+        ck.push(
+            Problem::at(f.wagons_per_sailing.span(), format!(
+                "ferry capacity must be a whole number of at least one wagon per sailing, got {w}"
+            ))
+            .help("a rail ferry of the Caspian fleet carries 54 wagons per sailing"),
+        );
+        None
+    };
+    let teu = f
+        .teu_per_sailing
+        .as_ref()
+        .map(|t| ck.number("teu_per_sailing", t, ValueKind::Positive));
+    let departure = match f.departure.get_ref() {
+        DepartureSpec::Timetable {
+            every_days,
+            first_days,
+        } => {
+            let span = f.departure.span();
+            let every = check_value(ValueKind::Positive, *every_days)
+                .map_err(|e| ck.error(span.clone(), format!("`every_days` {e}")))
+                .ok()
+                .map(|_| *every_days);
+            let first = first_days.unwrap_or(*every_days);
+            let first_ok = check_value(ValueKind::NonNegative, first)
+                .map_err(|e| ck.error(span.clone(), format!("`first_days` {e}")))
+                .is_ok();
+            match (every, first_ok) {
+                (Some(every_days), true) => Some(Departure::Timetable {
+                    every_days,
+                    first_days: first,
+                }),
+                _ => None,
+            }
+        }
+        DepartureSpec::WhenFull { max_wait_days } => {
+            check_value(ValueKind::NonNegative, *max_wait_days)
+                .map_err(|e| ck.error(f.departure.span(), format!("`max_wait_days` {e}")))
+                .ok()
+                .map(|_| Departure::WhenFull {
+                    max_wait_days: *max_wait_days,
+                })
+        }
+    };
+    let turnaround = ck.duration("turnaround_days", &f.turnaround_days);
+    let weather = f.weather.as_ref().map(|w| {
+        let rate = ck.number(
+            "closures_per_year",
+            &w.closures_per_year,
+            ValueKind::NonNegative,
+        );
+        let days = ck.duration("closure_days", &w.closure_days);
+        match (rate, days) {
+            (Some(closures_per_year), Some(closure_days)) => Some(Weather {
+                closures_per_year,
+                closure_days,
+            }),
+            _ => None,
+        }
+    });
+    if ck.problems.len() > before {
+        return None;
+    }
+    Some(Ferry {
+        vessels: vessels?,
+        wagons_per_sailing: wagons?,
+        teu_per_sailing: teu.flatten(),
+        departure: departure?,
+        turnaround_days: turnaround?,
+        weather: weather.flatten(),
+    })
+}
+
+/// A rail gauge may change only at a gauge-change point.
+fn check_gauges(ck: &mut Checker, nodes: &[Node], legs: &[Leg], node_spans: &[Range<usize>]) {
+    let mut gauges: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); nodes.len()];
+    for leg in legs {
+        if let Some(g) = leg.gauge_mm {
+            gauges[leg.from.0 as usize].insert(g);
+            gauges[leg.to.0 as usize].insert(g);
+        }
+    }
+    for (i, node) in nodes.iter().enumerate() {
+        if gauges[i].len() > 1 && node.kind != NodeKind::GaugeChange {
+            let list = |g: u32| {
+                legs.iter()
+                    .filter(|l| {
+                        l.gauge_mm == Some(g) && (l.from.0 as usize == i || l.to.0 as usize == i)
+                    })
+                    .map(|l| format!("`{}`", l.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            ck.push(
+                Problem::at(node_spans[i].clone(), format!(
+                    "rail gauge changes at `{}` (1435 mm: {}; 1520 mm: {}) but it is not a gauge-change point",
+                    node.id,
+                    list(1435),
+                    list(1520)
+                ))
+                .help("set kind = \"gauge_change\" and give the node a [node.resource] with the change's capacity and time, or correct the legs' gauge_mm"),
+            );
+        }
+    }
+}

@@ -1,0 +1,707 @@
+//! Checks a parsed scenario file against its network and builds the [`Scenario`].
+
+use std::path::{Path, PathBuf};
+
+use serde_spanned::Spanned;
+
+use super::did_you_mean;
+use super::dto::{ArrivalKind, DurationSpec, FlowSpec, RoutePolicyKind, ScenarioFile};
+use super::network::{Checker, dist_params};
+use crate::dist::Dist;
+use crate::error::Problem;
+use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_value};
+use crate::routing::{Route, Router};
+use crate::scenario::{
+    Arrivals, Disruption, DisruptionTiming, Flow, Override, RoutePolicy, RunSettings, Scenario,
+    SplitRoute, Sweep, SweepParam, TrainSize,
+};
+
+/// Days per week, for converting volumes.
+const DAYS_PER_WEEK: f64 = 7.0;
+/// Days per year, for converting volumes and rates.
+const DAYS_PER_YEAR: f64 = 365.0;
+/// Most alternatives an adaptive flow may choose among.
+const MAX_ALTERNATIVES: i64 = 20;
+
+pub(super) fn build(
+    file: ScenarioFile,
+    path: &Path,
+    network_path: PathBuf,
+    mut network: Network,
+) -> Result<(Scenario, Network), Vec<Problem>> {
+    let mut ck = Checker::default();
+    let name = file.name.get_ref().trim().to_string();
+    if name.is_empty() {
+        ck.error(file.name.span(), "`name` must not be empty");
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        ck.push(
+            Problem::at(
+                file.name.span(),
+                format!("scenario name `{name}` contains `{c}`"),
+            )
+            .help("the name becomes the results folder; use letters, digits, `_`, `-` and `.`"),
+        );
+    }
+    let run = run_settings(&mut ck, &file);
+
+    // Overrides change the network first, so flows are checked against what will run.
+    let mut overrides = Vec::new();
+    for spec in &file.overrides {
+        let Some(target) = target_ref(&mut ck, &spec.target, &network) else {
+            continue;
+        };
+        let Some(param) = param_ref(&mut ck, &spec.param) else {
+            continue;
+        };
+        if let Err(e) = param.check_target(&network, target) {
+            ck.error(spec.param.span(), e);
+            continue;
+        }
+        let change = match (&spec.value, &spec.factor) {
+            (Some(v), None) => change_value(&mut ck, param, v),
+            (None, Some(f)) => ck
+                .number("factor", f, ValueKind::Positive)
+                .map(Change::Scale),
+            _ => {
+                ck.push(
+                    Problem::at(
+                        spec.param.span(),
+                        "an override needs exactly one of `value` and `factor`",
+                    )
+                    .help(
+                        "value = NEW sets the parameter; factor = F multiplies its current value",
+                    ),
+                );
+                None
+            }
+        };
+        let Some(change) = change else { continue };
+        let span = spec.value.as_ref().map_or_else(
+            || {
+                spec.factor
+                    .as_ref()
+                    .map(Spanned::span)
+                    .unwrap_or(spec.param.span())
+            },
+            Spanned::span,
+        );
+        if let Err(e) = network.apply(target, param, &change) {
+            ck.error(span, format!("`{}`: {e}", param.name()));
+            continue;
+        }
+        overrides.push(Override {
+            target,
+            param,
+            change,
+            note: spec.note.clone(),
+        });
+    }
+
+    let router = Router::new(&network);
+    let mut flows = Vec::new();
+    for (i, spec) in file.flows.iter().enumerate() {
+        if let Some(flow) = build_flow(&mut ck, spec, i, &network, &router) {
+            if flows.iter().any(|f: &Flow| f.id == flow.id) {
+                let span = spec.id.as_ref().map_or(spec.from.span(), Spanned::span);
+                ck.push(
+                    Problem::at(span, format!("duplicate flow id `{}`", flow.id))
+                        .help("give each flow a distinct `id`"),
+                );
+            }
+            flows.push(flow);
+        }
+    }
+    if file.flows.is_empty() {
+        ck.push(
+            Problem::whole("the scenario has no flows")
+                .help("add [[flow]] tables with from, to, trains_per_week and train"),
+        );
+    }
+
+    let mut disruptions = Vec::new();
+    for spec in &file.disruptions {
+        let target = target_ref(&mut ck, &spec.target, &network);
+        let duration = ck.duration("duration_days", &spec.duration_days);
+        let timing = match (&spec.start_day, &spec.per_year) {
+            (Some(s), None) => ck.number("start_day", s, ValueKind::NonNegative).and_then(|start_day| {
+                match run {
+                    Some(r) if start_day >= r.horizon_days => {
+                        ck.push(Problem::at(s.span(), format!("the closure starts on day {start_day}, after the horizon ({} days)", r.horizon_days))
+                            .help("use a start_day inside the horizon, or lengthen horizon_days"));
+                        None
+                    }
+                    _ => Some(DisruptionTiming::Scheduled { start_day }),
+                }
+            }),
+            (None, Some(r)) => ck.number("per_year", r, ValueKind::Positive).map(|per_year| DisruptionTiming::Random { per_year }),
+            _ => {
+                ck.push(
+                    Problem::at(spec.target.span(), "a disruption needs exactly one of `start_day` (scheduled) and `per_year` (random)")
+                        .help("start_day = 100 closes once on day 100; per_year = 4 closes at random four times a year on average"),
+                );
+                None
+            }
+        };
+        if let (Some(target), Some(timing), Some(duration_days)) = (target, timing, duration) {
+            disruptions.push(Disruption {
+                target,
+                timing,
+                duration_days,
+            });
+        }
+    }
+
+    let sweep = file.sweep.as_ref().and_then(|s| {
+        let param = match parse_sweep_param(s.param.get_ref(), &network) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                ck.error(s.param.span(), e);
+                None
+            }
+        };
+        let values = s.values.get_ref().clone();
+        if values.is_empty() {
+            ck.error(s.values.span(), "a sweep needs at least one value");
+        }
+        if let Some(p) = param {
+            for v in &values {
+                if let Err(e) = check_sweep_value(p, *v) {
+                    ck.error(s.values.span(), format!("sweep value {e}"));
+                    break;
+                }
+            }
+        }
+        let limit = match &s.p95_limit_factor {
+            Some(f) if *f.get_ref() > 1.0 && f.get_ref().is_finite() => *f.get_ref(),
+            Some(f) => {
+                ck.error(
+                    f.span(),
+                    format!(
+                        "`p95_limit_factor` must be a finite number above 1, got {}",
+                        f.get_ref()
+                    ),
+                );
+                2.0
+            }
+            None => 2.0,
+        };
+        Some(Sweep {
+            param: param?,
+            values,
+            p95_limit_factor: limit,
+        })
+    });
+
+    if !ck.problems.is_empty() {
+        ck.problems
+            .sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
+        return Err(ck.problems);
+    }
+    let scenario = Scenario {
+        name,
+        description: file.description,
+        path: path.to_path_buf(),
+        network_path,
+        run: run.expect("no problems means run settings are valid"),
+        flows,
+        overrides,
+        disruptions,
+        sweep,
+    };
+    Ok((scenario, network))
+}
+
+fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
+    let horizon = ck.number("horizon_days", &file.horizon_days, ValueKind::Positive);
+    let warmup = ck.number("warmup_days", &file.warmup_days, ValueKind::NonNegative);
+    if let (Some(h), Some(w)) = (horizon, warmup)
+        && w >= h
+    {
+        ck.push(
+            Problem::at(file.warmup_days.span(), format!("the warm-up ({w} days) must be shorter than the horizon ({h} days)"))
+                .help("the horizon includes the warm-up; observations are kept only after the warm-up ends"),
+        );
+    }
+    let reps = ck.count("replications", &file.replications);
+    let seed = *file.seed.get_ref();
+    if seed < 0 {
+        ck.error(
+            file.seed.span(),
+            format!("`seed` must not be negative, got {seed}"),
+        );
+    }
+    Some(RunSettings {
+        horizon_days: horizon?,
+        warmup_days: warmup.filter(|w| *w < horizon.unwrap_or(f64::INFINITY))?,
+        replications: reps? as u64,
+        seed: u64::try_from(seed).ok()?,
+    })
+}
+
+fn target_ref(ck: &mut Checker, name: &Spanned<String>, network: &Network) -> Option<Target> {
+    match network.target(name.get_ref()) {
+        Some(t) => Some(t),
+        None => {
+            let mut p = Problem::at(
+                name.span(),
+                format!("unknown node or leg `{}`", name.get_ref()),
+            );
+            if let Some(h) = did_you_mean(name.get_ref(), network.all_names()) {
+                p = p.help(h);
+            }
+            ck.push(p);
+            None
+        }
+    }
+}
+
+fn node_ref(ck: &mut Checker, name: &Spanned<String>, network: &Network) -> Option<NodeId> {
+    match network.node_id(name.get_ref()) {
+        Some(n) => Some(n),
+        None => {
+            let mut p = Problem::at(name.span(), format!("unknown node `{}`", name.get_ref()));
+            if let Some(h) = did_you_mean(name.get_ref(), network.node_names()) {
+                p = p.help(h);
+            } else {
+                p = p.help("use a node id from the network file");
+            }
+            ck.push(p);
+            None
+        }
+    }
+}
+
+fn param_ref(ck: &mut Checker, name: &Spanned<String>) -> Option<Param> {
+    match Param::parse(name.get_ref()) {
+        Some(p) => Some(p),
+        None => {
+            let help = did_you_mean(name.get_ref(), Param::ALL.iter().map(|p| p.name()))
+                .unwrap_or_else(|| {
+                    format!(
+                        "parameters are: {}",
+                        Param::ALL
+                            .iter()
+                            .map(|p| p.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            ck.push(
+                Problem::at(
+                    name.span(),
+                    format!("unknown parameter `{}`", name.get_ref()),
+                )
+                .help(help),
+            );
+            None
+        }
+    }
+}
+
+fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Option<Change> {
+    match (param.kind(), v.get_ref()) {
+        (ValueKind::Duration, _) => ck.duration(param.name(), v).map(Change::Dist),
+        (kind, DurationSpec::Fixed(x)) => match check_value(kind, *x) {
+            Ok(()) => Some(Change::Number(*x)),
+            Err(e) => {
+                ck.error(v.span(), format!("`{}` {e}", param.name()));
+                None
+            }
+        },
+        (_, DurationSpec::Dist(_)) => {
+            ck.error(
+                v.span(),
+                format!("`{}` takes a number, not a distribution", param.name()),
+            );
+            None
+        }
+    }
+}
+
+/// Parses `demand` or `TARGET.PARAM` (e.g. `aktau-alat.ferry.vessels`).
+pub fn parse_sweep_param(text: &str, network: &Network) -> Result<SweepParam, String> {
+    if text == "demand" {
+        return Ok(SweepParam::Demand);
+    }
+    let Some((id, param)) = text.split_once('.') else {
+        return Err(format!(
+            "unknown sweep parameter `{text}`: use `demand` or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`"
+        ));
+    };
+    let target = network.target(id).ok_or_else(|| {
+        let hint = did_you_mean(id, network.all_names())
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        format!("unknown node or leg `{id}` in `{text}`{hint}")
+    })?;
+    let p = Param::parse(param).ok_or_else(|| {
+        let hint = did_you_mean(param, Param::ALL.iter().map(|p| p.name()))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        format!("unknown parameter `{param}` in `{text}`{hint}")
+    })?;
+    p.check_target(network, target)?;
+    Ok(SweepParam::Network(target, p))
+}
+
+/// Checks one value of a sweep.
+pub(crate) fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
+    match param {
+        SweepParam::Demand => check_value(ValueKind::Positive, v),
+        SweepParam::Network(_, p) => match p.kind() {
+            ValueKind::Duration => check_value(ValueKind::NonNegative, v),
+            k => check_value(k, v),
+        },
+    }
+}
+
+fn build_flow(
+    ck: &mut Checker,
+    spec: &FlowSpec,
+    i: usize,
+    network: &Network,
+    router: &Router<'_>,
+) -> Option<Flow> {
+    let before = ck.problems.len();
+    let from = node_ref(ck, &spec.from, network);
+    let to = node_ref(ck, &spec.to, network);
+    if from.is_some() && from == to {
+        ck.error(
+            spec.to.span(),
+            "a flow's origin and destination must differ",
+        );
+    }
+    let id = match &spec.id {
+        Some(id) => {
+            ck.id("flow", id);
+            id.get_ref().clone()
+        }
+        None => format!("{}->{}", spec.from.get_ref(), spec.to.get_ref()),
+    };
+    let t = spec.train.get_ref();
+    let train = if t.wagons >= 1.0
+        && t.wagons.fract() == 0.0
+        && t.wagons <= u32::MAX as f64
+        && t.teu.is_finite()
+        && t.teu >= 0.0
+        && t.tonnes.is_finite()
+        && t.tonnes >= 0.0
+    {
+        Some(TrainSize {
+            wagons: t.wagons as u32,
+            teu: t.teu,
+            tonnes: t.tonnes,
+        })
+    } else {
+        ck.push(
+            Problem::at(spec.train.span(), format!(
+                "train needs a whole number of wagons >= 1 and non-negative teu and tonnes, got wagons = {}, teu = {}, tonnes = {}",
+                t.wagons, t.teu, t.tonnes
+            ))
+            .help("e.g. train = { wagons = 55, teu = 110, tonnes = 1500 }"),
+        );
+        None
+    };
+    let per_week = match (&spec.trains_per_week, &spec.teu_per_year) {
+        (Some(v), None) => ck.number("trains_per_week", v, ValueKind::Positive),
+        (None, Some(v)) => {
+            let teu_year = ck.number("teu_per_year", v, ValueKind::Positive);
+            match (teu_year, train) {
+                (Some(y), Some(tr)) if tr.teu > 0.0 => {
+                    Some(y / tr.teu / DAYS_PER_YEAR * DAYS_PER_WEEK)
+                }
+                (Some(_), Some(_)) => {
+                    ck.push(
+                        Problem::at(
+                            v.span(),
+                            "`teu_per_year` needs the train's `teu` to be above zero",
+                        )
+                        .help("set train.teu, or give trains_per_week instead"),
+                    );
+                    None
+                }
+                _ => None,
+            }
+        }
+        _ => {
+            ck.push(
+                Problem::at(
+                    spec.from.span(),
+                    format!(
+                        "flow `{id}` needs exactly one of `trains_per_week` and `teu_per_year`"
+                    ),
+                )
+                .help("e.g. trains_per_week = 5.5"),
+            );
+            None
+        }
+    };
+    let kind = spec
+        .arrivals
+        .as_ref()
+        .map_or(ArrivalKind::Poisson, |a| *a.get_ref());
+    let arrivals = match kind {
+        ArrivalKind::Poisson => Some(Arrivals::Poisson),
+        ArrivalKind::Timetable => spec
+            .offset_days
+            .as_ref()
+            .map_or(Some(0.0), |o| {
+                ck.number("offset_days", o, ValueKind::NonNegative)
+            })
+            .map(|offset_days| Arrivals::Timetable { offset_days }),
+        ArrivalKind::Seasonal => match &spec.seasonal {
+            Some(s)
+                if s.get_ref().len() == 12
+                    && s.get_ref().iter().all(|f| f.is_finite() && *f >= 0.0)
+                    && s.get_ref().iter().sum::<f64>() > 0.0 =>
+            {
+                let mean = s.get_ref().iter().sum::<f64>() / 12.0;
+                let mut factors = [0.0; 12];
+                for (f, v) in factors.iter_mut().zip(s.get_ref()) {
+                    *f = v / mean;
+                }
+                Some(Arrivals::Seasonal { factors })
+            }
+            Some(s) => {
+                ck.push(Problem::at(s.span(), format!("`seasonal` needs 12 non-negative monthly factors, not all zero; got {} values", s.get_ref().len()))
+                    .help("e.g. seasonal = [0.8, 0.8, 1.0, 1.0, 1.1, 1.1, 1.1, 1.1, 1.0, 1.0, 1.0, 1.0]"));
+                None
+            }
+            None => {
+                let span = spec
+                    .arrivals
+                    .as_ref()
+                    .map(Spanned::span)
+                    .unwrap_or(spec.from.span());
+                ck.push(
+                    Problem::at(
+                        span,
+                        "seasonal arrivals need `seasonal`, 12 monthly factors",
+                    )
+                    .help("add seasonal = [ ... 12 numbers, January first ... ]"),
+                );
+                None
+            }
+        },
+    };
+    if kind != ArrivalKind::Seasonal
+        && let Some(s) = &spec.seasonal
+    {
+        ck.push(
+            Problem::at(
+                s.span(),
+                "`seasonal` factors are given but arrivals are not seasonal",
+            )
+            .help("add arrivals = \"seasonal\""),
+        );
+    }
+    if kind != ArrivalKind::Timetable
+        && let Some(o) = &spec.offset_days
+    {
+        ck.push(
+            Problem::at(o.span(), "`offset_days` applies only to timetable arrivals")
+                .help("add arrivals = \"timetable\" or remove offset_days"),
+        );
+    }
+    let policy_kind = spec
+        .route
+        .as_ref()
+        .map_or(RoutePolicyKind::Fixed, |r| *r.get_ref());
+    let policy_span = spec.route.as_ref().map_or(spec.from.span(), Spanned::span);
+    let route_by = spec.route_by.unwrap_or_default();
+    let nodes = |ck: &mut Checker, list: &[Spanned<String>]| -> Option<Vec<NodeId>> {
+        let ids: Vec<Option<NodeId>> = list.iter().map(|n| node_ref(ck, n, network)).collect();
+        ids.into_iter().collect()
+    };
+    if policy_kind != RoutePolicyKind::Fixed && !spec.via.is_empty() {
+        ck.push(
+            Problem::at(
+                spec.via[0].span(),
+                "`via` applies only to the fixed route policy",
+            )
+            .help("for split flows give `via` inside each [[flow.split]] entry"),
+        );
+    }
+    if policy_kind != RoutePolicyKind::Split && !spec.split.is_empty() {
+        ck.push(
+            Problem::at(
+                spec.split[0].share.span(),
+                "`split` entries are given but the route policy is not `split`",
+            )
+            .help("add route = \"split\""),
+        );
+    }
+    if policy_kind != RoutePolicyKind::Adaptive
+        && let Some(a) = &spec.alternatives
+    {
+        ck.push(
+            Problem::at(
+                a.span(),
+                "`alternatives` applies only to the adaptive route policy",
+            )
+            .help("add route = \"adaptive\""),
+        );
+    }
+    let policy = match policy_kind {
+        RoutePolicyKind::Fixed => nodes(ck, &spec.via).map(|via| RoutePolicy::Fixed { via }),
+        RoutePolicyKind::Split => {
+            if spec.split.is_empty() {
+                ck.push(
+                    Problem::at(
+                        policy_span.clone(),
+                        "a split flow needs [[flow.split]] entries",
+                    )
+                    .help("e.g. [[flow.split]] via = [\"kuryk\"] share = 0.4"),
+                );
+                None
+            } else {
+                let mut routes = Vec::new();
+                let mut total = 0.0;
+                for s in &spec.split {
+                    let share = ck.number("share", &s.share, ValueKind::Positive);
+                    let via = nodes(ck, &s.via);
+                    if let (Some(share), Some(via)) = (share, via) {
+                        total += share;
+                        routes.push(SplitRoute { via, share });
+                    }
+                }
+                if routes.len() == spec.split.len() && (total - 1.0).abs() > 1e-6 {
+                    ck.push(
+                        Problem::at(
+                            spec.split[0].share.span(),
+                            format!("split shares add up to {total}, not 1"),
+                        )
+                        .help("make the shares of a flow's [[flow.split]] entries add up to 1"),
+                    );
+                }
+                Some(RoutePolicy::Split(routes))
+            }
+        }
+        RoutePolicyKind::Adaptive => match &spec.alternatives {
+            Some(a) if (1..=MAX_ALTERNATIVES).contains(a.get_ref()) => {
+                Some(RoutePolicy::Adaptive {
+                    alternatives: *a.get_ref() as usize,
+                })
+            }
+            Some(a) => {
+                ck.error(
+                    a.span(),
+                    format!(
+                        "`alternatives` must be between 1 and {MAX_ALTERNATIVES}, got {}",
+                        a.get_ref()
+                    ),
+                );
+                None
+            }
+            None => Some(RoutePolicy::Adaptive { alternatives: 3 }),
+        },
+    };
+    if ck.problems.len() > before {
+        return None;
+    }
+    let (from, to, train, policy) = (from?, to?, train?, policy?);
+    let flow = Flow {
+        id,
+        from,
+        to,
+        trains_per_week: per_week?,
+        arrivals: arrivals?,
+        train,
+        policy,
+        route_by,
+    };
+    check_routes(ck, spec, i, &flow, network, router);
+    (ck.problems.len() == before).then_some(flow)
+}
+
+/// Every route the flow may use must exist, and every ferry on it must take the
+/// train's wagons.
+fn check_routes(
+    ck: &mut Checker,
+    spec: &FlowSpec,
+    i: usize,
+    flow: &Flow,
+    network: &Network,
+    router: &Router<'_>,
+) {
+    let name = |n: NodeId| network.node(n).id.clone();
+    if !router.reachable(flow.from, flow.to) {
+        ck.push(
+            Problem::at(spec.to.span(), format!(
+                "flow {} (`{}`): no route leads from `{}` to `{}`",
+                i + 1,
+                flow.id,
+                name(flow.from),
+                name(flow.to)
+            ))
+            .help("connect the two nodes with legs in the network file; one-way legs run only from `from` to `to`"),
+        );
+        return;
+    }
+    let routes: Vec<(Route, Option<usize>)> = match &flow.policy {
+        RoutePolicy::Fixed { via } => {
+            match router.best(flow.from, flow.to, via, flow.route_by, &flow.train) {
+                Some(r) => vec![(r, None)],
+                None => {
+                    ck.push(Problem::at(spec.via.first().map_or(spec.to.span(), Spanned::span), format!("flow `{}`: no route from `{}` to `{}` passes the `via` nodes in order", flow.id, name(flow.from), name(flow.to))).help("check the order of `via`, or remove nodes that no route can pass"));
+                    return;
+                }
+            }
+        }
+        RoutePolicy::Split(parts) => {
+            let mut out = Vec::new();
+            for (j, p) in parts.iter().enumerate() {
+                match router.best(flow.from, flow.to, &p.via, flow.route_by, &flow.train) {
+                    Some(r) => out.push((r, Some(j))),
+                    None => ck.push(
+                        Problem::at(
+                            spec.split[j].share.span(),
+                            format!(
+                                "flow `{}`: no route passes the `via` nodes of split entry {}",
+                                flow.id,
+                                j + 1
+                            ),
+                        )
+                        .help("check the order of `via`"),
+                    ),
+                }
+            }
+            out
+        }
+        RoutePolicy::Adaptive { alternatives } => router
+            .k_best(
+                flow.from,
+                flow.to,
+                *alternatives,
+                flow.route_by,
+                &flow.train,
+            )
+            .into_iter()
+            .map(|r| (r, None))
+            .collect(),
+    };
+    let teu_per_wagon = flow.train.teu / flow.train.wagons as f64;
+    for (route, _) in &routes {
+        for hop in &route.hops {
+            let leg = network.leg(hop.leg);
+            if let Some(f) = &leg.ferry
+                && let Some(cap) = f.teu_per_sailing
+                && cap < teu_per_wagon
+            {
+                ck.push(Problem::at(spec.train.span(), format!(
+                    "flow `{}`: a wagon carries {teu_per_wagon} TEU but the ferry on `{}` takes only {cap} TEU per sailing",
+                    flow.id, leg.id
+                )).help("raise the ferry's teu_per_sailing or lower the train's teu per wagon"));
+            }
+        }
+    }
+}
+
+/// The distribution of a duration value (for tests and sweeps).
+#[allow(dead_code)]
+pub(crate) fn duration_of(spec: &DurationSpec) -> Result<Dist, String> {
+    Dist::new(dist_params(spec))
+}

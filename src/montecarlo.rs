@@ -1,0 +1,108 @@
+//! Replications in parallel: the only module that knows rayon.
+//!
+//! **Invariant:** results are bit-identical for any number of threads. Replication
+//! `i` draws only from its own random streams (see [`crate::sim::component_rng`]);
+//! per-replication figures are put back in index order; the pooled transit-time
+//! histograms are integer counts, whose sums do not depend on the order of addition.
+
+use rayon::prelude::*;
+
+use crate::sim::{Model, ReplicationResult, run_replication};
+use crate::stats::Histogram;
+
+/// What to run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunSettings {
+    /// Master seed.
+    pub seed: u64,
+    /// First replication index (0 for a fresh run; more when adding replications).
+    pub first: u64,
+    /// Number of replications.
+    pub replications: u64,
+    /// Worker threads (`None`: one per core).
+    pub threads: Option<usize>,
+}
+
+/// The figures of all replications.
+#[derive(Clone, Debug, Default)]
+pub struct RunOutput {
+    /// Per replication, in index order; their transit histograms are emptied into
+    /// `pooled` to keep memory flat.
+    pub replications: Vec<ReplicationResult>,
+    /// Per flow, transit times of all delivered trains of all replications.
+    pub pooled: Vec<Histogram>,
+}
+
+impl RunOutput {
+    /// Adds another run's replications (e.g. more replications of the same model).
+    pub fn extend(&mut self, other: RunOutput) {
+        merge_pooled(&mut self.pooled, &other.pooled);
+        self.replications.extend(other.replications);
+        self.replications.sort_by_key(|r| r.index);
+    }
+
+    /// All flows' pooled transit times together.
+    pub fn pooled_all(&self) -> Histogram {
+        let mut all = Histogram::new();
+        for h in &self.pooled {
+            all.merge(h);
+        }
+        all
+    }
+}
+
+/// Runs the replications on a pool of `settings.threads` threads. `on_done` is called
+/// (from worker threads) after each replication, e.g. to tick a progress bar.
+pub fn run(model: &Model, settings: &RunSettings, on_done: &(dyn Fn() + Sync)) -> RunOutput {
+    let work = || {
+        (settings.first..settings.first + settings.replications)
+            .into_par_iter()
+            .fold(RunOutput::default, |mut acc, i| {
+                absorb(&mut acc, run_replication(model, settings.seed, i));
+                on_done();
+                acc
+            })
+            .reduce(RunOutput::default, |mut a, b| {
+                a.extend(b);
+                a
+            })
+    };
+    let mut out = match settings.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+        None => work(),
+    };
+    out.replications.sort_by_key(|r| r.index);
+    out
+}
+
+/// The same as [`run`] on the calling thread only: the reference for tests.
+pub fn run_sequential(model: &Model, settings: &RunSettings) -> RunOutput {
+    let mut out = RunOutput::default();
+    for i in settings.first..settings.first + settings.replications {
+        absorb(&mut out, run_replication(model, settings.seed, i));
+    }
+    out
+}
+
+fn absorb(acc: &mut RunOutput, mut r: ReplicationResult) {
+    if acc.pooled.len() < r.flows.len() {
+        acc.pooled.resize_with(r.flows.len(), Histogram::new);
+    }
+    for (pool, f) in acc.pooled.iter_mut().zip(r.flows.iter_mut()) {
+        pool.merge(&f.transit);
+        f.transit = Histogram::new();
+    }
+    acc.replications.push(r);
+}
+
+fn merge_pooled(into: &mut Vec<Histogram>, from: &[Histogram]) {
+    if into.len() < from.len() {
+        into.resize_with(from.len(), Histogram::new);
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        a.merge(b);
+    }
+}

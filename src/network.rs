@@ -1,0 +1,642 @@
+//! The validated corridor network: nodes, legs, their resources and ferry services.
+//!
+//! A [`Network`] is built only by [`crate::input`], which checks every value and every
+//! cross-reference first. **Invariant:** if a `Network` exists, every leg's endpoints
+//! exist, every id is unique, numbers are finite and in range, and rail gauges change
+//! only at gauge-change points.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::dist::Dist;
+
+/// Index of a node in [`Network::nodes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// Index of a leg in [`Network::legs`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LegId(pub u32);
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A rail terminal or yard.
+    RailTerminal,
+    /// A sea port (ferry, Ro-Ro or container berths).
+    SeaPort,
+    /// A border crossing (customs, inspection).
+    BorderCrossing,
+    /// A point where rail gauge changes (1435/1520 mm).
+    GaugeChange,
+    /// A junction without handling of its own.
+    Junction,
+    /// A road terminal (truck loading, transshipment to or from rail).
+    RoadTerminal,
+}
+
+impl NodeKind {
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::RailTerminal => "rail_terminal",
+            NodeKind::SeaPort => "sea_port",
+            NodeKind::BorderCrossing => "border_crossing",
+            NodeKind::GaugeChange => "gauge_change",
+            NodeKind::Junction => "junction",
+            NodeKind::RoadTerminal => "road_terminal",
+        }
+    }
+}
+
+/// How a leg is travelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Rail line section.
+    Rail,
+    /// Sea crossing served by a ferry service.
+    Sea,
+    /// Road leg: consignments move as trucks.
+    Road,
+}
+
+impl Mode {
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Rail => "rail",
+            Mode::Sea => "sea",
+            Mode::Road => "road",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a gauge-change point moves a train from one gauge to the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GaugeChangeMethod {
+    /// Containers are lifted onto wagons of the other gauge.
+    Transshipment,
+    /// Wagons get bogies (or wheelsets) of the other gauge.
+    BogieExchange,
+}
+
+/// A place in the network.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// Unique id used in files and results.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// Latitude [degrees north].
+    pub lat: f64,
+    /// Longitude [degrees east].
+    pub lon: f64,
+    /// What the node is.
+    pub kind: NodeKind,
+    /// Handling resource every train passing the node goes through, if any.
+    pub station: Option<Station>,
+    /// Handling tariff [USD per TEU], added to route costs.
+    pub handling_usd_per_teu: f64,
+}
+
+/// Parallel servers with one FIFO queue: tracks, berths, inspection lanes.
+#[derive(Clone, Debug)]
+pub struct Station {
+    /// Number of parallel servers (>= 1).
+    pub servers: u32,
+    /// Time one train occupies a server [days].
+    pub service_days: Dist,
+    /// For gauge-change points, how the change is made.
+    pub gauge_change: Option<GaugeChangeMethod>,
+}
+
+/// A connection between two nodes.
+#[derive(Clone, Debug)]
+pub struct Leg {
+    /// Unique id used in files and results.
+    pub id: String,
+    /// Start node.
+    pub from: NodeId,
+    /// End node.
+    pub to: NodeId,
+    /// Rail, sea or road.
+    pub mode: Mode,
+    /// Length [km].
+    pub length_km: f64,
+    /// Travel time [days]; for sea legs, the ferry's sailing time.
+    pub travel_days: Dist,
+    /// Rail: trains per day per direction; road: trucks per day per direction.
+    /// `None` means the leg never limits traffic.
+    pub capacity_per_day: Option<f64>,
+    /// Road legs: TEU one truck carries.
+    pub teu_per_truck: f64,
+    /// Rail gauge [mm] (rail legs only).
+    pub gauge_mm: Option<u32>,
+    /// Tariff [USD per TEU].
+    pub tariff_usd_per_teu: f64,
+    /// Emissions [kg CO2 per TEU-km].
+    pub co2_kg_per_teu_km: f64,
+    /// True if the leg runs only from `from` to `to`.
+    pub one_way: bool,
+    /// The ferry service of a sea leg.
+    pub ferry: Option<Ferry>,
+}
+
+/// A ferry service: a fleet of vessels that load, sail, unload and return.
+#[derive(Clone, Debug)]
+pub struct Ferry {
+    /// Vessels in the fleet.
+    pub vessels: u32,
+    /// Rail wagons one sailing carries.
+    pub wagons_per_sailing: u32,
+    /// TEU one sailing carries, if that limits too.
+    pub teu_per_sailing: Option<f64>,
+    /// When a vessel leaves.
+    pub departure: Departure,
+    /// Time from arrival at the far port until the vessel is ready to load again
+    /// there (two-way service) or back at the home port (one-way service) [days].
+    pub turnaround_days: Dist,
+    /// Weather closures of the crossing.
+    pub weather: Option<Weather>,
+}
+
+/// When a ferry leaves port.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Departure {
+    /// Sailings at fixed times `first_days + k * every_days` from each port; a sailing
+    /// with no vessel in port is cancelled.
+    Timetable {
+        /// Interval between sailings [days].
+        every_days: f64,
+        /// Time of the first sailing [days].
+        first_days: f64,
+    },
+    /// A vessel leaves when full, or `max_wait_days` after its first wagon boarded.
+    WhenFull {
+        /// Longest a loaded vessel waits for more cargo [days].
+        max_wait_days: f64,
+    },
+}
+
+/// Random closures of a crossing by storms.
+#[derive(Clone, Debug)]
+pub struct Weather {
+    /// Mean number of closures per year (Poisson).
+    pub closures_per_year: f64,
+    /// Length of one closure [days].
+    pub closure_days: Dist,
+}
+
+/// Something a scenario can name: a node or a leg.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A node.
+    Node(NodeId),
+    /// A leg.
+    Leg(LegId),
+}
+
+/// A validated network.
+#[derive(Clone, Debug)]
+pub struct Network {
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// All nodes; `NodeId(i)` is `nodes[i]`.
+    pub nodes: Vec<Node>,
+    /// All legs; `LegId(i)` is `legs[i]`.
+    pub legs: Vec<Leg>,
+    ids: HashMap<String, Target>,
+}
+
+impl Network {
+    /// Assembles a network whose parts [`crate::input`] has already checked.
+    pub(crate) fn from_checked_parts(
+        name: String,
+        description: String,
+        nodes: Vec<Node>,
+        legs: Vec<Leg>,
+    ) -> Network {
+        let mut ids = HashMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            ids.insert(n.id.clone(), Target::Node(NodeId(i as u32)));
+        }
+        for (i, l) in legs.iter().enumerate() {
+            ids.insert(l.id.clone(), Target::Leg(LegId(i as u32)));
+        }
+        Network {
+            name,
+            description,
+            nodes,
+            legs,
+            ids,
+        }
+    }
+
+    /// The node or leg with this id.
+    pub fn target(&self, id: &str) -> Option<Target> {
+        self.ids.get(id).copied()
+    }
+
+    /// The node with this id.
+    pub fn node_id(&self, id: &str) -> Option<NodeId> {
+        match self.target(id) {
+            Some(Target::Node(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The node behind an id.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The leg behind an id.
+    pub fn leg(&self, id: LegId) -> &Leg {
+        &self.legs[id.0 as usize]
+    }
+
+    /// The id string of a target.
+    pub fn target_name(&self, t: Target) -> &str {
+        match t {
+            Target::Node(n) => &self.node(n).id,
+            Target::Leg(l) => &self.leg(l).id,
+        }
+    }
+
+    /// Every node id, for suggestions.
+    pub fn node_names(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|n| n.id.as_str())
+    }
+
+    /// Every node and leg id, for suggestions.
+    pub fn all_names(&self) -> impl Iterator<Item = &str> {
+        self.node_names()
+            .chain(self.legs.iter().map(|l| l.id.as_str()))
+    }
+
+    /// Applies a checked change of one parameter (see [`Param::check_target`]).
+    pub fn apply(&mut self, target: Target, param: Param, change: &Change) -> Result<(), String> {
+        param.check_target(self, target)?;
+        match target {
+            Target::Node(n) => {
+                let node = &mut self.nodes[n.0 as usize];
+                if param == Param::HandlingUsdPerTeu {
+                    node.handling_usd_per_teu =
+                        change.number(Some(node.handling_usd_per_teu), param)?;
+                    return Ok(());
+                }
+                let station = node.station.as_mut().ok_or("node has no resource")?;
+                match param {
+                    Param::Servers => station.servers = change.count(station.servers)?,
+                    Param::ServiceDays => {
+                        station.service_days = change.dist(&station.service_days)?
+                    }
+                    _ => return Err(format!("`{}` does not apply to a node", param.name())),
+                }
+            }
+            Target::Leg(l) => {
+                let leg = &mut self.legs[l.0 as usize];
+                match param {
+                    Param::CapacityTrainsPerDay | Param::CapacityTrucksPerDay => {
+                        leg.capacity_per_day = Some(change.number(leg.capacity_per_day, param)?)
+                    }
+                    Param::TravelDays => leg.travel_days = change.dist(&leg.travel_days)?,
+                    Param::LengthKm => leg.length_km = change.number(Some(leg.length_km), param)?,
+                    Param::TariffUsdPerTeu => {
+                        leg.tariff_usd_per_teu =
+                            change.number(Some(leg.tariff_usd_per_teu), param)?
+                    }
+                    Param::Co2KgPerTeuKm => {
+                        leg.co2_kg_per_teu_km = change.number(Some(leg.co2_kg_per_teu_km), param)?
+                    }
+                    _ => {
+                        let ferry = leg.ferry.as_mut().ok_or("leg has no ferry")?;
+                        match param {
+                            Param::FerryVessels => ferry.vessels = change.count(ferry.vessels)?,
+                            Param::FerryWagonsPerSailing => {
+                                ferry.wagons_per_sailing = change.count(ferry.wagons_per_sailing)?
+                            }
+                            Param::FerryTeuPerSailing => {
+                                ferry.teu_per_sailing =
+                                    Some(change.number(ferry.teu_per_sailing, param)?)
+                            }
+                            Param::FerrySailingDays => {
+                                leg.travel_days = change.dist(&leg.travel_days)?
+                            }
+                            Param::FerryTurnaroundDays => {
+                                ferry.turnaround_days = change.dist(&ferry.turnaround_days)?
+                            }
+                            Param::FerryEveryDays => match &mut ferry.departure {
+                                Departure::Timetable { every_days, .. } => {
+                                    *every_days = change.number(Some(*every_days), param)?
+                                }
+                                _ => return Err("the ferry has no timetable".into()),
+                            },
+                            Param::FerryMaxWaitDays => match &mut ferry.departure {
+                                Departure::WhenFull { max_wait_days } => {
+                                    *max_wait_days = change.number(Some(*max_wait_days), param)?
+                                }
+                                _ => return Err("the ferry does not depart when full".into()),
+                            },
+                            Param::WeatherClosuresPerYear | Param::WeatherClosureDays => {
+                                let w = ferry.weather.as_mut().ok_or("the ferry has no weather")?;
+                                if param == Param::WeatherClosuresPerYear {
+                                    w.closures_per_year =
+                                        change.number(Some(w.closures_per_year), param)?
+                                } else {
+                                    w.closure_days = change.dist(&w.closure_days)?
+                                }
+                            }
+                            _ => return Err(format!("`{}` does not apply to a leg", param.name())),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A network parameter that scenarios may override and sweeps may vary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Param {
+    /// Node: number of parallel servers.
+    Servers,
+    /// Node: service (handling, dwell) time.
+    ServiceDays,
+    /// Node: handling tariff.
+    HandlingUsdPerTeu,
+    /// Rail leg: trains per day per direction.
+    CapacityTrainsPerDay,
+    /// Road leg: trucks per day per direction.
+    CapacityTrucksPerDay,
+    /// Rail or road leg: travel time.
+    TravelDays,
+    /// Leg length.
+    LengthKm,
+    /// Leg tariff.
+    TariffUsdPerTeu,
+    /// Leg emissions per TEU-km.
+    Co2KgPerTeuKm,
+    /// Ferry: vessels in the fleet.
+    FerryVessels,
+    /// Ferry: wagons per sailing.
+    FerryWagonsPerSailing,
+    /// Ferry: TEU per sailing.
+    FerryTeuPerSailing,
+    /// Ferry: sailing time.
+    FerrySailingDays,
+    /// Ferry: turnaround time.
+    FerryTurnaroundDays,
+    /// Ferry timetable: interval between sailings.
+    FerryEveryDays,
+    /// Ferry departing when full: longest wait.
+    FerryMaxWaitDays,
+    /// Ferry weather: closures per year.
+    WeatherClosuresPerYear,
+    /// Ferry weather: closure length.
+    WeatherClosureDays,
+}
+
+/// What kind of value a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A whole number >= 1.
+    Count,
+    /// A finite number > 0.
+    Positive,
+    /// A finite number >= 0.
+    NonNegative,
+    /// A duration distribution [days].
+    Duration,
+}
+
+impl Param {
+    /// Every parameter, in documentation order.
+    pub const ALL: [Param; 18] = [
+        Param::Servers,
+        Param::ServiceDays,
+        Param::HandlingUsdPerTeu,
+        Param::CapacityTrainsPerDay,
+        Param::CapacityTrucksPerDay,
+        Param::TravelDays,
+        Param::LengthKm,
+        Param::TariffUsdPerTeu,
+        Param::Co2KgPerTeuKm,
+        Param::FerryVessels,
+        Param::FerryWagonsPerSailing,
+        Param::FerryTeuPerSailing,
+        Param::FerrySailingDays,
+        Param::FerryTurnaroundDays,
+        Param::FerryEveryDays,
+        Param::FerryMaxWaitDays,
+        Param::WeatherClosuresPerYear,
+        Param::WeatherClosureDays,
+    ];
+
+    /// The name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::Servers => "servers",
+            Param::ServiceDays => "service_days",
+            Param::HandlingUsdPerTeu => "handling_usd_per_teu",
+            Param::CapacityTrainsPerDay => "capacity_trains_per_day",
+            Param::CapacityTrucksPerDay => "capacity_trucks_per_day",
+            Param::TravelDays => "travel_days",
+            Param::LengthKm => "length_km",
+            Param::TariffUsdPerTeu => "tariff_usd_per_teu",
+            Param::Co2KgPerTeuKm => "co2_kg_per_teu_km",
+            Param::FerryVessels => "ferry.vessels",
+            Param::FerryWagonsPerSailing => "ferry.wagons_per_sailing",
+            Param::FerryTeuPerSailing => "ferry.teu_per_sailing",
+            Param::FerrySailingDays => "ferry.sailing_days",
+            Param::FerryTurnaroundDays => "ferry.turnaround_days",
+            Param::FerryEveryDays => "ferry.departure.every_days",
+            Param::FerryMaxWaitDays => "ferry.departure.max_wait_days",
+            Param::WeatherClosuresPerYear => "ferry.weather.closures_per_year",
+            Param::WeatherClosureDays => "ferry.weather.closure_days",
+        }
+    }
+
+    /// The parameter with this name.
+    pub fn parse(name: &str) -> Option<Param> {
+        Param::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The kind of value the parameter takes.
+    pub fn kind(self) -> ValueKind {
+        match self {
+            Param::Servers | Param::FerryVessels | Param::FerryWagonsPerSailing => ValueKind::Count,
+            Param::ServiceDays
+            | Param::TravelDays
+            | Param::FerrySailingDays
+            | Param::FerryTurnaroundDays
+            | Param::WeatherClosureDays => ValueKind::Duration,
+            Param::HandlingUsdPerTeu
+            | Param::TariffUsdPerTeu
+            | Param::Co2KgPerTeuKm
+            | Param::WeatherClosuresPerYear
+            | Param::FerryMaxWaitDays => ValueKind::NonNegative,
+            Param::CapacityTrainsPerDay
+            | Param::CapacityTrucksPerDay
+            | Param::LengthKm
+            | Param::FerryTeuPerSailing
+            | Param::FerryEveryDays => ValueKind::Positive,
+        }
+    }
+
+    /// Checks that the parameter exists on `target`; the error says why not.
+    pub fn check_target(self, network: &Network, target: Target) -> Result<(), String> {
+        let name = network.target_name(target);
+        match target {
+            Target::Node(n) => {
+                let node = network.node(n);
+                match self {
+                    Param::HandlingUsdPerTeu => Ok(()),
+                    Param::Servers | Param::ServiceDays if node.station.is_none() => Err(format!(
+                        "node `{name}` has no resource, so it has no `{}`; add a [node.resource] table to it in the network file",
+                        self.name()
+                    )),
+                    Param::Servers | Param::ServiceDays => Ok(()),
+                    _ => Err(format!(
+                        "`{}` is a leg parameter but `{name}` is a node; node parameters are servers, service_days and handling_usd_per_teu",
+                        self.name()
+                    )),
+                }
+            }
+            Target::Leg(l) => {
+                let leg = network.leg(l);
+                let ferry = leg.ferry.as_ref();
+                let need = |ok: bool, why: &str| {
+                    if ok {
+                        Ok(())
+                    } else {
+                        Err(format!(
+                            "`{}` does not apply to leg `{name}`: {why}",
+                            self.name()
+                        ))
+                    }
+                };
+                match self {
+                    Param::Servers | Param::ServiceDays | Param::HandlingUsdPerTeu => Err(format!(
+                        "`{}` is a node parameter but `{name}` is a leg",
+                        self.name()
+                    )),
+                    Param::CapacityTrainsPerDay => {
+                        need(leg.mode == Mode::Rail, "it is not a rail leg")
+                    }
+                    Param::CapacityTrucksPerDay => {
+                        need(leg.mode == Mode::Road, "it is not a road leg")
+                    }
+                    Param::TravelDays => need(
+                        leg.mode != Mode::Sea,
+                        "it is a sea leg; use ferry.sailing_days",
+                    ),
+                    Param::LengthKm | Param::TariffUsdPerTeu | Param::Co2KgPerTeuKm => Ok(()),
+                    Param::FerryVessels
+                    | Param::FerryWagonsPerSailing
+                    | Param::FerryTeuPerSailing
+                    | Param::FerrySailingDays
+                    | Param::FerryTurnaroundDays => {
+                        need(ferry.is_some(), "it has no ferry service")
+                    }
+                    Param::FerryEveryDays => need(
+                        matches!(
+                            ferry.map(|f| &f.departure),
+                            Some(Departure::Timetable { .. })
+                        ),
+                        "its ferry does not run to a timetable",
+                    ),
+                    Param::FerryMaxWaitDays => need(
+                        matches!(
+                            ferry.map(|f| &f.departure),
+                            Some(Departure::WhenFull { .. })
+                        ),
+                        "its ferry does not depart when full",
+                    ),
+                    Param::WeatherClosuresPerYear | Param::WeatherClosureDays => need(
+                        ferry.is_some_and(|f| f.weather.is_some()),
+                        "it has no [leg.ferry.weather] table in the network file",
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// A new value for a parameter, or a factor on its current value.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// Replace a number.
+    Number(f64),
+    /// Replace a distribution.
+    Dist(Dist),
+    /// Multiply the current value (numbers) or every draw (distributions).
+    Scale(f64),
+}
+
+impl Change {
+    fn number(&self, current: Option<f64>, param: Param) -> Result<f64, String> {
+        let v = match (self, current) {
+            (Change::Number(v), _) => *v,
+            (Change::Scale(f), Some(c)) => c * f,
+            (Change::Scale(_), None) => {
+                return Err(format!(
+                    "`{}` has no current value to scale; give `value` instead of `factor`",
+                    param.name()
+                ));
+            }
+            (Change::Dist(_), _) => return Err("expected a number, not a distribution".into()),
+        };
+        check_value(param.kind(), v).map(|_| v)
+    }
+
+    fn count(&self, current: u32) -> Result<u32, String> {
+        let v = match self {
+            Change::Number(v) => *v,
+            Change::Scale(f) => (current as f64 * f).round(),
+            Change::Dist(_) => return Err("expected a whole number, not a distribution".into()),
+        };
+        check_value(ValueKind::Count, v)?;
+        Ok(v as u32)
+    }
+
+    fn dist(&self, current: &Dist) -> Result<Dist, String> {
+        match self {
+            Change::Dist(d) => Ok(d.clone()),
+            Change::Number(v) => Dist::new(crate::dist::DistParams::Fixed { value: *v }),
+            Change::Scale(f) => current.scaled(*f),
+        }
+    }
+}
+
+/// Checks a number against a value kind; the error says what was expected.
+pub fn check_value(kind: ValueKind, v: f64) -> Result<(), String> {
+    if !v.is_finite() {
+        return Err(format!("must be a finite number, got {v}"));
+    }
+    match kind {
+        ValueKind::Count if v < 1.0 || v.fract() != 0.0 || v > u32::MAX as f64 => {
+            Err(format!("must be a whole number of at least 1, got {v}"))
+        }
+        ValueKind::Positive if v <= 0.0 => Err(format!("must be greater than zero, got {v}")),
+        ValueKind::NonNegative if v < 0.0 => Err(format!("must not be negative, got {v}")),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,188 @@
+//! The validated scenario: run settings, demand flows, overrides, disruptions, sweeps.
+//!
+//! A [`Scenario`] is built only by [`crate::input`], against the network it names, so
+//! every node or leg it refers to exists.
+
+use std::path::PathBuf;
+
+use crate::dist::Dist;
+use crate::network::{Change, NodeId, Param, Target};
+use crate::routing::Criterion;
+
+/// A validated scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// The scenario file.
+    pub path: PathBuf,
+    /// The network file, resolved against the scenario file's folder.
+    pub network_path: PathBuf,
+    /// How long and how often to run.
+    pub run: RunSettings,
+    /// Demand.
+    pub flows: Vec<Flow>,
+    /// Changes made to the network before running (already applied to the network
+    /// returned with the scenario).
+    pub overrides: Vec<Override>,
+    /// Closures.
+    pub disruptions: Vec<Disruption>,
+    /// The sweep declared in the file, if any.
+    pub sweep: Option<Sweep>,
+}
+
+/// How long and how often to run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunSettings {
+    /// Simulated time, warm-up included [days].
+    pub horizon_days: f64,
+    /// Initial period whose observations are discarded [days].
+    pub warmup_days: f64,
+    /// Number of replications.
+    pub replications: u64,
+    /// Master seed.
+    pub seed: u64,
+}
+
+/// Block trains from an origin to a destination.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Id used in results.
+    pub id: String,
+    /// Origin.
+    pub from: NodeId,
+    /// Destination.
+    pub to: NodeId,
+    /// Mean volume [block trains per week].
+    pub trains_per_week: f64,
+    /// How trains arrive.
+    pub arrivals: Arrivals,
+    /// Size of one train.
+    pub train: TrainSize,
+    /// How trains choose routes.
+    pub policy: RoutePolicy,
+    /// What "best" means when routes are chosen.
+    pub route_by: Criterion,
+}
+
+/// Arrival processes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arrivals {
+    /// Poisson arrivals at the mean rate.
+    Poisson,
+    /// Evenly spaced arrivals, the first at `offset_days`.
+    Timetable {
+        /// Time of the first train [days].
+        offset_days: f64,
+    },
+    /// Poisson arrivals whose rate is the mean rate times the month's factor.
+    Seasonal {
+        /// Factors for January to December (their mean is 1).
+        factors: [f64; 12],
+    },
+}
+
+/// Size of one block train.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainSize {
+    /// Wagons.
+    pub wagons: u32,
+    /// TEU carried.
+    pub teu: f64,
+    /// Tonnes carried.
+    pub tonnes: f64,
+}
+
+/// How a flow's trains choose their routes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoutePolicy {
+    /// Every train takes the best route through the `via` nodes.
+    Fixed {
+        /// Nodes to pass, in order.
+        via: Vec<NodeId>,
+    },
+    /// Trains are shared over routes.
+    Split(Vec<SplitRoute>),
+    /// At each branch point, the alternative with the least expected remaining time.
+    Adaptive {
+        /// How many best routes to choose among.
+        alternatives: usize,
+    },
+}
+
+/// One share of a split flow.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SplitRoute {
+    /// Nodes the route passes, in order.
+    pub via: Vec<NodeId>,
+    /// Share of the flow's trains.
+    pub share: f64,
+}
+
+/// A change to one network parameter.
+#[derive(Clone, Debug)]
+pub struct Override {
+    /// Node or leg.
+    pub target: Target,
+    /// Parameter.
+    pub param: Param,
+    /// New value or factor.
+    pub change: Change,
+    /// Why.
+    pub note: String,
+}
+
+/// Closures of a node or leg.
+#[derive(Clone, Debug)]
+pub struct Disruption {
+    /// What closes.
+    pub target: Target,
+    /// When.
+    pub timing: DisruptionTiming,
+    /// How long one closure lasts [days].
+    pub duration_days: Dist,
+}
+
+/// When closures happen.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DisruptionTiming {
+    /// Once, from this day.
+    Scheduled {
+        /// First day closed.
+        start_day: f64,
+    },
+    /// At random (Poisson).
+    Random {
+        /// Mean closures per year.
+        per_year: f64,
+    },
+}
+
+/// A parameter to sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepParam {
+    /// A multiplier on every flow's volume.
+    Demand,
+    /// A network parameter.
+    Network(Target, Param),
+}
+
+/// A sweep declared in a scenario file.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// What varies.
+    pub param: SweepParam,
+    /// Its values.
+    pub values: Vec<f64>,
+    /// Largest acceptable p95 transit, as a multiple of its value at the first point.
+    pub p95_limit_factor: f64,
+}
+
+impl Scenario {
+    /// Offered block trains per week over all flows.
+    pub fn offered_trains_per_week(&self) -> f64 {
+        self.flows.iter().map(|f| f.trains_per_week).sum()
+    }
+}

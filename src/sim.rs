@@ -1,0 +1,16 @@
+//! One replication of the discrete-event simulation: block trains moving through
+//! stations, line sections, ferries and road legs.
+//!
+//! **Invariant:** no I/O, no threads, no wall clock, no global random generator.
+//! [`run_replication`] is a pure function of (model, seed, replication index).
+
+mod engine;
+mod model;
+mod queue;
+mod result;
+pub mod time;
+
+pub use engine::{SimRng, component_rng, run_replication};
+pub use model::{FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo};
+pub use queue::EventQueue;
+pub use result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};

@@ -1,0 +1,1091 @@
+//! The event loop of one replication and the handlers of every resource.
+//!
+//! Everything is indexed: trains live in a slab reused through a free list, resources
+//! in vectors, queues are `VecDeque`s that keep their capacity. In the steady state an
+//! event allocates nothing.
+
+use std::collections::VecDeque;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp1};
+
+use super::model::{ClosureModel, Model, Res, Step};
+use super::queue::EventQueue;
+use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
+use super::time::{MS_PER_DAY, SimTime};
+use crate::scenario::{Arrivals, DisruptionTiming};
+
+/// The random number generator of the simulation: portable and with 2^64 streams.
+pub type SimRng = ChaCha8Rng;
+
+/// An event in the future event list.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// The next train of a flow arrives.
+    Arrival(u32),
+    /// A station finished serving a train: (station, train).
+    ServiceDone(u32, u32),
+    /// A line section may let the next waiting train enter.
+    SectionWake(u32),
+    /// A train reached the end of a line section.
+    Moved(u32),
+    /// A timetabled sailing is due at a port.
+    Timetable(u32),
+    /// A vessel arrives at the far port.
+    VesselArrives(u32),
+    /// A vessel is ready to load again.
+    VesselReady(u32),
+    /// A vessel's maximum wait is over: (vessel, epoch).
+    FerryTimer(u32, u32),
+    /// A closure begins.
+    ClosureStart(u32),
+    /// A closure ends: (closure source, targets to reopen).
+    ClosureEnd(u32),
+    /// The warm-up ends: time averages restart.
+    WarmupEnd,
+}
+
+/// A block train under way.
+#[derive(Clone, Copy, Debug, Default)]
+struct Train {
+    flow: u32,
+    route: u32,
+    step: u32,
+    wagons_pending: u32,
+    arrived: SimTime,
+    alive: bool,
+}
+
+/// The time integral of a count, for time averages.
+#[derive(Clone, Copy, Debug, Default)]
+struct TimeAvg {
+    last: u64,
+    count: u32,
+    area: f64,
+}
+
+impl TimeAvg {
+    #[inline]
+    fn set(&mut self, now: SimTime, count: u32) {
+        self.area += self.count as f64 * (now.0 - self.last) as f64;
+        self.last = now.0;
+        self.count = count;
+    }
+
+    fn restart(&mut self, now: SimTime) {
+        self.area = 0.0;
+        self.last = now.0;
+    }
+
+    fn mean(&mut self, now: SimTime, window_ms: f64) -> f64 {
+        self.set(now, self.count);
+        self.area / window_ms
+    }
+}
+
+/// Counters of one resource.
+#[derive(Clone, Debug, Default)]
+struct Stat {
+    arrivals: u64,
+    waits: u64,
+    wait_sum_ms: u64,
+    queue: TimeAvg,
+    busy: TimeAvg,
+    closed: TimeAvg,
+    occupied_ms: u64,
+    sailings: u64,
+    wagons: u64,
+}
+
+impl Stat {
+    #[inline]
+    fn wait(&mut self, enq: SimTime, now: SimTime, warmup: SimTime) {
+        if enq >= warmup {
+            self.waits += 1;
+            self.wait_sum_ms += now.0 - enq.0;
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct StationState {
+    busy: u32,
+    queue: VecDeque<(u32, SimTime)>,
+    closed: u32,
+    reopen: SimTime,
+    stat: Stat,
+}
+
+#[derive(Debug, Default)]
+struct SectionState {
+    next_free: SimTime,
+    queue: VecDeque<(u32, SimTime, u32)>,
+    wake_pending: bool,
+    closed: u32,
+    reopen: SimTime,
+    stat: Stat,
+}
+
+/// Wagons of one train waiting at a port.
+#[derive(Clone, Copy, Debug)]
+struct PortEntry {
+    train: u32,
+    wagons_left: u32,
+    enq: SimTime,
+}
+
+#[derive(Debug, Default)]
+struct PortState {
+    queue: VecDeque<PortEntry>,
+    queued_wagons: u32,
+    /// The vessel loading at the berth (departing when full).
+    loading: Option<u32>,
+    /// Vessels ready in port behind the loading one (or, for timetables, all of them).
+    waiting: VecDeque<u32>,
+    /// Vessels on their way to be ready here.
+    heading: u32,
+    /// Trains whose last wagon has not sailed yet.
+    trains_waiting: u32,
+    stat: Stat,
+}
+
+#[derive(Debug, Default)]
+struct FerryState {
+    closed: u32,
+    reopen: SimTime,
+}
+
+/// Wagons of one train aboard a vessel.
+#[derive(Clone, Copy, Debug)]
+struct Cargo {
+    train: u32,
+    wagons: u32,
+    enq: SimTime,
+    last: bool,
+}
+
+#[derive(Debug)]
+struct Vessel {
+    ferry: u32,
+    /// The port it is at (or, while under way, the port it will next be at).
+    port: u32,
+    load: Vec<Cargo>,
+    load_wagons: u32,
+    load_teu: f64,
+    epoch: u32,
+    timer_set: bool,
+    timer_expired: bool,
+}
+
+#[derive(Debug)]
+struct FlowState {
+    timetable_k: u64,
+    result: FlowResult,
+}
+
+/// The mutable world of one replication.
+struct Sim<'m> {
+    m: &'m Model,
+    now: SimTime,
+    queue: EventQueue<Event>,
+    trains: Vec<Train>,
+    free: Vec<u32>,
+    stations: Vec<StationState>,
+    sections: Vec<SectionState>,
+    ports: Vec<PortState>,
+    ferries: Vec<FerryState>,
+    vessels: Vec<Vessel>,
+    flows: Vec<FlowState>,
+    flow_rng: Vec<SimRng>,
+    station_rng: Vec<SimRng>,
+    section_rng: Vec<SimRng>,
+    ferry_rng: Vec<SimRng>,
+    closure_rng: Vec<SimRng>,
+    events: u64,
+}
+
+/// Component kinds, for deriving one random stream per component.
+const RNG_FLOW: u64 = 1;
+const RNG_STATION: u64 = 2;
+const RNG_SECTION: u64 = 3;
+const RNG_FERRY: u64 = 4;
+const RNG_CLOSURE: u64 = 5;
+
+/// The random stream of one component in one replication: a ChaCha8 generator keyed
+/// by (seed, component) and set to stream `replication`. Giving every component its
+/// own stream keeps draws aligned when parameters change (common random numbers).
+pub fn component_rng(seed: u64, kind: u64, index: u64, replication: u64) -> SimRng {
+    let key = splitmix64(seed ^ splitmix64((kind << 40) ^ index));
+    let mut rng = ChaCha8Rng::seed_from_u64(key);
+    rng.set_stream(replication);
+    rng
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Runs one replication: a pure function of the model, the seed and the index.
+pub fn run_replication(model: &Model, seed: u64, index: u64) -> ReplicationResult {
+    let mut sim = Sim::new(model, seed, index);
+    sim.run();
+    sim.finish(index)
+}
+
+impl<'m> Sim<'m> {
+    fn new(m: &'m Model, seed: u64, rep: u64) -> Sim<'m> {
+        let rngs = |kind: u64, n: usize| -> Vec<SimRng> {
+            (0..n as u64)
+                .map(|i| component_rng(seed, kind, i, rep))
+                .collect()
+        };
+        let mut vessels = Vec::new();
+        let mut ports: Vec<PortState> = (0..2 * m.ferries.len())
+            .map(|_| PortState::default())
+            .collect();
+        for (f, fm) in m.ferries.iter().enumerate() {
+            for v in 0..fm.vessels {
+                let port = if fm.one_way { 0 } else { v % 2 } + 2 * f as u32;
+                let id = vessels.len() as u32;
+                vessels.push(Vessel {
+                    ferry: f as u32,
+                    port,
+                    load: Vec::with_capacity(fm.wagons as usize),
+                    load_wagons: 0,
+                    load_teu: 0.0,
+                    epoch: 0,
+                    timer_set: false,
+                    timer_expired: false,
+                });
+                let ps = &mut ports[port as usize];
+                if fm.timetable.is_none() && ps.loading.is_none() {
+                    ps.loading = Some(id);
+                } else {
+                    ps.waiting.push_back(id);
+                }
+            }
+        }
+        let flows = m
+            .flows
+            .iter()
+            .map(|f| FlowState {
+                timetable_k: 0,
+                result: FlowResult {
+                    routes: vec![RouteResult::default(); f.routes.len()],
+                    ..FlowResult::default()
+                },
+            })
+            .collect();
+        Sim {
+            m,
+            now: SimTime::ZERO,
+            queue: EventQueue::with_capacity(1024),
+            trains: Vec::with_capacity(256),
+            free: Vec::with_capacity(256),
+            stations: (0..m.stations.len())
+                .map(|_| StationState::default())
+                .collect(),
+            sections: (0..m.sections.len())
+                .map(|_| SectionState::default())
+                .collect(),
+            ports,
+            ferries: (0..m.ferries.len())
+                .map(|_| FerryState::default())
+                .collect(),
+            vessels,
+            flows,
+            flow_rng: rngs(RNG_FLOW, m.flows.len()),
+            station_rng: rngs(RNG_STATION, m.stations.len()),
+            section_rng: rngs(RNG_SECTION, m.sections.len()),
+            ferry_rng: rngs(RNG_FERRY, m.ferries.len()),
+            closure_rng: rngs(RNG_CLOSURE, m.closures.len()),
+            events: 0,
+        }
+    }
+
+    fn schedule(&mut self, time: SimTime, e: Event) {
+        if time <= self.m.horizon {
+            self.queue.push(time, e);
+        }
+    }
+
+    fn run(&mut self) {
+        self.queue.push(self.m.warmup, Event::WarmupEnd);
+        for f in 0..self.m.flows.len() as u32 {
+            self.schedule_first_arrival(f);
+        }
+        for (c, cm) in self.m.closures.iter().enumerate() {
+            let t = match cm.timing {
+                DisruptionTiming::Scheduled { start_day } => SimTime::from_days(start_day),
+                DisruptionTiming::Random { per_year } => {
+                    let e: f64 = Exp1.sample(&mut self.closure_rng[c]);
+                    SimTime::from_days(e * 365.0 / per_year)
+                }
+            };
+            self.schedule(t, Event::ClosureStart(c as u32));
+        }
+        for (f, fm) in self.m.ferries.iter().enumerate() {
+            if let Some((first, _)) = fm.timetable {
+                self.schedule(first, Event::Timetable(2 * f as u32));
+                if !fm.one_way {
+                    self.schedule(first, Event::Timetable(2 * f as u32 + 1));
+                }
+            }
+        }
+        while let Some((time, event)) = self.queue.pop() {
+            self.now = time;
+            self.events += 1;
+            match event {
+                Event::Arrival(f) => self.on_arrival(f),
+                Event::ServiceDone(s, t) => self.on_service_done(s, t),
+                Event::SectionWake(s) => self.on_section_wake(s),
+                Event::Moved(t) => self.advance(t),
+                Event::Timetable(p) => self.on_timetable(p),
+                Event::VesselArrives(v) => self.on_vessel_arrives(v),
+                Event::VesselReady(v) => self.on_vessel_ready(v),
+                Event::FerryTimer(v, epoch) => self.on_ferry_timer(v, epoch),
+                Event::ClosureStart(c) => self.on_closure_start(c),
+                Event::ClosureEnd(c) => self.on_closure_end(c),
+                Event::WarmupEnd => self.on_warmup_end(),
+            }
+        }
+        self.now = self.m.horizon;
+    }
+
+    // ----- arrivals and trains -------------------------------------------------------
+
+    fn schedule_first_arrival(&mut self, f: u32) {
+        let t = match &self.m.flows[f as usize].arrivals {
+            Arrivals::Timetable { offset_days } => SimTime::from_days(*offset_days),
+            _ => match self.next_random_arrival(f, SimTime::ZERO) {
+                Some(t) => t,
+                None => return,
+            },
+        };
+        self.schedule(t, Event::Arrival(f));
+    }
+
+    /// The next arrival after `from` of a Poisson or seasonal flow (seasonal by
+    /// thinning a Poisson process at the peak rate).
+    fn next_random_arrival(&mut self, f: u32, from: SimTime) -> Option<SimTime> {
+        let fm = &self.m.flows[f as usize];
+        let rng = &mut self.flow_rng[f as usize];
+        match &fm.arrivals {
+            Arrivals::Seasonal { factors } => {
+                let peak = factors.iter().cloned().fold(0.0, f64::max);
+                let mut t = from;
+                loop {
+                    let e: f64 = Exp1.sample(rng);
+                    t = t.plus_days(e * fm.mean_interval_days / peak);
+                    if t > self.m.horizon {
+                        return None;
+                    }
+                    let month = month_of(t.days());
+                    let u: f64 = rand::RngExt::random(rng);
+                    if u * peak < factors[month] {
+                        return Some(t);
+                    }
+                }
+            }
+            _ => {
+                let e: f64 = Exp1.sample(rng);
+                Some(from.plus_days(e * fm.mean_interval_days))
+            }
+        }
+    }
+
+    fn on_arrival(&mut self, f: u32) {
+        let m = self.m;
+        let fm = &m.flows[f as usize];
+        // Schedule the next train of this flow first.
+        let next = match &fm.arrivals {
+            Arrivals::Timetable { offset_days } => {
+                let k = {
+                    let st = &mut self.flows[f as usize];
+                    st.timetable_k += 1;
+                    st.timetable_k
+                };
+                Some(SimTime::from_days(
+                    offset_days + k as f64 * fm.mean_interval_days,
+                ))
+            }
+            _ => self.next_random_arrival(f, self.now),
+        };
+        if let Some(t) = next {
+            self.schedule(t, Event::Arrival(f));
+        }
+        let route = if fm.split_cumulative.is_empty() {
+            fm.routes[0]
+        } else {
+            let u: f64 = rand::RngExt::random(&mut self.flow_rng[f as usize]);
+            let total = *fm.split_cumulative.last().expect("split has routes");
+            let i = fm
+                .split_cumulative
+                .iter()
+                .position(|c| u * total < *c)
+                .unwrap_or(fm.routes.len() - 1);
+            fm.routes[i]
+        };
+        if self.now >= m.warmup {
+            self.flows[f as usize].result.offered += 1;
+        }
+        let train = Train {
+            flow: f,
+            route,
+            step: 0,
+            wagons_pending: 0,
+            arrived: self.now,
+            alive: true,
+        };
+        let t = match self.free.pop() {
+            Some(t) => {
+                self.trains[t as usize] = train;
+                t
+            }
+            None => {
+                self.trains.push(train);
+                (self.trains.len() - 1) as u32
+            }
+        };
+        self.advance(t);
+    }
+
+    /// Moves a train to its next step, choosing among alternatives at branch points.
+    fn advance(&mut self, t: u32) {
+        let m = self.m;
+        let (flow, mut route, pos) = {
+            let tr = &self.trains[t as usize];
+            (tr.flow, tr.route, tr.step as usize)
+        };
+        if m.flows[flow as usize].adaptive {
+            let alternatives = &m.routes[route as usize].branches[pos];
+            if !alternatives.is_empty() {
+                let mut best = self.remaining_days(route, pos, flow);
+                for &alt in alternatives {
+                    let d = self.remaining_days(alt, pos, flow);
+                    if d < best - 1e-9 {
+                        best = d;
+                        route = alt;
+                    }
+                }
+                self.trains[t as usize].route = route;
+            }
+        }
+        let steps = &m.routes[route as usize].steps;
+        if pos == steps.len() {
+            self.complete(t);
+            return;
+        }
+        self.trains[t as usize].step += 1;
+        match steps[pos] {
+            Step::Station(s) => self.station_arrive(s, t),
+            Step::Section { section, units } => self.section_arrive(section, t, units),
+            Step::Port(p) => self.port_arrive(p, t),
+        }
+    }
+
+    fn complete(&mut self, t: u32) {
+        let m = self.m;
+        let tr = self.trains[t as usize];
+        let fm = &m.flows[tr.flow as usize];
+        let r = &mut self.flows[tr.flow as usize].result;
+        if self.now >= m.warmup {
+            r.completed += 1;
+        }
+        if tr.arrived >= m.warmup {
+            let transit = self.now.days_since(tr.arrived);
+            r.delivered += 1;
+            r.transit_sum_days += transit;
+            r.teu_delivered += fm.train.teu;
+            r.tonnes_delivered += fm.train.tonnes;
+            r.transit.record(transit);
+            let rr = &mut r.routes[m.routes[tr.route as usize].index_in_flow as usize];
+            rr.delivered += 1;
+            rr.transit_sum_days += transit;
+        }
+        self.trains[t as usize].alive = false;
+        self.free.push(t);
+    }
+
+    /// Expected days from step `pos` of a route to the destination, given the current
+    /// queues, closures and ferry backlogs.
+    fn remaining_days(&self, route: u32, pos: usize, flow: u32) -> f64 {
+        let m = self.m;
+        let now = self.now;
+        let wagons = m.flows[flow as usize].train.wagons;
+        let closed_for = |closed: u32, reopen: SimTime| -> f64 {
+            if closed > 0 {
+                reopen.days_since(now)
+            } else {
+                0.0
+            }
+        };
+        let mut days = 0.0;
+        for step in &m.routes[route as usize].steps[pos..] {
+            days += match *step {
+                Step::Station(s) => {
+                    let sm = &m.stations[s as usize];
+                    let st = &self.stations[s as usize];
+                    let mean = sm.service.mean();
+                    let ahead = (st.queue.len() as u32 + st.busy + 1).saturating_sub(sm.servers);
+                    mean + ahead as f64 * mean / sm.servers as f64
+                        + closed_for(st.closed, st.reopen)
+                }
+                Step::Section { section, units } => {
+                    let sm = &m.sections[section as usize];
+                    let st = &self.sections[section as usize];
+                    let h = sm.headway_ms as f64 / MS_PER_DAY;
+                    sm.travel.mean()
+                        + (units - 1) as f64 * h
+                        + st.next_free.days_since(now)
+                        + (st.queue.len() as u32 * units) as f64 * h
+                        + closed_for(st.closed, st.reopen)
+                }
+                Step::Port(p) => {
+                    let fm = &m.ferries[(p / 2) as usize];
+                    let ps = &self.ports[p as usize];
+                    let fs = &self.ferries[(p / 2) as usize];
+                    let backlog = (ps.queued_wagons + wagons) as f64 / fm.wagons as f64;
+                    fm.sailing.mean()
+                        + fm.interval_days * (backlog.ceil() - 0.5).max(0.5)
+                        + closed_for(fs.closed, fs.reopen)
+                }
+            };
+        }
+        days
+    }
+
+    // ----- stations --------------------------------------------------------------------
+
+    fn station_arrive(&mut self, s: u32, t: u32) {
+        let m = self.m;
+        let now = self.now;
+        let st = &mut self.stations[s as usize];
+        if now >= m.warmup {
+            st.stat.arrivals += 1;
+        }
+        if st.closed == 0 && st.busy < m.stations[s as usize].servers {
+            st.stat.wait(now, now, m.warmup);
+            self.start_service(s, t);
+        } else {
+            st.queue.push_back((t, now));
+            st.stat.queue.set(now, st.queue.len() as u32);
+        }
+    }
+
+    fn start_service(&mut self, s: u32, t: u32) {
+        let now = self.now;
+        let st = &mut self.stations[s as usize];
+        st.busy += 1;
+        st.stat.busy.set(now, st.busy);
+        let d = self.m.stations[s as usize]
+            .service
+            .sample(&mut self.station_rng[s as usize]);
+        self.schedule(now.plus_days(d), Event::ServiceDone(s, t));
+    }
+
+    fn on_service_done(&mut self, s: u32, t: u32) {
+        let now = self.now;
+        let st = &mut self.stations[s as usize];
+        st.busy -= 1;
+        st.stat.busy.set(now, st.busy);
+        self.start_waiting_services(s);
+        self.advance(t);
+    }
+
+    fn start_waiting_services(&mut self, s: u32) {
+        let m = self.m;
+        let now = self.now;
+        loop {
+            let st = &mut self.stations[s as usize];
+            if st.closed > 0 || st.busy >= m.stations[s as usize].servers {
+                return;
+            }
+            let Some((next, enq)) = st.queue.pop_front() else {
+                return;
+            };
+            st.stat.queue.set(now, st.queue.len() as u32);
+            st.stat.wait(enq, now, m.warmup);
+            self.start_service(s, next);
+        }
+    }
+
+    // ----- line sections ---------------------------------------------------------------
+
+    fn section_arrive(&mut self, s: u32, t: u32, units: u32) {
+        let m = self.m;
+        let now = self.now;
+        let st = &mut self.sections[s as usize];
+        if now >= m.warmup {
+            st.stat.arrivals += 1;
+        }
+        if st.queue.is_empty() && st.closed == 0 && now >= st.next_free {
+            st.stat.wait(now, now, m.warmup);
+            self.enter_section(s, t, units);
+        } else {
+            st.queue.push_back((t, now, units));
+            st.stat.queue.set(now, st.queue.len() as u32);
+            if !st.wake_pending && st.closed == 0 {
+                st.wake_pending = true;
+                let at = st.next_free.max(now);
+                self.schedule(at, Event::SectionWake(s));
+            }
+        }
+    }
+
+    fn enter_section(&mut self, s: u32, t: u32, units: u32) {
+        let m = self.m;
+        let now = self.now;
+        let sm = &m.sections[s as usize];
+        let st = &mut self.sections[s as usize];
+        let occupied = sm.headway_ms * units as u64;
+        st.next_free = now.plus_ms(occupied);
+        // Occupied headway time, clipped to the observation window.
+        let start = now.0.max(m.warmup.0);
+        let end = (now.0 + occupied).min(m.horizon.0);
+        st.stat.occupied_ms += end.saturating_sub(start);
+        let travel = sm.travel.sample(&mut self.section_rng[s as usize]);
+        let last_unit = sm.headway_ms * (units as u64 - 1);
+        self.schedule(now.plus_ms(last_unit).plus_days(travel), Event::Moved(t));
+    }
+
+    fn on_section_wake(&mut self, s: u32) {
+        let m = self.m;
+        let now = self.now;
+        self.sections[s as usize].wake_pending = false;
+        loop {
+            let st = &mut self.sections[s as usize];
+            if st.closed > 0 {
+                return;
+            }
+            if now < st.next_free {
+                if !st.queue.is_empty() {
+                    st.wake_pending = true;
+                    let at = st.next_free;
+                    self.schedule(at, Event::SectionWake(s));
+                }
+                return;
+            }
+            let Some((t, enq, units)) = st.queue.pop_front() else {
+                return;
+            };
+            st.stat.queue.set(now, st.queue.len() as u32);
+            st.stat.wait(enq, now, m.warmup);
+            self.enter_section(s, t, units);
+        }
+    }
+
+    // ----- ferries ---------------------------------------------------------------------
+
+    fn port_arrive(&mut self, p: u32, t: u32) {
+        let m = self.m;
+        let now = self.now;
+        let wagons = m.flows[self.trains[t as usize].flow as usize].train.wagons;
+        self.trains[t as usize].wagons_pending = wagons;
+        let ps = &mut self.ports[p as usize];
+        if now >= m.warmup {
+            ps.stat.arrivals += 1;
+        }
+        ps.queue.push_back(PortEntry {
+            train: t,
+            wagons_left: wagons,
+            enq: now,
+        });
+        ps.queued_wagons += wagons;
+        ps.trains_waiting += 1;
+        ps.stat.queue.set(now, ps.trains_waiting);
+        if m.ferries[(p / 2) as usize].timetable.is_none() {
+            self.serve_port(p);
+            self.reposition_to(p);
+        }
+    }
+
+    /// Loads wagons from the port's queue onto vessel `v`, first come first served.
+    fn load(&mut self, p: u32, v: u32) {
+        let m = self.m;
+        let vessel = &mut self.vessels[v as usize];
+        let fm = &m.ferries[vessel.ferry as usize];
+        let ps = &mut self.ports[p as usize];
+        while let Some(front) = ps.queue.front_mut() {
+            let teu_per_wagon =
+                m.flows[self.trains[front.train as usize].flow as usize].teu_per_wagon;
+            let mut room = fm.wagons - vessel.load_wagons;
+            if let Some(cap) = fm.teu
+                && teu_per_wagon > 0.0
+            {
+                room = room.min(
+                    ((cap - vessel.load_teu) / teu_per_wagon + 1e-9)
+                        .floor()
+                        .max(0.0) as u32,
+                );
+            }
+            let take = room.min(front.wagons_left);
+            if take == 0 {
+                break;
+            }
+            front.wagons_left -= take;
+            ps.queued_wagons -= take;
+            vessel.load_wagons += take;
+            vessel.load_teu += take as f64 * teu_per_wagon;
+            let last = front.wagons_left == 0;
+            vessel.load.push(Cargo {
+                train: front.train,
+                wagons: take,
+                enq: front.enq,
+                last,
+            });
+            if last {
+                ps.queue.pop_front();
+            }
+        }
+    }
+
+    /// True if vessel `v` can take no more of the port's queue.
+    fn vessel_full(&self, p: u32, v: u32) -> bool {
+        let vessel = &self.vessels[v as usize];
+        vessel.load_wagons >= self.m.ferries[vessel.ferry as usize].wagons
+            || !self.ports[p as usize].queue.is_empty()
+    }
+
+    /// Departing-when-full service at a port: load the vessel at the berth and let it
+    /// sail when full or when its maximum wait is over, then the next one.
+    fn serve_port(&mut self, p: u32) {
+        let m = self.m;
+        let f = (p / 2) as usize;
+        loop {
+            let Some(v) = self.ports[p as usize].loading else {
+                return;
+            };
+            self.load(p, v);
+            let full = self.vessel_full(p, v);
+            let vessel = &mut self.vessels[v as usize];
+            let due = full
+                || vessel.timer_expired
+                || (m.ferries[f].max_wait_ms == 0 && vessel.load_wagons > 0);
+            if due && self.ferries[f].closed == 0 {
+                self.depart(v);
+                continue;
+            }
+            if vessel.load_wagons > 0 && !vessel.timer_set {
+                vessel.timer_set = true;
+                let e = vessel.epoch;
+                let at = self.now.plus_ms(m.ferries[f].max_wait_ms);
+                self.schedule(at, Event::FerryTimer(v, e));
+            }
+            return;
+        }
+    }
+
+    /// Two-way services: if wagons wait at `q` with no vessel there or on its way, an
+    /// empty idle vessel at the other port sails over.
+    fn reposition_to(&mut self, q: u32) {
+        let f = (q / 2) as usize;
+        let fm = &self.m.ferries[f];
+        if fm.one_way || fm.timetable.is_some() || self.ferries[f].closed > 0 {
+            return;
+        }
+        let ps = &self.ports[q as usize];
+        if ps.queued_wagons == 0 || ps.loading.is_some() || !ps.waiting.is_empty() || ps.heading > 0
+        {
+            return;
+        }
+        let other = q ^ 1;
+        if let Some(v) = self.ports[other as usize].loading
+            && self.vessels[v as usize].load_wagons == 0
+        {
+            self.depart(v);
+            self.serve_port(other);
+        }
+    }
+
+    fn on_timetable(&mut self, p: u32) {
+        let m = self.m;
+        let f = (p / 2) as usize;
+        let (_, every) = m.ferries[f].timetable.expect("timetabled ferry");
+        let next = self.now.plus_ms(every);
+        self.schedule(next, Event::Timetable(p));
+        if self.ferries[f].closed > 0 {
+            return;
+        }
+        if let Some(v) = self.ports[p as usize].waiting.pop_front() {
+            self.load(p, v);
+            self.depart(v);
+        }
+    }
+
+    fn depart(&mut self, v: u32) {
+        let m = self.m;
+        let now = self.now;
+        let (p, f) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.port, vessel.ferry)
+        };
+        let fm = &m.ferries[f as usize];
+        let ps = &mut self.ports[p as usize];
+        if ps.loading == Some(v) {
+            ps.loading = ps.waiting.pop_front();
+        }
+        let vessel = &mut self.vessels[v as usize];
+        let mut done = 0;
+        for c in &vessel.load {
+            if c.last {
+                ps.stat.wait(c.enq, now, m.warmup);
+                done += 1;
+            }
+        }
+        if done > 0 {
+            ps.trains_waiting -= done;
+            ps.stat.queue.set(now, ps.trains_waiting);
+        }
+        if now >= m.warmup {
+            ps.stat.sailings += 1;
+            ps.stat.wagons += vessel.load_wagons as u64;
+        }
+        vessel.port = p ^ 1;
+        vessel.epoch = vessel.epoch.wrapping_add(1);
+        vessel.timer_set = false;
+        vessel.timer_expired = false;
+        let ready_port = if fm.one_way { p & !1 } else { p ^ 1 };
+        self.ports[ready_port as usize].heading += 1;
+        let d = fm.sailing.sample(&mut self.ferry_rng[f as usize]);
+        self.schedule(now.plus_days(d), Event::VesselArrives(v));
+    }
+
+    fn on_vessel_arrives(&mut self, v: u32) {
+        let m = self.m;
+        let (f, arrived_at) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.ferry, vessel.port)
+        };
+        let fm = &m.ferries[f as usize];
+        let n = self.vessels[v as usize].load.len();
+        for i in 0..n {
+            let c = self.vessels[v as usize].load[i];
+            let tr = &mut self.trains[c.train as usize];
+            tr.wagons_pending -= c.wagons;
+            if tr.wagons_pending == 0 {
+                self.advance(c.train);
+            }
+        }
+        let vessel = &mut self.vessels[v as usize];
+        vessel.load.clear();
+        vessel.load_wagons = 0;
+        vessel.load_teu = 0.0;
+        vessel.port = if fm.one_way {
+            arrived_at & !1
+        } else {
+            arrived_at
+        };
+        let d = fm.turnaround.sample(&mut self.ferry_rng[f as usize]);
+        self.schedule(self.now.plus_days(d), Event::VesselReady(v));
+    }
+
+    fn on_vessel_ready(&mut self, v: u32) {
+        let m = self.m;
+        let (f, p) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.ferry as usize, vessel.port)
+        };
+        let ps = &mut self.ports[p as usize];
+        ps.heading -= 1;
+        if m.ferries[f].timetable.is_some() || ps.loading.is_some() {
+            ps.waiting.push_back(v);
+            return;
+        }
+        ps.loading = Some(v);
+        self.serve_port(p);
+        self.reposition_to(p ^ 1);
+    }
+
+    fn on_ferry_timer(&mut self, v: u32, epoch: u32) {
+        let vessel = &mut self.vessels[v as usize];
+        if vessel.epoch != epoch {
+            return;
+        }
+        vessel.timer_expired = true;
+        let p = vessel.port;
+        self.serve_port(p);
+    }
+
+    // ----- closures --------------------------------------------------------------------
+
+    fn on_closure_start(&mut self, c: u32) {
+        let m = self.m;
+        let cm: &ClosureModel = &m.closures[c as usize];
+        let rng = &mut self.closure_rng[c as usize];
+        let d = cm.duration.sample(rng);
+        if let DisruptionTiming::Random { per_year } = cm.timing {
+            let e: f64 = Exp1.sample(rng);
+            let next = self.now.plus_days(e * 365.0 / per_year);
+            self.schedule(next, Event::ClosureStart(c));
+        }
+        let end = self.now.plus_days(d);
+        for &r in &cm.targets {
+            self.close(r, end);
+        }
+        // A closure that outlasts the run still counts as closed until the horizon.
+        self.schedule(end, Event::ClosureEnd(c));
+    }
+
+    fn close(&mut self, r: Res, end: SimTime) {
+        let now = self.now;
+        match r {
+            Res::Station(s) => {
+                let st = &mut self.stations[s as usize];
+                st.closed += 1;
+                st.reopen = st.reopen.max(end);
+                st.stat.closed.set(now, 1);
+            }
+            Res::Section(s) => {
+                let st = &mut self.sections[s as usize];
+                st.closed += 1;
+                st.reopen = st.reopen.max(end);
+                st.stat.closed.set(now, 1);
+            }
+            Res::Ferry(f) => {
+                let fs = &mut self.ferries[f as usize];
+                fs.closed += 1;
+                fs.reopen = fs.reopen.max(end);
+                for p in [2 * f, 2 * f + 1] {
+                    self.ports[p as usize].stat.closed.set(now, 1);
+                }
+            }
+        }
+    }
+
+    fn on_closure_end(&mut self, c: u32) {
+        let now = self.now;
+        let targets = &self.m.closures[c as usize].targets;
+        for &r in targets {
+            match r {
+                Res::Station(s) => {
+                    let st = &mut self.stations[s as usize];
+                    st.closed -= 1;
+                    if st.closed == 0 {
+                        st.stat.closed.set(now, 0);
+                        self.start_waiting_services(s);
+                    }
+                }
+                Res::Section(s) => {
+                    let st = &mut self.sections[s as usize];
+                    st.closed -= 1;
+                    if st.closed == 0 {
+                        st.stat.closed.set(now, 0);
+                        if !st.queue.is_empty() && !st.wake_pending {
+                            st.wake_pending = true;
+                            let at = st.next_free.max(now);
+                            self.schedule(at, Event::SectionWake(s));
+                        }
+                    }
+                }
+                Res::Ferry(f) => {
+                    let fs = &mut self.ferries[f as usize];
+                    fs.closed -= 1;
+                    if fs.closed == 0 {
+                        for p in [2 * f, 2 * f + 1] {
+                            self.ports[p as usize].stat.closed.set(now, 0);
+                        }
+                        if self.m.ferries[f as usize].timetable.is_none() {
+                            for p in [2 * f, 2 * f + 1] {
+                                self.serve_port(p);
+                            }
+                            for p in [2 * f, 2 * f + 1] {
+                                self.reposition_to(p);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_warmup_end(&mut self) {
+        let now = self.now;
+        let restart = |s: &mut Stat| {
+            s.queue.restart(now);
+            s.busy.restart(now);
+            s.closed.restart(now);
+        };
+        self.stations.iter_mut().for_each(|x| restart(&mut x.stat));
+        self.sections.iter_mut().for_each(|x| restart(&mut x.stat));
+        self.ports.iter_mut().for_each(|x| restart(&mut x.stat));
+    }
+
+    // ----- results ---------------------------------------------------------------------
+
+    fn finish(mut self, index: u64) -> ReplicationResult {
+        let m = self.m;
+        let now = m.horizon;
+        let window_ms = (m.horizon.0 - m.warmup.0) as f64;
+        let window_days = window_ms / MS_PER_DAY;
+        for tr in self
+            .trains
+            .iter()
+            .filter(|t| t.alive && t.arrived >= m.warmup)
+        {
+            let idx = m.routes[tr.route as usize].index_in_flow as usize;
+            self.flows[tr.flow as usize].result.routes[idx].in_system += 1;
+        }
+        let mut resources = vec![ResourceResult::default(); m.resources().len()];
+        let mut put = |slot: usize, stat: &mut Stat, utilization: f64, in_service: f64| {
+            let Some(i) = m.slot_to_resource[slot] else {
+                return;
+            };
+            resources[i as usize] = ResourceResult {
+                arrivals: stat.arrivals,
+                waits: stat.waits,
+                wait_sum_days: stat.wait_sum_ms as f64 / MS_PER_DAY,
+                utilization,
+                queue_mean: stat.queue.mean(now, window_ms),
+                in_service_mean: in_service,
+                closed_share: stat.closed.mean(now, window_ms),
+                sailings: stat.sailings,
+                wagons: stat.wagons,
+            };
+        };
+        for (s, st) in self.stations.iter_mut().enumerate() {
+            let busy = st.stat.busy.mean(now, window_ms);
+            put(s, &mut st.stat, busy / m.stations[s].servers as f64, busy);
+        }
+        for (s, st) in self.sections.iter_mut().enumerate() {
+            let util = st.stat.occupied_ms as f64 / window_ms;
+            put(m.section_slot(s as u32), &mut st.stat, util, util);
+        }
+        for (p, ps) in self.ports.iter_mut().enumerate() {
+            let cap = m.ferries[p / 2].capacity_wagons_per_day * window_days;
+            let util = if cap > 0.0 {
+                ps.stat.wagons as f64 / cap
+            } else {
+                0.0
+            };
+            put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
+        }
+        let flows = self
+            .flows
+            .into_iter()
+            .map(|mut f| {
+                f.result.in_system = f.result.offered - f.result.delivered;
+                f.result
+            })
+            .collect();
+        ReplicationResult {
+            index,
+            events: self.events,
+            flows,
+            resources,
+        }
+    }
+}
+
+/// Month (0 = January) of day `t` on a 365-day calendar starting on 1 January.
+fn month_of(t: f64) -> usize {
+    const ENDS: [f64; 12] = [
+        31., 59., 90., 120., 151., 181., 212., 243., 273., 304., 334., 365.,
+    ];
+    let d = t.rem_euclid(365.0);
+    ENDS.iter().position(|e| d < *e).unwrap_or(11)
+}

@@ -1,0 +1,661 @@
+//! The simulation model: a network and a scenario compiled into flat, indexed arrays
+//! (resources, routes as step lists, closures), built once and then shared read-only
+//! by every replication.
+
+use std::fmt;
+
+use crate::dist::Dist;
+use crate::network::{Departure, LegId, Mode, Network, NodeId, Target};
+use crate::routing::{self, Route, Router, sailing_interval_days, trucks_for};
+use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario, TrainSize};
+
+use super::time::{SimTime, to_ms};
+
+/// Why a model could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// A flow has no route (after overrides).
+    #[error("flow `{flow}` has no route from `{from}` to `{to}`")]
+    NoRoute {
+        /// Flow id.
+        flow: String,
+        /// Origin id.
+        from: String,
+        /// Destination id.
+        to: String,
+    },
+}
+
+/// A compiled, immutable simulation model.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub(crate) horizon: SimTime,
+    pub(crate) warmup: SimTime,
+    pub(crate) stations: Vec<StationModel>,
+    pub(crate) sections: Vec<SectionModel>,
+    pub(crate) ferries: Vec<FerryModel>,
+    pub(crate) flows: Vec<FlowModel>,
+    pub(crate) routes: Vec<RouteModel>,
+    pub(crate) closures: Vec<ClosureModel>,
+    resources: Vec<ResourceInfo>,
+    /// For each resource slot (stations, then sections, then ports), its index in
+    /// `resources`, or `None` if no route uses it.
+    pub(crate) slot_to_resource: Vec<Option<u32>>,
+    flow_info: Vec<FlowInfo>,
+}
+
+/// A node's station.
+#[derive(Clone, Debug)]
+pub(crate) struct StationModel {
+    pub(crate) servers: u32,
+    pub(crate) service: Dist,
+}
+
+/// One direction of a rail or road leg.
+#[derive(Clone, Debug)]
+pub(crate) struct SectionModel {
+    /// Minimum time between two units (trains or trucks) entering [ms]; 0 = no limit.
+    pub(crate) headway_ms: u64,
+    pub(crate) travel: Dist,
+}
+
+/// A ferry service; its ports are `2 * index` (at `from`) and `2 * index + 1` (at `to`).
+#[derive(Clone, Debug)]
+pub(crate) struct FerryModel {
+    pub(crate) one_way: bool,
+    pub(crate) vessels: u32,
+    pub(crate) wagons: u32,
+    pub(crate) teu: Option<f64>,
+    pub(crate) timetable: Option<(SimTime, u64)>,
+    pub(crate) max_wait_ms: u64,
+    pub(crate) sailing: Dist,
+    pub(crate) turnaround: Dist,
+    /// Wagons per day one direction can carry at most.
+    pub(crate) capacity_wagons_per_day: f64,
+    /// Mean interval between sailings from one port [days], for route estimates.
+    pub(crate) interval_days: f64,
+}
+
+/// A flow's demand and routes.
+#[derive(Clone, Debug)]
+pub(crate) struct FlowModel {
+    /// Mean interval between trains [days].
+    pub(crate) mean_interval_days: f64,
+    pub(crate) arrivals: Arrivals,
+    pub(crate) train: TrainSize,
+    pub(crate) teu_per_wagon: f64,
+    /// Global route indices of this flow's routes.
+    pub(crate) routes: Vec<u32>,
+    /// Split policy: cumulative shares, one per route; empty otherwise.
+    pub(crate) split_cumulative: Vec<f64>,
+    pub(crate) adaptive: bool,
+}
+
+/// One thing a train goes through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A node's station.
+    Station(u32),
+    /// A line section, entered by `units` trains or trucks.
+    Section { section: u32, units: u32 },
+    /// A ferry port (then the crossing).
+    Port(u32),
+}
+
+/// A route compiled into steps.
+#[derive(Clone, Debug)]
+pub(crate) struct RouteModel {
+    /// Index of the route within its flow.
+    pub(crate) index_in_flow: u32,
+    pub(crate) steps: Vec<Step>,
+    /// For each step position, the routes of the same flow that share this route's
+    /// history up to there and part ways at it (adaptive flows only).
+    pub(crate) branches: Vec<Vec<u32>>,
+}
+
+/// A resource a closure acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Res {
+    Station(u32),
+    Section(u32),
+    /// A ferry service: both its ports.
+    Ferry(u32),
+}
+
+/// A source of closures: a scenario disruption or a ferry's weather.
+#[derive(Clone, Debug)]
+pub(crate) struct ClosureModel {
+    pub(crate) targets: Vec<Res>,
+    pub(crate) timing: DisruptionTiming,
+    pub(crate) duration: Dist,
+}
+
+/// A resource as reported in results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceInfo {
+    /// Node or leg id.
+    pub id: String,
+    /// `station`, `rail`, `road` or `ferry`.
+    pub kind: ResourceKind,
+    /// Node kind for stations (`sea_port`, `gauge_change`, ...); mode otherwise.
+    pub detail: String,
+    /// For legs, the node the traffic comes from.
+    pub from: Option<String>,
+    /// For legs, the node the traffic goes to.
+    pub to: Option<String>,
+    /// Servers (stations), trains or trucks per day (sections; 0 = no limit), wagons
+    /// per day (ferries).
+    pub capacity: f64,
+}
+
+/// Kinds of resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// Parallel servers at a node.
+    Station,
+    /// One direction of a rail leg.
+    Rail,
+    /// One direction of a road leg.
+    Road,
+    /// One direction of a ferry service (its departure port).
+    Ferry,
+}
+
+impl ResourceKind {
+    /// The name used in results.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::Station => "station",
+            ResourceKind::Rail => "rail",
+            ResourceKind::Road => "road",
+            ResourceKind::Ferry => "ferry",
+        }
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A flow as reported in results.
+#[derive(Clone, Debug)]
+pub struct FlowInfo {
+    /// Flow id.
+    pub id: String,
+    /// Origin node id.
+    pub from: String,
+    /// Destination node id.
+    pub to: String,
+    /// Offered trains per week.
+    pub trains_per_week: f64,
+    /// Size of one train.
+    pub train: TrainSize,
+    /// The routes trains may take: node ids, and the static expected days.
+    pub routes: Vec<RouteInfo>,
+}
+
+/// A route as reported in results.
+#[derive(Clone, Debug)]
+pub struct RouteInfo {
+    /// Node ids visited.
+    pub nodes: Vec<String>,
+    /// Expected days without queueing.
+    pub expected_days: f64,
+    /// Length [km].
+    pub km: f64,
+}
+
+impl Model {
+    /// Compiles a network and a scenario into a model.
+    pub fn new(network: &Network, scenario: &Scenario) -> Result<Model, ModelError> {
+        let b = Builder::new(network, scenario);
+        let router = Router::new(network);
+        let mut flows = Vec::new();
+        let mut flow_info = Vec::new();
+        let mut routes = Vec::new();
+        for flow in &scenario.flows {
+            let mut found: Vec<(Route, f64)> = Vec::new();
+            match &flow.policy {
+                RoutePolicy::Fixed { via } => {
+                    if let Some(r) =
+                        router.best(flow.from, flow.to, via, flow.route_by, &flow.train)
+                    {
+                        found.push((r, 1.0));
+                    }
+                }
+                RoutePolicy::Split(parts) => {
+                    for p in parts {
+                        if let Some(r) =
+                            router.best(flow.from, flow.to, &p.via, flow.route_by, &flow.train)
+                        {
+                            found.push((r, p.share));
+                        }
+                    }
+                }
+                RoutePolicy::Adaptive { alternatives } => {
+                    for r in router.k_best(
+                        flow.from,
+                        flow.to,
+                        *alternatives,
+                        flow.route_by,
+                        &flow.train,
+                    ) {
+                        found.push((r, 0.0));
+                    }
+                }
+            }
+            let missing = match &flow.policy {
+                RoutePolicy::Split(parts) => found.len() < parts.len(),
+                _ => found.is_empty(),
+            };
+            if missing {
+                return Err(ModelError::NoRoute {
+                    flow: flow.id.clone(),
+                    from: network.node(flow.from).id.clone(),
+                    to: network.node(flow.to).id.clone(),
+                });
+            }
+            let first = routes.len() as u32;
+            let mut cumulative = Vec::new();
+            let mut acc = 0.0;
+            let mut infos = Vec::new();
+            let mut hop_positions = Vec::new();
+            for (i, (r, share)) in found.iter().enumerate() {
+                acc += share;
+                cumulative.push(acc);
+                let costs = routing::route_costs(network, r, &flow.train);
+                infos.push(RouteInfo {
+                    nodes: r.node_names(network),
+                    expected_days: costs.days,
+                    km: costs.km,
+                });
+                let (steps, positions) = b.steps(r, &flow.train);
+                hop_positions.push(positions);
+                routes.push(RouteModel {
+                    index_in_flow: i as u32,
+                    steps,
+                    branches: Vec::new(),
+                });
+            }
+            let adaptive = matches!(flow.policy, RoutePolicy::Adaptive { .. });
+            if adaptive {
+                add_branches(&mut routes[first as usize..], &found, &hop_positions, first);
+            }
+            flows.push(FlowModel {
+                mean_interval_days: 7.0 / flow.trains_per_week,
+                arrivals: flow.arrivals.clone(),
+                train: flow.train,
+                teu_per_wagon: flow.train.teu / flow.train.wagons as f64,
+                routes: (first..routes.len() as u32).collect(),
+                split_cumulative: if matches!(flow.policy, RoutePolicy::Split(_)) {
+                    cumulative
+                } else {
+                    Vec::new()
+                },
+                adaptive,
+            });
+            flow_info.push(FlowInfo {
+                id: flow.id.clone(),
+                from: network.node(flow.from).id.clone(),
+                to: network.node(flow.to).id.clone(),
+                trains_per_week: flow.trains_per_week,
+                train: flow.train,
+                routes: infos,
+            });
+        }
+        let closures = b.closures(scenario);
+        let (resources, slot_to_resource) = b.resources(&routes);
+        Ok(Model {
+            horizon: SimTime::from_days(scenario.run.horizon_days),
+            warmup: SimTime::from_days(scenario.run.warmup_days),
+            stations: b.stations,
+            sections: b.sections,
+            ferries: b.ferries,
+            flows,
+            routes,
+            closures,
+            resources,
+            slot_to_resource,
+            flow_info,
+        })
+    }
+
+    /// The resources reported in results (those some route uses), in a fixed order:
+    /// stations by node, then legs by leg and direction, then ferries.
+    pub fn resources(&self) -> &[ResourceInfo] {
+        &self.resources
+    }
+
+    /// The flows, in scenario order.
+    pub fn flows(&self) -> &[FlowInfo] {
+        &self.flow_info
+    }
+
+    /// Horizon [days].
+    pub fn horizon_days(&self) -> f64 {
+        self.horizon.days()
+    }
+
+    /// Warm-up [days].
+    pub fn warmup_days(&self) -> f64 {
+        self.warmup.days()
+    }
+
+    pub(crate) fn section_slot(&self, s: u32) -> usize {
+        self.stations.len() + s as usize
+    }
+
+    pub(crate) fn port_slot(&self, p: u32) -> usize {
+        self.stations.len() + self.sections.len() + p as usize
+    }
+}
+
+/// Marks, for adaptive flows, where routes that agree so far part ways: at the step of
+/// hop `i` of route `a`, every other route with the same first `i` hops and a
+/// different hop `i` is an alternative.
+fn add_branches(
+    routes: &mut [RouteModel],
+    found: &[(Route, f64)],
+    hop_positions: &[Vec<usize>],
+    first: u32,
+) {
+    for a in 0..routes.len() {
+        let mut branches = vec![Vec::new(); routes[a].steps.len() + 1];
+        let hops_a = &found[a].0.hops;
+        for (i, pos) in hop_positions[a].iter().enumerate() {
+            for (b, (rb, _)) in found.iter().enumerate() {
+                if b != a
+                    && rb.hops.len() > i
+                    && rb.hops[..i] == hops_a[..i]
+                    && rb.hops[i] != hops_a[i]
+                {
+                    branches[*pos].push(first + b as u32);
+                }
+            }
+        }
+        routes[a].branches = branches;
+    }
+}
+
+/// Builds the resource arrays and compiles routes against them.
+struct Builder<'a> {
+    network: &'a Network,
+    stations: Vec<StationModel>,
+    node_station: Vec<Option<u32>>,
+    station_node: Vec<NodeId>,
+    sections: Vec<SectionModel>,
+    leg_section: Vec<[Option<u32>; 2]>,
+    section_leg: Vec<(LegId, bool)>,
+    ferries: Vec<FerryModel>,
+    leg_ferry: Vec<Option<u32>>,
+    ferry_leg: Vec<LegId>,
+    closable_legs: Vec<bool>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(network: &'a Network, scenario: &Scenario) -> Builder<'a> {
+        let mut b = Builder {
+            network,
+            stations: Vec::new(),
+            node_station: vec![None; network.nodes.len()],
+            station_node: Vec::new(),
+            sections: Vec::new(),
+            leg_section: vec![[None, None]; network.legs.len()],
+            section_leg: Vec::new(),
+            ferries: Vec::new(),
+            leg_ferry: vec![None; network.legs.len()],
+            ferry_leg: Vec::new(),
+            closable_legs: vec![false; network.legs.len()],
+        };
+        for (i, node) in network.nodes.iter().enumerate() {
+            if let Some(st) = &node.station {
+                b.node_station[i] = Some(b.stations.len() as u32);
+                b.station_node.push(NodeId(i as u32));
+                b.stations.push(StationModel {
+                    servers: st.servers,
+                    service: st.service_days.clone(),
+                });
+            }
+        }
+        for (i, leg) in network.legs.iter().enumerate() {
+            let id = LegId(i as u32);
+            match (&leg.ferry, leg.mode) {
+                (Some(f), Mode::Sea) => {
+                    b.leg_ferry[i] = Some(b.ferries.len() as u32);
+                    b.ferry_leg.push(id);
+                    let sailing_mean = leg.travel_days.mean();
+                    let legs_per_cycle = if leg.one_way { 1.0 } else { 2.0 };
+                    let cycle = legs_per_cycle * (sailing_mean + f.turnaround_days.mean());
+                    let fleet_rate =
+                        f.vessels as f64 * f.wagons_per_sailing as f64 / cycle.max(1e-9);
+                    let (timetable, max_wait_ms, capacity) = match f.departure {
+                        Departure::Timetable {
+                            every_days,
+                            first_days,
+                        } => (
+                            Some((SimTime::from_days(first_days), to_ms(every_days).max(1))),
+                            0,
+                            fleet_rate.min(f.wagons_per_sailing as f64 / every_days),
+                        ),
+                        Departure::WhenFull { max_wait_days } => {
+                            (None, to_ms(max_wait_days), fleet_rate)
+                        }
+                    };
+                    b.ferries.push(FerryModel {
+                        one_way: leg.one_way,
+                        vessels: f.vessels,
+                        wagons: f.wagons_per_sailing,
+                        teu: f.teu_per_sailing,
+                        timetable,
+                        max_wait_ms,
+                        sailing: leg.travel_days.clone(),
+                        turnaround: f.turnaround_days.clone(),
+                        capacity_wagons_per_day: capacity,
+                        interval_days: sailing_interval_days(f, sailing_mean, leg.one_way),
+                    });
+                }
+                _ => {
+                    let headway_ms = leg.capacity_per_day.map_or(0, |c| to_ms(1.0 / c).max(1));
+                    for (dir, forward) in [(0, true), (1, false)] {
+                        if !forward && leg.one_way {
+                            continue;
+                        }
+                        b.leg_section[i][dir] = Some(b.sections.len() as u32);
+                        b.section_leg.push((id, forward));
+                        b.sections.push(SectionModel {
+                            headway_ms,
+                            travel: leg.travel_days.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for d in &scenario.disruptions {
+            for leg in b.target_legs(d.target) {
+                b.closable_legs[leg.0 as usize] = true;
+            }
+        }
+        b
+    }
+
+    /// Legs a closure of `target` acts on directly (a node without a station closes
+    /// its legs).
+    fn target_legs(&self, target: Target) -> Vec<LegId> {
+        match target {
+            Target::Leg(l) => vec![l],
+            Target::Node(n) if self.node_station[n.0 as usize].is_none() => {
+                (0..self.network.legs.len())
+                    .map(|i| LegId(i as u32))
+                    .filter(|l| {
+                        let leg = self.network.leg(*l);
+                        leg.from == n || leg.to == n
+                    })
+                    .collect()
+            }
+            Target::Node(_) => Vec::new(),
+        }
+    }
+
+    fn leg_resources(&self, l: LegId) -> Vec<Res> {
+        match self.leg_ferry[l.0 as usize] {
+            Some(f) => vec![Res::Ferry(f)],
+            None => self.leg_section[l.0 as usize]
+                .iter()
+                .flatten()
+                .map(|s| Res::Section(*s))
+                .collect(),
+        }
+    }
+
+    fn closures(&self, scenario: &Scenario) -> Vec<ClosureModel> {
+        let mut out = Vec::new();
+        for d in &scenario.disruptions {
+            let targets = match d.target {
+                Target::Node(n) => match self.node_station[n.0 as usize] {
+                    Some(s) => vec![Res::Station(s)],
+                    None => self
+                        .target_legs(d.target)
+                        .into_iter()
+                        .flat_map(|l| self.leg_resources(l))
+                        .collect(),
+                },
+                Target::Leg(l) => self.leg_resources(l),
+            };
+            out.push(ClosureModel {
+                targets,
+                timing: d.timing,
+                duration: d.duration_days.clone(),
+            });
+        }
+        for (f, leg) in self.ferry_leg.iter().enumerate() {
+            let weather = self
+                .network
+                .leg(*leg)
+                .ferry
+                .as_ref()
+                .and_then(|fe| fe.weather.as_ref());
+            if let Some(w) = weather.filter(|w| w.closures_per_year > 0.0) {
+                out.push(ClosureModel {
+                    targets: vec![Res::Ferry(f as u32)],
+                    timing: DisruptionTiming::Random {
+                        per_year: w.closures_per_year,
+                    },
+                    duration: w.closure_days.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Compiles a route into steps; also returns, per hop, the position of its step.
+    fn steps(&self, r: &Route, train: &TrainSize) -> (Vec<Step>, Vec<usize>) {
+        let mut steps = Vec::new();
+        let mut positions = Vec::with_capacity(r.hops.len());
+        if let Some(s) = self.node_station[r.origin.0 as usize] {
+            steps.push(Step::Station(s));
+        }
+        for h in &r.hops {
+            positions.push(steps.len());
+            let li = h.leg.0 as usize;
+            let leg = self.network.leg(h.leg);
+            let dir = usize::from(!h.forward);
+            if let Some(f) = self.leg_ferry[li] {
+                steps.push(Step::Port(2 * f + dir as u32));
+            } else {
+                let section =
+                    self.leg_section[li][dir].expect("route follows the leg's directions");
+                let model = &self.sections[section as usize];
+                let costs_nothing = model.headway_ms == 0 && model.travel.is_zero();
+                if !costs_nothing || self.closable_legs[li] {
+                    let units = if leg.mode == Mode::Road {
+                        trucks_for(train, leg.teu_per_truck)
+                    } else {
+                        1
+                    };
+                    steps.push(Step::Section { section, units });
+                }
+            }
+            if let Some(s) = self.node_station[h.end(self.network).0 as usize] {
+                steps.push(Step::Station(s));
+            }
+        }
+        (steps, positions)
+    }
+
+    /// The resources some route uses, and the map from slots to them.
+    fn resources(&self, routes: &[RouteModel]) -> (Vec<ResourceInfo>, Vec<Option<u32>>) {
+        let n_slots = self.stations.len() + self.sections.len() + 2 * self.ferries.len();
+        let mut used = vec![false; n_slots];
+        for r in routes {
+            for s in &r.steps {
+                let slot = match *s {
+                    Step::Station(i) => i as usize,
+                    Step::Section { section, .. } => self.stations.len() + section as usize,
+                    Step::Port(p) => self.stations.len() + self.sections.len() + p as usize,
+                };
+                used[slot] = true;
+            }
+        }
+        let net = self.network;
+        let mut infos = Vec::new();
+        let mut map = vec![None; n_slots];
+        for (slot, u) in used.iter().enumerate() {
+            if !u {
+                continue;
+            }
+            let info = if slot < self.stations.len() {
+                let node = net.node(self.station_node[slot]);
+                ResourceInfo {
+                    id: node.id.clone(),
+                    kind: ResourceKind::Station,
+                    detail: node.kind.name().to_string(),
+                    from: None,
+                    to: None,
+                    capacity: self.stations[slot].servers as f64,
+                }
+            } else if slot < self.stations.len() + self.sections.len() {
+                let s = slot - self.stations.len();
+                let (l, forward) = self.section_leg[s];
+                let leg = net.leg(l);
+                let (a, b) = if forward {
+                    (leg.from, leg.to)
+                } else {
+                    (leg.to, leg.from)
+                };
+                ResourceInfo {
+                    id: leg.id.clone(),
+                    kind: if leg.mode == Mode::Road {
+                        ResourceKind::Road
+                    } else {
+                        ResourceKind::Rail
+                    },
+                    detail: leg.mode.name().to_string(),
+                    from: Some(net.node(a).id.clone()),
+                    to: Some(net.node(b).id.clone()),
+                    capacity: leg.capacity_per_day.unwrap_or(0.0),
+                }
+            } else {
+                let p = slot - self.stations.len() - self.sections.len();
+                let leg = net.leg(self.ferry_leg[p / 2]);
+                let (a, b) = if p % 2 == 0 {
+                    (leg.from, leg.to)
+                } else {
+                    (leg.to, leg.from)
+                };
+                ResourceInfo {
+                    id: leg.id.clone(),
+                    kind: ResourceKind::Ferry,
+                    detail: "sea".to_string(),
+                    from: Some(net.node(a).id.clone()),
+                    to: Some(net.node(b).id.clone()),
+                    capacity: self.ferries[p / 2].capacity_wagons_per_day,
+                }
+            };
+            map[slot] = Some(infos.len() as u32);
+            infos.push(info);
+        }
+        (infos, map)
+    }
+}

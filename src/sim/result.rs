@@ -1,0 +1,99 @@
+//! What one replication measures. Every figure covers the observation window from the
+//! end of the warm-up to the horizon.
+
+use crate::stats::Histogram;
+
+/// The figures of one replication.
+#[derive(Clone, Debug, Default)]
+pub struct ReplicationResult {
+    /// Replication index (its random stream).
+    pub index: u64,
+    /// Events processed.
+    pub events: u64,
+    /// Per flow, in scenario order.
+    pub flows: Vec<FlowResult>,
+    /// Per resource, in [`crate::sim::Model::resources`] order.
+    pub resources: Vec<ResourceResult>,
+}
+
+/// One flow in one replication. Trains count if they arrived after the warm-up
+/// (the cohort); `offered = delivered + in_system` exactly.
+#[derive(Clone, Debug, Default)]
+pub struct FlowResult {
+    /// Trains that arrived in the window.
+    pub offered: u64,
+    /// Of those, trains that reached the destination by the horizon.
+    pub delivered: u64,
+    /// Of those, trains still under way at the horizon.
+    pub in_system: u64,
+    /// Trains (of any cohort) that reached the destination in the window: the
+    /// throughput.
+    pub completed: u64,
+    /// Sum of transit times of delivered trains [days].
+    pub transit_sum_days: f64,
+    /// TEU delivered (delivered trains).
+    pub teu_delivered: f64,
+    /// Tonnes delivered (delivered trains).
+    pub tonnes_delivered: f64,
+    /// Transit times of delivered trains [days].
+    pub transit: Histogram,
+    /// Per route of the flow, in [`crate::sim::Model::flow_routes`] order.
+    pub routes: Vec<RouteResult>,
+}
+
+/// One route of a flow in one replication; trains are counted by the route they
+/// finally took (adaptive trains may change route on the way).
+#[derive(Clone, Debug, Default)]
+pub struct RouteResult {
+    /// Delivered trains.
+    pub delivered: u64,
+    /// Trains of the cohort still under way on this route at the horizon.
+    pub in_system: u64,
+    /// Sum of their transit times [days].
+    pub transit_sum_days: f64,
+}
+
+/// One resource in one replication.
+#[derive(Clone, Debug, Default)]
+pub struct ResourceResult {
+    /// Trains that arrived at the resource in the window.
+    pub arrivals: u64,
+    /// Trains whose wait ended in the window, among those that arrived in it.
+    pub waits: u64,
+    /// Sum of those waits [days].
+    pub wait_sum_days: f64,
+    /// Share of capacity used: busy servers / servers (stations), occupied headway time
+    /// (line sections), wagons carried / wagons the fleet can carry (ferries).
+    pub utilization: f64,
+    /// Time-average number of trains waiting.
+    pub queue_mean: f64,
+    /// Time-average number of trains in service (stations) or occupying the line.
+    pub in_service_mean: f64,
+    /// Share of the window the resource was closed.
+    pub closed_share: f64,
+    /// Ferries: sailings in the window.
+    pub sailings: u64,
+    /// Ferries: wagons carried in the window.
+    pub wagons: u64,
+}
+
+impl ReplicationResult {
+    /// Mean transit time over all flows [days]; NaN if nothing was delivered.
+    pub fn transit_mean_days(&self) -> f64 {
+        let (sum, n) = self.flows.iter().fold((0.0, 0), |(s, n), f| {
+            (s + f.transit_sum_days, n + f.delivered)
+        });
+        if n == 0 { f64::NAN } else { sum / n as f64 }
+    }
+}
+
+impl ResourceResult {
+    /// Mean wait [days]; NaN if no train waited.
+    pub fn wait_mean_days(&self) -> f64 {
+        if self.waits == 0 {
+            f64::NAN
+        } else {
+            self.wait_sum_days / self.waits as f64
+        }
+    }
+}
