@@ -12,47 +12,47 @@ use rand_distr::{Distribution, Exp1, LogNormal, StandardNormal, Triangular};
 pub enum DistParams {
     /// Always the same value.
     Fixed {
-        /// The value [days].
+        /// The value (days).
         value: f64,
     },
     /// Exponential with the given mean.
     Exponential {
-        /// Mean [days].
+        /// Mean (days).
         mean: f64,
     },
     /// Uniform on `[min, max]`.
     Uniform {
-        /// Lower bound [days].
+        /// Lower bound (days).
         min: f64,
-        /// Upper bound [days].
+        /// Upper bound (days).
         max: f64,
     },
     /// Triangular on `[min, max]` with the given mode.
     Triangular {
-        /// Lower bound [days].
+        /// Lower bound (days).
         min: f64,
-        /// Most likely value [days].
+        /// Most likely value (days).
         mode: f64,
-        /// Upper bound [days].
+        /// Upper bound (days).
         max: f64,
     },
     /// Normal truncated at zero (negative draws are redrawn).
     Normal {
-        /// Mean of the untruncated normal [days].
+        /// Mean of the untruncated normal (days).
         mean: f64,
-        /// Standard deviation of the untruncated normal [days].
+        /// Standard deviation of the untruncated normal (days).
         sd: f64,
     },
     /// Lognormal given its mean and coefficient of variation.
     Lognormal {
-        /// Mean [days].
+        /// Mean (days).
         mean: f64,
         /// Coefficient of variation (standard deviation / mean).
         cv: f64,
     },
     /// Uniform choice among observed values.
     Empirical {
-        /// The observed values [days].
+        /// The observed values (days).
         values: Vec<f64>,
     },
 }
@@ -130,7 +130,7 @@ impl Dist {
         &self.params
     }
 
-    /// The exact mean [days] (for the truncated normal, the mean after truncation).
+    /// The exact mean (days) (for the truncated normal, the mean after truncation).
     pub fn mean(&self) -> f64 {
         self.mean
     }
@@ -173,7 +173,7 @@ impl Dist {
         Dist::new(p)
     }
 
-    /// Draws one value [days].
+    /// Draws one value (days).
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.sampler {

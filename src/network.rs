@@ -101,15 +101,15 @@ pub struct Node {
     pub name: String,
     /// ISO country code.
     pub country: String,
-    /// Latitude [degrees north].
+    /// Latitude (degrees north).
     pub lat: f64,
-    /// Longitude [degrees east].
+    /// Longitude (degrees east).
     pub lon: f64,
     /// What the node is.
     pub kind: NodeKind,
     /// Handling resource every train passing the node goes through, if any.
     pub station: Option<Station>,
-    /// Handling tariff [USD per TEU], added to route costs.
+    /// Handling tariff (USD per TEU), added to route costs.
     pub handling_usd_per_teu: f64,
 }
 
@@ -118,7 +118,7 @@ pub struct Node {
 pub struct Station {
     /// Number of parallel servers (>= 1).
     pub servers: u32,
-    /// Time one train occupies a server [days].
+    /// Time one train occupies a server (days).
     pub service_days: Dist,
     /// For gauge-change points, how the change is made.
     pub gauge_change: Option<GaugeChangeMethod>,
@@ -135,20 +135,20 @@ pub struct Leg {
     pub to: NodeId,
     /// Rail, sea or road.
     pub mode: Mode,
-    /// Length [km].
+    /// Length (km).
     pub length_km: f64,
-    /// Travel time [days]; for sea legs, the ferry's sailing time.
+    /// Travel time (days); for sea legs, the ferry's sailing time.
     pub travel_days: Dist,
     /// Rail: trains per day per direction; road: trucks per day per direction.
     /// `None` means the leg never limits traffic.
     pub capacity_per_day: Option<f64>,
     /// Road legs: TEU one truck carries.
     pub teu_per_truck: f64,
-    /// Rail gauge [mm] (rail legs only).
+    /// Rail gauge (mm) (rail legs only).
     pub gauge_mm: Option<u32>,
-    /// Tariff [USD per TEU].
+    /// Tariff (USD per TEU).
     pub tariff_usd_per_teu: f64,
-    /// Emissions [kg CO2 per TEU-km].
+    /// Emissions (kg CO2 per TEU-km).
     pub co2_kg_per_teu_km: f64,
     /// True if the leg runs only from `from` to `to`.
     pub one_way: bool,
@@ -168,7 +168,7 @@ pub struct Ferry {
     /// When a vessel leaves.
     pub departure: Departure,
     /// Time from arrival at the far port until the vessel is ready to load again
-    /// there (two-way service) or back at the home port (one-way service) [days].
+    /// there (two-way service) or back at the home port (one-way service) (days).
     pub turnaround_days: Dist,
     /// Weather closures of the crossing.
     pub weather: Option<Weather>,
@@ -180,14 +180,14 @@ pub enum Departure {
     /// Sailings at fixed times `first_days + k * every_days` from each port; a sailing
     /// with no vessel in port is cancelled.
     Timetable {
-        /// Interval between sailings [days].
+        /// Interval between sailings (days).
         every_days: f64,
-        /// Time of the first sailing [days].
+        /// Time of the first sailing (days).
         first_days: f64,
     },
     /// A vessel leaves when full, or `max_wait_days` after its first wagon boarded.
     WhenFull {
-        /// Longest a loaded vessel waits for more cargo [days].
+        /// Longest a loaded vessel waits for more cargo (days).
         max_wait_days: f64,
     },
 }
@@ -197,7 +197,7 @@ pub enum Departure {
 pub struct Weather {
     /// Mean number of closures per year (Poisson).
     pub closures_per_year: f64,
-    /// Length of one closure [days].
+    /// Length of one closure (days).
     pub closure_days: Dist,
 }
 
@@ -423,7 +423,7 @@ pub enum ValueKind {
     Positive,
     /// A finite number >= 0.
     NonNegative,
-    /// A duration distribution [days].
+    /// A duration distribution (days).
     Duration,
 }
 

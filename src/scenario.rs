@@ -36,9 +36,9 @@ pub struct Scenario {
 /// How long and how often to run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunSettings {
-    /// Simulated time, warm-up included [days].
+    /// Simulated time, warm-up included (days).
     pub horizon_days: f64,
-    /// Initial period whose observations are discarded [days].
+    /// Initial period whose observations are discarded (days).
     pub warmup_days: f64,
     /// Number of replications.
     pub replications: u64,
@@ -55,7 +55,7 @@ pub struct Flow {
     pub from: NodeId,
     /// Destination.
     pub to: NodeId,
-    /// Mean volume [block trains per week].
+    /// Mean volume (block trains per week).
     pub trains_per_week: f64,
     /// How trains arrive.
     pub arrivals: Arrivals,
@@ -74,7 +74,7 @@ pub enum Arrivals {
     Poisson,
     /// Evenly spaced arrivals, the first at `offset_days`.
     Timetable {
-        /// Time of the first train [days].
+        /// Time of the first train (days).
         offset_days: f64,
     },
     /// Poisson arrivals whose rate is the mean rate times the month's factor.
@@ -141,7 +141,7 @@ pub struct Disruption {
     pub target: Target,
     /// When.
     pub timing: DisruptionTiming,
-    /// How long one closure lasts [days].
+    /// How long one closure lasts (days).
     pub duration_days: Dist,
 }
 

@@ -38,7 +38,7 @@ pub struct Summary {
     pub events_per_replication: f64,
 }
 
-/// Transit-time figures [days].
+/// Transit-time figures (days).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Transit {
     /// Mean over replications of each replication's mean transit time.
@@ -83,7 +83,7 @@ pub struct FlowSummary {
     pub from: String,
     /// Destination node id.
     pub to: String,
-    /// Volume in the scenario [trains per week].
+    /// Volume in the scenario (trains per week).
     pub scenario_trains_per_week: f64,
     /// Trains that arrived in the window.
     pub offered_trains: Estimate,
@@ -93,7 +93,7 @@ pub struct FlowSummary {
     pub in_system_trains: Estimate,
     /// Offered trains per week.
     pub offered_trains_per_week: Estimate,
-    /// Throughput [trains per week].
+    /// Throughput (trains per week).
     pub delivered_trains_per_week: Estimate,
     /// Transit times.
     pub transit_days: Transit,
@@ -114,13 +114,13 @@ pub struct RouteSummary {
     pub share: f64,
     /// Expected days without queueing (the routing estimate).
     pub expected_days: f64,
-    /// Length [km].
+    /// Length (km).
     pub km: f64,
     /// Delivered trains.
     pub delivered_trains: Estimate,
     /// Trains still under way on it at the horizon.
     pub in_system_trains: Estimate,
-    /// Mean transit of its delivered trains [days] (pooled over replications).
+    /// Mean transit of its delivered trains (days) (pooled over replications).
     pub transit_days_mean: Option<f64>,
 }
 
@@ -142,7 +142,7 @@ pub struct ResourceSummary {
     pub capacity: f64,
     /// Share of capacity used.
     pub utilization: Estimate,
-    /// Mean wait before service, entry or sailing [days].
+    /// Mean wait before service, entry or sailing (days).
     pub wait_days: Estimate,
     /// Time-average number of trains waiting.
     pub queue_length: Estimate,

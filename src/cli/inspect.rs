@@ -37,7 +37,7 @@ pub(super) fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
 }
 
 /// One line on a network: nodes, resources, legs by mode.
-pub fn network_summary(n: &Network) -> String {
+pub(super) fn network_summary(n: &Network) -> String {
     let count = |m: Mode| n.legs.iter().filter(|l| l.mode == m).count();
     let stations = n.nodes.iter().filter(|x| x.station.is_some()).count();
     format!(
@@ -53,7 +53,7 @@ pub fn network_summary(n: &Network) -> String {
 }
 
 /// One line on a scenario: flows, offered volume, overrides, disruptions.
-pub fn scenario_summary(s: &Scenario, n: &Network) -> String {
+pub(super) fn scenario_summary(s: &Scenario, n: &Network) -> String {
     format!(
         "scenario \"{}\" on {}: {} flows offering {:.1} block trains/week, {} overrides, {} disruptions, {} replications of {} days ({} warm-up), seed {}",
         s.name,
@@ -101,47 +101,100 @@ pub(super) fn routes(
         } else {
             router.k_distinct(flow.from, flow.to, k, by, &flow.train)
         };
-        let policy = match &flow.policy {
-            RoutePolicy::Fixed { .. } => "fixed",
-            RoutePolicy::Split(_) => "split",
-            RoutePolicy::Adaptive { .. } => "adaptive",
+        let (policy, used): (&str, Vec<(crate::routing::Route, Option<f64>)>) = match &flow.policy {
+            RoutePolicy::Fixed { via } => (
+                "fixed",
+                router
+                    .best(flow.from, flow.to, via, flow.route_by, &flow.train)
+                    .into_iter()
+                    .map(|r| (r, None))
+                    .collect(),
+            ),
+            RoutePolicy::Split(parts) => (
+                "split",
+                parts
+                    .iter()
+                    .filter_map(|p| {
+                        router
+                            .best(flow.from, flow.to, &p.via, flow.route_by, &flow.train)
+                            .map(|r| (r, Some(p.share)))
+                    })
+                    .collect(),
+            ),
+            RoutePolicy::Adaptive { alternatives } => (
+                "adaptive",
+                router
+                    .k_best(
+                        flow.from,
+                        flow.to,
+                        *alternatives,
+                        flow.route_by,
+                        &flow.train,
+                    )
+                    .into_iter()
+                    .map(|r| (r, None))
+                    .collect(),
+            ),
         };
         writeln!(
             out,
-            "flow {} ({} -> {}), {:.2} trains/week, policy {policy}; {} best {}routes by {}:",
+            "flow {} ({} -> {}), {:.2} trains/week, policy {policy}",
             flow.id,
             network.node(flow.from).id,
             network.node(flow.to).id,
             flow.trains_per_week,
+        )?;
+        writeln!(
+            out,
+            "  used by the scenario ({} by {}):",
+            policy,
+            flow.route_by.name()
+        )?;
+        for (r, share) in &used {
+            let label = share.map_or("  -".to_string(), |s| format!("{:>3.0}%", 100.0 * s));
+            write_route(&mut out, network, r, &flow.train, &label)?;
+        }
+        writeln!(
+            out,
+            "  {} best {}routes by {}:",
             found.len(),
             if all { "" } else { "distinct " },
             by.name()
         )?;
         for (i, r) in found.iter().enumerate() {
-            let c = route_costs(network, r, &flow.train);
-            let modes: Vec<&str> = r.mode_signature(network).iter().map(|m| m.name()).collect();
-            writeln!(
-                out,
-                "  #{}  {:>6.2} days  {:>7.0} km  {:>7.0} USD/TEU  {:>6.0} kg CO2/TEU  {}",
-                i + 1,
-                c.days,
-                c.km,
-                c.usd_per_teu,
-                c.co2_kg_per_teu,
-                modes.join("-")
-            )?;
-            let mut line = format!("      {}", network.node(r.origin).id);
-            for h in &r.hops {
-                let leg = network.leg(h.leg);
-                line.push_str(&format!(
-                    " ={}=> {}",
-                    leg.mode.name(),
-                    network.node(h.end(network)).id
-                ));
-            }
-            writeln!(out, "{line}")?;
+            write_route(&mut out, network, r, &flow.train, &format!("#{}", i + 1))?;
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+fn write_route(
+    out: &mut impl Write,
+    network: &Network,
+    r: &crate::routing::Route,
+    train: &crate::scenario::TrainSize,
+    label: &str,
+) -> std::io::Result<()> {
+    let c = route_costs(network, r, train);
+    let modes: Vec<&str> = r.mode_signature(network).iter().map(|m| m.name()).collect();
+    writeln!(
+        out,
+        "  {label:>4}  {:>6.2} days  {:>7.0} km  {:>7.0} USD/TEU  {:>6.0} kg CO2/TEU  {}",
+        c.days,
+        c.km,
+        c.usd_per_teu,
+        c.co2_kg_per_teu,
+        modes.join("-")
+    )?;
+    let mut line = format!("        {}", network.node(r.origin).id);
+    for h in &r.hops {
+        let leg = network.leg(h.leg);
+        line.push_str(&format!(
+            " ={}=> {}",
+            leg.mode.name(),
+            network.node(h.end(network)).id
+        ));
+    }
+    writeln!(out, "{line}")
 }

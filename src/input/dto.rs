@@ -54,16 +54,16 @@ pub struct NodeSpec {
     /// ISO 3166 country code.
     #[serde(default)]
     pub country: String,
-    /// Latitude [degrees north].
+    /// Latitude (degrees north).
     #[schemars(with = "f64")]
     pub lat: Spanned<f64>,
-    /// Longitude [degrees east].
+    /// Longitude (degrees east).
     #[schemars(with = "f64")]
     pub lon: Spanned<f64>,
     /// What the node is.
     #[schemars(with = "NodeKind")]
     pub kind: Spanned<NodeKind>,
-    /// Handling tariff [USD per TEU] (default 0).
+    /// Handling tariff (USD per TEU) (default 0).
     #[schemars(with = "Option<f64>")]
     pub handling_usd_per_teu: Option<Spanned<f64>>,
     /// The handling resource every passing train uses; omit for a plain waypoint.
@@ -77,7 +77,7 @@ pub struct ResourceSpec {
     /// Parallel servers: tracks, berths, inspection lanes (>= 1).
     #[schemars(with = "i64")]
     pub servers: Spanned<i64>,
-    /// Time one train occupies a server [days].
+    /// Time one train occupies a server (days).
     #[schemars(with = "DurationSpec")]
     pub service_days: Spanned<DurationSpec>,
     /// Gauge-change points only: how the gauge is changed.
@@ -100,10 +100,10 @@ pub struct LegSpec {
     /// `rail`, `sea` or `road`.
     #[schemars(with = "Mode")]
     pub mode: Spanned<Mode>,
-    /// Length [km].
+    /// Length (km).
     #[schemars(with = "f64")]
     pub length_km: Spanned<f64>,
-    /// Travel time [days] (rail and road legs; sea legs use `ferry.sailing_days`).
+    /// Travel time (days) (rail and road legs; sea legs use `ferry.sailing_days`).
     #[schemars(with = "Option<DurationSpec>")]
     pub travel_days: Option<Spanned<DurationSpec>>,
     /// Rail legs: trains per day per direction (omit for no limit).
@@ -115,13 +115,13 @@ pub struct LegSpec {
     /// Road legs: TEU per truck (default 2, one 40-foot container).
     #[schemars(with = "Option<f64>")]
     pub teu_per_truck: Option<Spanned<f64>>,
-    /// Rail legs: gauge [mm], 1435 or 1520.
+    /// Rail legs: gauge (mm), 1435 or 1520.
     #[schemars(with = "Option<i64>")]
     pub gauge_mm: Option<Spanned<i64>>,
-    /// Tariff [USD per TEU] (default 0).
+    /// Tariff (USD per TEU) (default 0).
     #[schemars(with = "Option<f64>")]
     pub tariff_usd_per_teu: Option<Spanned<f64>>,
-    /// Emissions [kg CO2 per TEU-km] (default 0).
+    /// Emissions (kg CO2 per TEU-km) (default 0).
     #[schemars(with = "Option<f64>")]
     pub co2_kg_per_teu_km: Option<Spanned<f64>>,
     /// True if the leg runs only from `from` to `to` (default false: both ways).
@@ -147,11 +147,11 @@ pub struct FerrySpec {
     /// When a vessel leaves port.
     #[schemars(with = "DepartureSpec")]
     pub departure: Spanned<DepartureSpec>,
-    /// Sailing time [days].
+    /// Sailing time (days).
     #[schemars(with = "DurationSpec")]
     pub sailing_days: Spanned<DurationSpec>,
     /// From arrival until ready to load again: at the far port for a two-way service,
-    /// back at the home port for a one-way service (includes the return trip) [days].
+    /// back at the home port for a one-way service (includes the return trip) (days).
     #[schemars(with = "DurationSpec")]
     pub turnaround_days: Spanned<DurationSpec>,
     /// Weather closures of the crossing.
@@ -164,14 +164,14 @@ pub struct FerrySpec {
 pub enum DepartureSpec {
     /// Sailings every `every_days`, the first at `first_days` (default `every_days`).
     Timetable {
-        /// Interval between sailings [days].
+        /// Interval between sailings (days).
         every_days: f64,
-        /// Time of the first sailing [days].
+        /// Time of the first sailing (days).
         first_days: Option<f64>,
     },
     /// Leave when full, or `max_wait_days` after the first wagon boarded.
     WhenFull {
-        /// Longest a loaded vessel waits for more cargo [days].
+        /// Longest a loaded vessel waits for more cargo (days).
         max_wait_days: f64,
     },
 }
@@ -183,12 +183,12 @@ pub struct WeatherSpec {
     /// Mean closures per year (Poisson).
     #[schemars(with = "f64")]
     pub closures_per_year: Spanned<f64>,
-    /// Length of one closure [days].
+    /// Length of one closure (days).
     #[schemars(with = "DurationSpec")]
     pub closure_days: Spanned<DurationSpec>,
 }
 
-/// A duration [days]: a plain number (fixed) or a distribution table.
+/// A duration (days): a plain number (fixed) or a distribution table.
 #[derive(Clone, Debug, PartialEq)]
 pub enum DurationSpec {
     /// A plain number.
@@ -203,47 +203,47 @@ pub enum DurationSpec {
 pub enum DistSpec {
     /// `{ dist = "fixed", value = V }`.
     Fixed {
-        /// The value [days].
+        /// The value (days).
         value: f64,
     },
     /// `{ dist = "exponential", mean = M }`.
     Exponential {
-        /// Mean [days].
+        /// Mean (days).
         mean: f64,
     },
     /// `{ dist = "uniform", min = A, max = B }`.
     Uniform {
-        /// Lower bound [days].
+        /// Lower bound (days).
         min: f64,
-        /// Upper bound [days].
+        /// Upper bound (days).
         max: f64,
     },
     /// `{ dist = "triangular", min = A, mode = C, max = B }`.
     Triangular {
-        /// Lower bound [days].
+        /// Lower bound (days).
         min: f64,
-        /// Most likely value [days].
+        /// Most likely value (days).
         mode: f64,
-        /// Upper bound [days].
+        /// Upper bound (days).
         max: f64,
     },
     /// `{ dist = "normal", mean = M, sd = S }`, truncated at zero.
     Normal {
-        /// Mean before truncation [days].
+        /// Mean before truncation (days).
         mean: f64,
-        /// Standard deviation before truncation [days].
+        /// Standard deviation before truncation (days).
         sd: f64,
     },
     /// `{ dist = "lognormal", mean = M, cv = C }`.
     Lognormal {
-        /// Mean [days].
+        /// Mean (days).
         mean: f64,
         /// Coefficient of variation.
         cv: f64,
     },
     /// `{ dist = "empirical", values = [..] }`: uniform choice among the values.
     Empirical {
-        /// Observed values [days].
+        /// Observed values (days).
         values: Vec<f64>,
     },
 }
@@ -303,10 +303,10 @@ pub struct ScenarioFile {
     /// The network file, relative to this scenario file.
     #[schemars(with = "String")]
     pub network: Spanned<String>,
-    /// Simulated time [days], warm-up included.
+    /// Simulated time (days), warm-up included.
     #[schemars(with = "f64")]
     pub horizon_days: Spanned<f64>,
-    /// Initial period whose observations are discarded [days].
+    /// Initial period whose observations are discarded (days).
     #[schemars(with = "f64")]
     pub warmup_days: Spanned<f64>,
     /// Independent replications.
@@ -353,7 +353,7 @@ pub struct FlowSpec {
     /// Seasonal arrivals: 12 monthly factors (January first), relative to the mean.
     #[schemars(with = "Option<Vec<f64>>")]
     pub seasonal: Option<Spanned<Vec<f64>>>,
-    /// Timetable arrivals: time of the first train [days] (default 0).
+    /// Timetable arrivals: time of the first train (days) (default 0).
     #[schemars(with = "Option<f64>")]
     pub offset_days: Option<Spanned<f64>>,
     /// Size of one block train.
@@ -461,7 +461,7 @@ pub struct DisruptionSpec {
     /// Random closures: mean number per year (Poisson).
     #[schemars(with = "Option<f64>")]
     pub per_year: Option<Spanned<f64>>,
-    /// Length of a closure [days].
+    /// Length of a closure (days).
     #[schemars(with = "DurationSpec")]
     pub duration_days: Spanned<DurationSpec>,
     /// Why.

@@ -780,25 +780,32 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Two-way services: if wagons wait at `q` with no vessel there or on its way, an
-    /// empty idle vessel at the other port sails over.
+    /// Two-way services departing when full: while the wagons waiting at `q` exceed
+    /// what the vessels there and on their way can take, an empty idle vessel at the
+    /// other port sails over.
     fn reposition_to(&mut self, q: u32) {
         let f = (q / 2) as usize;
         let fm = &self.m.ferries[f];
-        if fm.one_way || fm.timetable.is_some() || self.ferries[f].closed > 0 {
+        if fm.one_way || fm.timetable.is_some() {
             return;
         }
-        let ps = &self.ports[q as usize];
-        if ps.queued_wagons == 0 || ps.loading.is_some() || !ps.waiting.is_empty() || ps.heading > 0
-        {
-            return;
-        }
-        let other = q ^ 1;
-        if let Some(v) = self.ports[other as usize].loading
-            && self.vessels[v as usize].load_wagons == 0
-        {
-            self.depart(v);
-            self.serve_port(other);
+        loop {
+            if self.ferries[f].closed > 0 {
+                return;
+            }
+            let ps = &self.ports[q as usize];
+            let at_q = u32::from(ps.loading.is_some()) + ps.waiting.len() as u32;
+            if ps.queued_wagons <= (at_q + ps.heading) * fm.wagons {
+                return;
+            }
+            let other = q ^ 1;
+            match self.ports[other as usize].loading {
+                Some(v) if self.vessels[v as usize].load_wagons == 0 => {
+                    self.depart(v);
+                    self.serve_port(other);
+                }
+                _ => return,
+            }
         }
     }
 
@@ -853,6 +860,7 @@ impl<'m> Sim<'m> {
         self.ports[ready_port as usize].heading += 1;
         let d = fm.sailing.sample(&mut self.ferry_rng[f as usize]);
         self.schedule(now.plus_days(d), Event::VesselArrives(v));
+        self.reposition_to(p);
     }
 
     fn on_vessel_arrives(&mut self, v: u32) {

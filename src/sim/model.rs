@@ -54,7 +54,7 @@ pub(crate) struct StationModel {
 /// One direction of a rail or road leg.
 #[derive(Clone, Debug)]
 pub(crate) struct SectionModel {
-    /// Minimum time between two units (trains or trucks) entering [ms]; 0 = no limit.
+    /// Minimum time between two units (trains or trucks) entering (ms); 0 = no limit.
     pub(crate) headway_ms: u64,
     pub(crate) travel: Dist,
 }
@@ -72,14 +72,14 @@ pub(crate) struct FerryModel {
     pub(crate) turnaround: Dist,
     /// Wagons per day one direction can carry at most.
     pub(crate) capacity_wagons_per_day: f64,
-    /// Mean interval between sailings from one port [days], for route estimates.
+    /// Mean interval between sailings from one port (days), for route estimates.
     pub(crate) interval_days: f64,
 }
 
 /// A flow's demand and routes.
 #[derive(Clone, Debug)]
 pub(crate) struct FlowModel {
-    /// Mean interval between trains [days].
+    /// Mean interval between trains (days).
     pub(crate) mean_interval_days: f64,
     pub(crate) arrivals: Arrivals,
     pub(crate) train: TrainSize,
@@ -203,7 +203,7 @@ pub struct RouteInfo {
     pub nodes: Vec<String>,
     /// Expected days without queueing.
     pub expected_days: f64,
-    /// Length [km].
+    /// Length (km).
     pub km: f64,
 }
 
@@ -333,12 +333,12 @@ impl Model {
         &self.flow_info
     }
 
-    /// Horizon [days].
+    /// Horizon (days).
     pub fn horizon_days(&self) -> f64 {
         self.horizon.days()
     }
 
-    /// Warm-up [days].
+    /// Warm-up (days).
     pub fn warmup_days(&self) -> f64 {
         self.warmup.days()
     }
@@ -639,7 +639,7 @@ impl<'a> Builder<'a> {
             } else {
                 let p = slot - self.stations.len() - self.sections.len();
                 let leg = net.leg(self.ferry_leg[p / 2]);
-                let (a, b) = if p % 2 == 0 {
+                let (a, b) = if p.is_multiple_of(2) {
                     (leg.from, leg.to)
                 } else {
                     (leg.to, leg.from)

@@ -29,15 +29,15 @@ pub struct FlowResult {
     /// Trains (of any cohort) that reached the destination in the window: the
     /// throughput.
     pub completed: u64,
-    /// Sum of transit times of delivered trains [days].
+    /// Sum of transit times of delivered trains (days).
     pub transit_sum_days: f64,
     /// TEU delivered (delivered trains).
     pub teu_delivered: f64,
     /// Tonnes delivered (delivered trains).
     pub tonnes_delivered: f64,
-    /// Transit times of delivered trains [days].
+    /// Transit times of delivered trains (days).
     pub transit: Histogram,
-    /// Per route of the flow, in [`crate::sim::Model::flow_routes`] order.
+    /// Per route of the flow, in the order of [`crate::sim::FlowInfo::routes`].
     pub routes: Vec<RouteResult>,
 }
 
@@ -49,7 +49,7 @@ pub struct RouteResult {
     pub delivered: u64,
     /// Trains of the cohort still under way on this route at the horizon.
     pub in_system: u64,
-    /// Sum of their transit times [days].
+    /// Sum of their transit times (days).
     pub transit_sum_days: f64,
 }
 
@@ -60,7 +60,7 @@ pub struct ResourceResult {
     pub arrivals: u64,
     /// Trains whose wait ended in the window, among those that arrived in it.
     pub waits: u64,
-    /// Sum of those waits [days].
+    /// Sum of those waits (days).
     pub wait_sum_days: f64,
     /// Share of capacity used: busy servers / servers (stations), occupied headway time
     /// (line sections), wagons carried / wagons the fleet can carry (ferries).
@@ -78,7 +78,7 @@ pub struct ResourceResult {
 }
 
 impl ReplicationResult {
-    /// Mean transit time over all flows [days]; NaN if nothing was delivered.
+    /// Mean transit time over all flows (days); NaN if nothing was delivered.
     pub fn transit_mean_days(&self) -> f64 {
         let (sum, n) = self.flows.iter().fold((0.0, 0), |(s, n), f| {
             (s + f.transit_sum_days, n + f.delivered)
@@ -88,7 +88,7 @@ impl ReplicationResult {
 }
 
 impl ResourceResult {
-    /// Mean wait [days]; NaN if no train waited.
+    /// Mean wait (days); NaN if no train waited.
     pub fn wait_mean_days(&self) -> f64 {
         if self.waits == 0 {
             f64::NAN
