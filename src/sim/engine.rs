@@ -51,36 +51,41 @@ enum Event {
 struct Train {
     flow: u32,
     route: u32,
-    step: u32,
+    /// Index of its next step in [`Model::steps`].
+    next: u32,
+    /// One past its route's last step in [`Model::steps`].
+    end: u32,
     wagons_pending: u32,
     arrived: SimTime,
+    adaptive: bool,
     alive: bool,
 }
 
-/// The time integral of a count, for time averages.
+/// The time integral of a count, for time averages, kept in integer count-milliseconds
+/// (exact, and cheaper than floating point in the event loop).
 #[derive(Clone, Copy, Debug, Default)]
 struct TimeAvg {
     last: u64,
     count: u32,
-    area: f64,
+    area: u128,
 }
 
 impl TimeAvg {
     #[inline]
     fn set(&mut self, now: SimTime, count: u32) {
-        self.area += self.count as f64 * (now.0 - self.last) as f64;
+        self.area += self.count as u128 * (now.0 - self.last) as u128;
         self.last = now.0;
         self.count = count;
     }
 
     fn restart(&mut self, now: SimTime) {
-        self.area = 0.0;
+        self.area = 0;
         self.last = now.0;
     }
 
     fn mean(&mut self, now: SimTime, window_ms: f64) -> f64 {
         self.set(now, self.count);
-        self.area / window_ms
+        self.area as f64 / window_ms
     }
 }
 
@@ -133,6 +138,7 @@ struct PortEntry {
     train: u32,
     wagons_left: u32,
     enq: SimTime,
+    teu_per_wagon: f64,
 }
 
 #[derive(Debug, Default)]
@@ -308,7 +314,7 @@ impl<'m> Sim<'m> {
     }
 
     fn schedule(&mut self, time: SimTime, e: Event) {
-        if time <= self.m.horizon {
+        if time < self.m.horizon {
             self.queue.push(time, e);
         }
     }
@@ -381,7 +387,7 @@ impl<'m> Sim<'m> {
                 loop {
                     let e: f64 = Exp1.sample(rng);
                     t = t.plus_days(e * fm.mean_interval_days / peak);
-                    if t > self.m.horizon {
+                    if t >= self.m.horizon {
                         return None;
                     }
                     let month = month_of(t.days());
@@ -433,12 +439,15 @@ impl<'m> Sim<'m> {
         if self.now >= m.warmup {
             self.flows[f as usize].result.offered += 1;
         }
+        let r = &m.routes[route as usize];
         let train = Train {
             flow: f,
             route,
-            step: 0,
+            next: r.start,
+            end: r.start + r.steps.len() as u32,
             wagons_pending: 0,
             arrived: self.now,
+            adaptive: fm.adaptive,
             alive: true,
         };
         let t = match self.free.pop() {
@@ -455,36 +464,52 @@ impl<'m> Sim<'m> {
     }
 
     /// Moves a train to its next step, choosing among alternatives at branch points.
+    #[inline]
     fn advance(&mut self, t: u32) {
         let m = self.m;
-        let (flow, mut route, pos) = {
-            let tr = &self.trains[t as usize];
-            (tr.flow, tr.route, tr.step as usize)
-        };
-        if m.flows[flow as usize].adaptive {
-            let alternatives = &m.routes[route as usize].branches[pos];
-            if !alternatives.is_empty() {
-                let mut best = self.remaining_days(route, pos, flow);
-                for &alt in alternatives {
-                    let d = self.remaining_days(alt, pos, flow);
-                    if d < best - 1e-9 {
-                        best = d;
-                        route = alt;
-                    }
-                }
-                self.trains[t as usize].route = route;
-            }
+        if self.trains[t as usize].adaptive {
+            self.choose_route(t);
         }
-        let steps = &m.routes[route as usize].steps;
-        if pos == steps.len() {
+        let tr = &mut self.trains[t as usize];
+        if tr.next == tr.end {
             self.complete(t);
             return;
         }
-        self.trains[t as usize].step += 1;
-        match steps[pos] {
+        let step = m.steps[tr.next as usize];
+        tr.next += 1;
+        match step {
             Step::Station(s) => self.station_arrive(s, t),
             Step::Section { section, units } => self.section_arrive(section, t, units),
             Step::Port(p) => self.port_arrive(p, t),
+        }
+    }
+
+    /// Adaptive policy: at a branch point, switch to the alternative with the least
+    /// expected remaining time (ties keep the current route).
+    fn choose_route(&mut self, t: u32) {
+        let m = self.m;
+        let tr = self.trains[t as usize];
+        let current = &m.routes[tr.route as usize];
+        let pos = (tr.next - current.start) as usize;
+        let alternatives = &current.branches[pos];
+        if alternatives.is_empty() {
+            return;
+        }
+        let mut route = tr.route;
+        let mut best = self.remaining_days(route, pos, tr.flow);
+        for &alt in alternatives {
+            let d = self.remaining_days(alt, pos, tr.flow);
+            if d < best - 1e-9 {
+                best = d;
+                route = alt;
+            }
+        }
+        if route != tr.route {
+            let r = &m.routes[route as usize];
+            let tr = &mut self.trains[t as usize];
+            tr.route = route;
+            tr.next = r.start + pos as u32;
+            tr.end = r.start + r.steps.len() as u32;
         }
     }
 
@@ -684,7 +709,8 @@ impl<'m> Sim<'m> {
     fn port_arrive(&mut self, p: u32, t: u32) {
         let m = self.m;
         let now = self.now;
-        let wagons = m.flows[self.trains[t as usize].flow as usize].train.wagons;
+        let flow = &m.flows[self.trains[t as usize].flow as usize];
+        let (wagons, teu_per_wagon) = (flow.train.wagons, flow.teu_per_wagon);
         self.trains[t as usize].wagons_pending = wagons;
         let ps = &mut self.ports[p as usize];
         if now >= m.warmup {
@@ -694,6 +720,7 @@ impl<'m> Sim<'m> {
             train: t,
             wagons_left: wagons,
             enq: now,
+            teu_per_wagon,
         });
         ps.queued_wagons += wagons;
         ps.trains_waiting += 1;
@@ -711,14 +738,12 @@ impl<'m> Sim<'m> {
         let fm = &m.ferries[vessel.ferry as usize];
         let ps = &mut self.ports[p as usize];
         while let Some(front) = ps.queue.front_mut() {
-            let teu_per_wagon =
-                m.flows[self.trains[front.train as usize].flow as usize].teu_per_wagon;
             let mut room = fm.wagons - vessel.load_wagons;
             if let Some(cap) = fm.teu
-                && teu_per_wagon > 0.0
+                && front.teu_per_wagon > 0.0
             {
                 room = room.min(
-                    ((cap - vessel.load_teu) / teu_per_wagon + 1e-9)
+                    ((cap - vessel.load_teu) / front.teu_per_wagon + 1e-9)
                         .floor()
                         .max(0.0) as u32,
                 );
@@ -730,7 +755,9 @@ impl<'m> Sim<'m> {
             front.wagons_left -= take;
             ps.queued_wagons -= take;
             vessel.load_wagons += take;
-            vessel.load_teu += take as f64 * teu_per_wagon;
+            if fm.teu.is_some() {
+                vessel.load_teu += take as f64 * front.teu_per_wagon;
+            }
             let last = front.wagons_left == 0;
             vessel.load.push(Cargo {
                 train: front.train,

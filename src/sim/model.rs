@@ -36,6 +36,9 @@ pub struct Model {
     pub(crate) ferries: Vec<FerryModel>,
     pub(crate) flows: Vec<FlowModel>,
     pub(crate) routes: Vec<RouteModel>,
+    /// Every route's steps back to back (route `r` at `routes[r].start`), so the event
+    /// loop finds a train's next step with one index.
+    pub(crate) steps: Vec<Step>,
     pub(crate) closures: Vec<ClosureModel>,
     resources: Vec<ResourceInfo>,
     /// For each resource slot (stations, then sections, then ports), its index in
@@ -108,6 +111,8 @@ pub(crate) struct RouteModel {
     /// Index of the route within its flow.
     pub(crate) index_in_flow: u32,
     pub(crate) steps: Vec<Step>,
+    /// Where the steps start in [`Model::steps`].
+    pub(crate) start: u32,
     /// For each step position, the routes of the same flow that share this route's
     /// history up to there and part ways at it (adaptive flows only).
     pub(crate) branches: Vec<Vec<u32>>,
@@ -276,6 +281,7 @@ impl Model {
                 routes.push(RouteModel {
                     index_in_flow: i as u32,
                     steps,
+                    start: 0,
                     branches: Vec::new(),
                 });
             }
@@ -305,6 +311,11 @@ impl Model {
                 routes: infos,
             });
         }
+        let mut steps = Vec::new();
+        for r in &mut routes {
+            r.start = steps.len() as u32;
+            steps.extend_from_slice(&r.steps);
+        }
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&routes);
         Ok(Model {
@@ -315,6 +326,7 @@ impl Model {
             ferries: b.ferries,
             flows,
             routes,
+            steps,
             closures,
             resources,
             slot_to_resource,

@@ -10,5 +10,6 @@ mod cli;
 mod data_files;
 mod determinism;
 mod errors;
+mod mechanisms;
 mod support;
 mod validation;
