@@ -3,6 +3,7 @@
 //! This is the only module that knows argv, exit codes and `anyhow`.
 
 mod inspect;
+mod plot;
 mod simulate;
 
 use std::io::{IsTerminal, Write};
@@ -60,6 +61,10 @@ pub enum Command {
     /// Simulate a scenario and write summary.json, flows.csv, resources.csv and
     /// replications.csv.
     Run(simulate::RunArgs),
+    /// Draw the charts of a results folder again from its saved files.
+    Plot(plot::PlotArgs),
+    /// Export a network, or a results folder, as GeoJSON (points and lines).
+    ExportGeojson(plot::ExportArgs),
     /// Print the JSON Schema of network and scenario files.
     Schema {
         /// Which file kind (both when omitted).
@@ -141,6 +146,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run(args) => {
             simulate::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plot(args) => {
+            plot::plot(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ExportGeojson(args) => {
+            plot::export_geojson(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { kind } => {

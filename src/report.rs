@@ -8,11 +8,17 @@
 //! has one row per flow (`route` = `all`) and one per route; `resources.csv` one row per
 //! resource and direction; `replications.csv` one row per replication and flow.
 
+pub mod geojson;
+pub mod plot;
+
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
+use serde::Serialize;
+
 use crate::montecarlo::RunOutput;
+use crate::network::Network;
 use crate::sim::Model;
 use crate::stats::Estimate;
 use crate::summary::{Summary, Transit};
@@ -256,6 +262,132 @@ pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> Strin
         }
     }
     csv_string(rows)
+}
+
+/// `transit.csv`: the pooled transit-time histogram of every flow (all delivered trains
+/// of all replications), one row per non-empty bin, for distribution plots.
+pub fn transit_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
+    let mut rows = vec![header(&[
+        "scenario",
+        "flow",
+        "lower_days",
+        "upper_days",
+        "trains",
+    ])];
+    for (info, h) in model.flows().iter().zip(&out.pooled) {
+        for (lo, hi, n) in h.bins() {
+            rows.push(vec![
+                scenario.to_string(),
+                info.id.clone(),
+                num(lo),
+                num(hi),
+                n.to_string(),
+            ]);
+        }
+    }
+    csv_string(rows)
+}
+
+/// The network as run (overrides applied), for maps and GeoJSON: `network.json`.
+#[derive(Debug, Serialize)]
+pub struct NetworkExport {
+    /// Network name.
+    pub name: String,
+    /// Nodes.
+    pub nodes: Vec<NodeExport>,
+    /// Legs.
+    pub legs: Vec<LegExport>,
+}
+
+/// A node in `network.json`.
+#[derive(Debug, Serialize)]
+pub struct NodeExport {
+    /// Node id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// ISO country code.
+    pub country: String,
+    /// Latitude (degrees north).
+    pub lat: f64,
+    /// Longitude (degrees east).
+    pub lon: f64,
+    /// Node kind.
+    pub kind: String,
+    /// Servers of its resource (0 without one).
+    pub servers: u32,
+}
+
+/// A leg in `network.json`.
+#[derive(Debug, Serialize)]
+pub struct LegExport {
+    /// Leg id.
+    pub id: String,
+    /// Start node id.
+    pub from: String,
+    /// End node id.
+    pub to: String,
+    /// `rail`, `sea` or `road`.
+    pub mode: String,
+    /// Length (km).
+    pub length_km: f64,
+    /// Trains or trucks per day per direction; for ferries, wagons per day one
+    /// direction can carry; `null` without a limit.
+    pub capacity_per_day: Option<f64>,
+    /// Rail gauge (mm).
+    pub gauge_mm: Option<u32>,
+    /// True if it runs only from `from` to `to`.
+    pub one_way: bool,
+}
+
+impl NetworkExport {
+    /// The export of a network.
+    pub fn new(network: &Network) -> NetworkExport {
+        NetworkExport {
+            name: network.name.clone(),
+            nodes: network
+                .nodes
+                .iter()
+                .map(|n| NodeExport {
+                    id: n.id.clone(),
+                    name: n.name.clone(),
+                    country: n.country.clone(),
+                    lat: n.lat,
+                    lon: n.lon,
+                    kind: n.kind.name().to_string(),
+                    servers: n.station.as_ref().map_or(0, |s| s.servers),
+                })
+                .collect(),
+            legs: network
+                .legs
+                .iter()
+                .map(|l| LegExport {
+                    id: l.id.clone(),
+                    from: network.node(l.from).id.clone(),
+                    to: network.node(l.to).id.clone(),
+                    mode: l.mode.name().to_string(),
+                    length_km: l.length_km,
+                    capacity_per_day: match &l.ferry {
+                        Some(f) => Some(crate::routing::ferry_capacity_wagons_per_day(
+                            f,
+                            l.travel_days.mean(),
+                            l.one_way,
+                        )),
+                        None => l.capacity_per_day,
+                    },
+                    gauge_mm: l.gauge_mm,
+                    one_way: l.one_way,
+                })
+                .collect(),
+        }
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("network serializes");
+        s.push('\n');
+        s
+    }
 }
 
 /// The short table printed after a run.

@@ -197,6 +197,20 @@ pub fn ferry_wait_days(ferry: &Ferry, sailing_days: f64, one_way: bool, train: &
     interval * (sailings - 0.5)
 }
 
+/// Wagons per day one direction of a ferry service can carry at most: the fleet's
+/// rate (vessels x wagons per cycle), capped by the timetable's rate.
+pub fn ferry_capacity_wagons_per_day(ferry: &Ferry, sailing_days: f64, one_way: bool) -> f64 {
+    let legs_per_cycle = if one_way { 1.0 } else { 2.0 };
+    let cycle = legs_per_cycle * (sailing_days + ferry.turnaround_days.mean());
+    let fleet = ferry.vessels as f64 * ferry.wagons_per_sailing as f64 / cycle.max(1e-9);
+    match ferry.departure {
+        Departure::Timetable { every_days, .. } => {
+            fleet.min(ferry.wagons_per_sailing as f64 / every_days)
+        }
+        Departure::WhenFull { .. } => fleet,
+    }
+}
+
 /// Mean interval between sailings from one port (days).
 pub fn sailing_interval_days(ferry: &Ferry, sailing_days: f64, one_way: bool) -> f64 {
     match ferry.departure {

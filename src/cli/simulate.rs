@@ -124,7 +124,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let wall = started.elapsed();
     let summary = Summary::new(&scenario, &model, &out);
     let dir = out_dir(&args.out, &scenario);
-    write_results(&dir, &scenario, &model, &out, &summary)?;
+    write_results(&dir, &scenario, &network, &model, &out, &summary)?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", report::table(&summary))?;
@@ -139,10 +139,12 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes summary.json, flows.csv, resources.csv and replications.csv.
+/// Writes summary.json, flows.csv, resources.csv, replications.csv, transit.csv and
+/// network.json.
 pub(super) fn write_results(
     dir: &Path,
     scenario: &Scenario,
+    network: &Network,
     model: &Model,
     out: &RunOutput,
     summary: &Summary,
@@ -154,6 +156,14 @@ pub(super) fn write_results(
         (
             "replications.csv",
             report::replications_csv(&scenario.name, model, out),
+        ),
+        (
+            "transit.csv",
+            report::transit_csv(&scenario.name, model, out),
+        ),
+        (
+            "network.json",
+            report::NetworkExport::new(network).to_json(),
         ),
     ];
     for (name, text) in files {

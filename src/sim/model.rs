@@ -6,7 +6,9 @@ use std::fmt;
 
 use crate::dist::Dist;
 use crate::network::{Departure, LegId, Mode, Network, NodeId, Target};
-use crate::routing::{self, Route, Router, sailing_interval_days, trucks_for};
+use crate::routing::{
+    self, Route, Router, ferry_capacity_wagons_per_day, sailing_interval_days, trucks_for,
+};
 use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario, TrainSize};
 
 use super::time::{SimTime, to_ms};
@@ -438,22 +440,16 @@ impl<'a> Builder<'a> {
                     b.leg_ferry[i] = Some(b.ferries.len() as u32);
                     b.ferry_leg.push(id);
                     let sailing_mean = leg.travel_days.mean();
-                    let legs_per_cycle = if leg.one_way { 1.0 } else { 2.0 };
-                    let cycle = legs_per_cycle * (sailing_mean + f.turnaround_days.mean());
-                    let fleet_rate =
-                        f.vessels as f64 * f.wagons_per_sailing as f64 / cycle.max(1e-9);
-                    let (timetable, max_wait_ms, capacity) = match f.departure {
+                    let capacity = ferry_capacity_wagons_per_day(f, sailing_mean, leg.one_way);
+                    let (timetable, max_wait_ms) = match f.departure {
                         Departure::Timetable {
                             every_days,
                             first_days,
                         } => (
                             Some((SimTime::from_days(first_days), to_ms(every_days).max(1))),
                             0,
-                            fleet_rate.min(f.wagons_per_sailing as f64 / every_days),
                         ),
-                        Departure::WhenFull { max_wait_days } => {
-                            (None, to_ms(max_wait_days), fleet_rate)
-                        }
+                        Departure::WhenFull { max_wait_days } => (None, to_ms(max_wait_days)),
                     };
                     b.ferries.push(FerryModel {
                         one_way: leg.one_way,

@@ -11,5 +11,6 @@ mod data_files;
 mod determinism;
 mod errors;
 mod mechanisms;
+mod plots;
 mod support;
 mod validation;
