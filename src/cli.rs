@@ -2,6 +2,7 @@
 //!
 //! This is the only module that knows argv, exit codes and `anyhow`.
 
+mod experiment;
 mod inspect;
 mod plot;
 mod simulate;
@@ -61,6 +62,12 @@ pub enum Command {
     /// Simulate a scenario and write summary.json, flows.csv, resources.csv and
     /// replications.csv.
     Run(simulate::RunArgs),
+    /// Sweep a parameter (or demand) and write the capacity curve: curve.json,
+    /// curve.csv, the practical capacity and the bottleneck at every point.
+    Sweep(experiment::SweepArgs),
+    /// Compare scenarios with a base, paired by common random numbers: compare.json,
+    /// compare.csv.
+    Compare(experiment::CompareArgs),
     /// Draw the charts of a results folder again from its saved files.
     Plot(plot::PlotArgs),
     /// Export a network, or a results folder, as GeoJSON (points and lines).
@@ -106,6 +113,13 @@ pub enum SchemaKind {
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Ctrl-C: let running replications finish, skip the rest and write nothing; a
+    // second Ctrl-C stops at once.
+    let _ = ctrlc::set_handler(|| {
+        if simulate::CANCEL.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -115,6 +129,10 @@ pub fn main() -> ExitCode {
             }
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
+            }
+            if simulate::CANCEL.load(std::sync::atomic::Ordering::SeqCst) {
+                eprintln!("error: {err:#}");
+                return ExitCode::from(130);
             }
             eprintln!("error: {err:#}");
             ExitCode::from(EXIT_FAILURE)
@@ -146,6 +164,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Run(args) => {
             simulate::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sweep(args) => {
+            experiment::sweep(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare(args) => {
+            experiment::compare(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plot(args) => {

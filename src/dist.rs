@@ -6,9 +6,12 @@
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, LogNormal, StandardNormal, Triangular};
+use serde::Serialize;
 
-/// Parameters of a distribution as written in a file, before validation.
-#[derive(Clone, Debug, PartialEq)]
+/// Parameters of a distribution as written in a file, before validation. Serialized in
+/// the file syntax (`{ "dist": "exponential", "mean": 0.16 }`) for manifests.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "snake_case")]
 pub enum DistParams {
     /// Always the same value.
     Fixed {

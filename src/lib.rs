@@ -39,6 +39,7 @@
 pub mod cli;
 pub mod dist;
 pub mod error;
+pub mod experiment;
 pub mod input;
 pub mod montecarlo;
 pub mod network;

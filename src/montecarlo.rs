@@ -5,9 +5,11 @@
 //! per-replication figures are put back in index order; the pooled transit-time
 //! histograms are integer counts, whose sums do not depend on the order of addition.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
-use crate::sim::{Model, ReplicationResult, run_replication};
+use crate::sim::{Model, ReplicationResult, Trace, run_replication, run_replication_traced};
 use crate::stats::Histogram;
 
 /// What to run.
@@ -51,15 +53,45 @@ impl RunOutput {
     }
 }
 
-/// Runs the replications on a pool of `settings.threads` threads. `on_done` is called
-/// (from worker threads) after each replication, e.g. to tick a progress bar.
-pub fn run(model: &Model, settings: &RunSettings, on_done: &(dyn Fn() + Sync)) -> RunOutput {
+/// How a caller follows and stops a run.
+#[derive(Clone, Copy)]
+pub struct Control<'a> {
+    /// Called (from worker threads) after each replication, e.g. to tick a progress bar.
+    pub on_done: &'a (dyn Fn() + Sync),
+    /// When set, replications not yet started are skipped (e.g. on Ctrl-C); the output
+    /// is then incomplete and should be discarded.
+    pub cancel: &'a AtomicBool,
+}
+
+impl std::fmt::Debug for Control<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Control")
+            .field("cancel", &self.cancel)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Control<'static> {
+    /// No progress reporting, never cancelled.
+    pub fn none() -> Control<'static> {
+        static NEVER: AtomicBool = AtomicBool::new(false);
+        Control {
+            on_done: &|| {},
+            cancel: &NEVER,
+        }
+    }
+}
+
+/// Runs the replications on a pool of `settings.threads` threads.
+pub fn run(model: &Model, settings: &RunSettings, control: Control<'_>) -> RunOutput {
     let work = || {
         (settings.first..settings.first + settings.replications)
             .into_par_iter()
             .fold(RunOutput::default, |mut acc, i| {
-                absorb(&mut acc, run_replication(model, settings.seed, i));
-                on_done();
+                if !control.cancel.load(Ordering::Relaxed) {
+                    absorb(&mut acc, run_replication(model, settings.seed, i));
+                    (control.on_done)();
+                }
                 acc
             })
             .reduce(RunOutput::default, |mut a, b| {
@@ -76,6 +108,36 @@ pub fn run(model: &Model, settings: &RunSettings, on_done: &(dyn Fn() + Sync)) -
     };
     out.replications.sort_by_key(|r| r.index);
     out
+}
+
+/// Runs replications with a trace each (made by `make_trace`), in parallel; returns
+/// the results and traces in index order.
+pub fn run_traced<T, F>(
+    model: &Model,
+    settings: &RunSettings,
+    make_trace: F,
+) -> Vec<(ReplicationResult, T)>
+where
+    T: Trace + Send,
+    F: Fn(u64) -> T + Sync,
+{
+    let work = || {
+        (settings.first..settings.first + settings.replications)
+            .into_par_iter()
+            .map(|i| {
+                let mut trace = make_trace(i);
+                let r = run_replication_traced(model, settings.seed, i, &mut trace);
+                (r, trace)
+            })
+            .collect()
+    };
+    match settings.threads {
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        },
+        None => work(),
+    }
 }
 
 /// The same as [`run`] on the calling thread only: the reference for tests.

@@ -8,7 +8,9 @@
 //! has one row per flow (`route` = `all`) and one per route; `resources.csv` one row per
 //! resource and direction; `replications.csv` one row per replication and flow.
 
+pub mod experiments;
 pub mod geojson;
+pub mod manifest;
 pub mod plot;
 
 use std::fmt::Write as _;
@@ -236,6 +238,8 @@ pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> Strin
         "in_system_trains",
         "delivered_in_window_trains",
         "transit_days_mean",
+        "transit_days_p50",
+        "transit_days_p95",
         "teu_delivered",
         "tonnes_delivered",
         "events",
@@ -255,6 +259,8 @@ pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> Strin
                 } else {
                     f64::NAN
                 }),
+                num(f.transit_p50_days),
+                num(f.transit_p95_days),
                 num(f.teu_delivered),
                 num(f.tonnes_delivered),
                 r.events.to_string(),

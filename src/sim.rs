@@ -9,8 +9,10 @@ mod model;
 mod queue;
 mod result;
 pub mod time;
+mod trace;
 
-pub use engine::{SimRng, component_rng, run_replication};
+pub use engine::{SimRng, component_rng, run_replication, run_replication_traced};
 pub use model::{FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo};
 pub use queue::EventQueue;
 pub use result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
+pub use trace::{NoTrace, Trace};

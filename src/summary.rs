@@ -273,7 +273,8 @@ impl Summary {
     }
 }
 
-fn transit(mean: &Estimate, pooled: &Histogram) -> Transit {
+/// Transit figures from replication means and a pooled histogram.
+pub(crate) fn transit(mean: &Estimate, pooled: &Histogram) -> Transit {
     Transit {
         mean: mean.mean,
         ci95: mean.ci95,

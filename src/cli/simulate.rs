@@ -1,25 +1,29 @@
-//! `run`: simulate a scenario's replications and write the results.
+//! `run`: simulate a scenario's replications and write the results; also replays,
+//! automatic warm-up and replications to a target precision.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 use clap::Args;
 
+use crate::experiment::{self, PrecisionReport, WarmupChoice};
 use crate::input;
-use crate::montecarlo::{self, RunOutput, RunSettings};
+use crate::montecarlo::{self, Control, RunOutput, RunSettings};
 use crate::network::Network;
-use crate::report;
+use crate::report::{self, manifest};
 use crate::scenario::Scenario;
 use crate::sim::Model;
 use crate::summary::Summary;
 
-/// Options of `corridor run`.
+/// Set by Ctrl-C; running replications finish, the rest are skipped, nothing is written.
+pub(super) static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// Run settings shared by `run`, `sweep` and `compare`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file.
-    pub scenario: PathBuf,
+pub struct Common {
     /// Replications (default: the scenario's).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: Option<u64>,
@@ -32,10 +36,11 @@ pub struct RunArgs {
     /// Simulated days, warm-up included (default: the scenario's).
     #[arg(long)]
     pub horizon_days: Option<f64>,
-    /// Discarded initial days (default: the scenario's).
-    #[arg(long)]
-    pub warmup_days: Option<f64>,
-    /// Results folder (default: results/<scenario name>/).
+    /// Discarded initial days, or `auto` to choose them by MSER-5 (default: the
+    /// scenario's).
+    #[arg(long, alias = "warmup")]
+    pub warmup_days: Option<String>,
+    /// Results folder.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.
@@ -43,55 +48,96 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
-/// Loads the scenario and applies the command line's run settings to it.
-pub(super) fn load(args: &RunArgs) -> anyhow::Result<(Scenario, Network)> {
-    let (mut scenario, network) = input::load_scenario(&args.scenario)?;
+/// Options of `corridor run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
+    /// Add replications until the 95% half-width of the main figures is within this
+    /// share of their mean (e.g. 0.01), up to --max-replications.
+    #[arg(long)]
+    pub precision: Option<f64>,
+    /// The most replications --precision may use.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(2..))]
+    pub max_replications: u64,
+    /// Re-run replication K alone, exactly, and write its train-by-train log
+    /// (trains.csv).
+    #[arg(long, value_name = "K")]
+    pub replay: Option<u64>,
+}
+
+/// How the warm-up was set.
+pub(super) struct Warmup {
+    pub(super) source: String,
+    pub(super) choice: Option<WarmupChoice>,
+}
+
+/// Loads a scenario and applies the command line's run settings to it.
+pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Network, Warmup)> {
+    let (mut scenario, network) = input::load_scenario(path)?;
     let run = &mut scenario.run;
-    if let Some(h) = args.horizon_days {
+    if let Some(h) = common.horizon_days {
         if !(h.is_finite() && h > 0.0) {
             bail!("--horizon-days must be a positive number of days, got {h}");
         }
         run.horizon_days = h;
     }
-    if let Some(w) = args.warmup_days {
-        if !(w.is_finite() && w >= 0.0) {
-            bail!("--warmup-days must be zero or a positive number of days, got {w}");
-        }
+    let mut warmup = Warmup {
+        source: "scenario".into(),
+        choice: None,
+    };
+    let auto = matches!(common.warmup_days.as_deref(), Some("auto"));
+    if let Some(w) = common.warmup_days.as_deref().filter(|w| *w != "auto") {
+        let w: f64 = w
+            .parse()
+            .ok()
+            .filter(|w: &f64| w.is_finite() && *w >= 0.0)
+            .with_context(|| {
+                format!(
+                    "--warmup-days must be `auto` or zero or a positive number of days, got `{w}`"
+                )
+            })?;
         run.warmup_days = w;
+        warmup.source = "command line".into();
     }
-    if run.warmup_days >= run.horizon_days {
+    if !auto && run.warmup_days >= run.horizon_days {
         bail!(
             "the warm-up ({} days) must be shorter than the horizon ({} days); the horizon includes the warm-up",
             run.warmup_days,
             run.horizon_days
         );
     }
-    if let Some(n) = args.replications {
+    if let Some(n) = common.replications {
         run.replications = n;
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = common.seed {
         run.seed = s;
     }
-    Ok((scenario, network))
+    if auto {
+        let choice = experiment::auto_warmup(&scenario, &network, threads(common))?;
+        scenario.run.warmup_days = choice.warmup_days;
+        warmup = Warmup {
+            source: "auto (MSER-5)".into(),
+            choice: Some(choice),
+        };
+    }
+    Ok((scenario, network, warmup))
 }
 
-/// The results folder: `--out`, or `results/<scenario name>/`.
-pub(super) fn out_dir(out: &Option<PathBuf>, scenario: &Scenario) -> PathBuf {
-    out.clone()
-        .unwrap_or_else(|| Path::new("results").join(&scenario.name))
+pub(super) fn threads(common: &Common) -> Option<usize> {
+    common.threads.map(|t| t as usize)
 }
 
-/// Runs replications with a progress bar on stderr when it is a terminal.
-pub(super) fn simulate(
-    model: &Model,
-    settings: &RunSettings,
-    quiet: bool,
-    what: &str,
-) -> RunOutput {
-    let bar = progress_bar(settings.replications, quiet, what);
-    let out = montecarlo::run(model, settings, &|| bar.inc(1));
-    bar.finish_and_clear();
-    out
+/// The number of worker threads a run will use.
+pub(super) fn threads_used(common: &Common) -> usize {
+    threads(common).unwrap_or_else(rayon::current_num_threads)
+}
+
+/// The results folder: `--out`, or `results/<name>/`.
+pub(super) fn out_dir(out: &Option<PathBuf>, default: &Path) -> PathBuf {
+    out.clone().unwrap_or_else(|| default.to_path_buf())
 }
 
 /// A progress bar on stderr, hidden with `--quiet` or when stderr is not a terminal.
@@ -110,66 +156,247 @@ pub(super) fn progress_bar(len: u64, quiet: bool, what: &str) -> indicatif::Prog
     bar
 }
 
+/// Fails if Ctrl-C was pressed, so that no partial results are written.
+pub(super) fn check_cancel() -> anyhow::Result<()> {
+    if CANCEL.load(Ordering::Relaxed) {
+        bail!("interrupted: no results were written");
+    }
+    Ok(())
+}
+
+/// Writes files into `dir`, each atomically.
+pub(super) fn write_files(dir: &Path, files: &[(&str, String)]) -> anyhow::Result<()> {
+    check_cancel()?;
+    for (name, text) in files {
+        let path = dir.join(name);
+        report::write_atomic(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The manifest of a folder.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn manifest(
+    kind: &str,
+    common: &Common,
+    scenarios: &[(&Scenario, &Network)],
+    replications: u64,
+    warmup: &Warmup,
+    wall: f64,
+    details: serde_json::Value,
+) -> manifest::Manifest {
+    let (first, _) = scenarios[0];
+    let mut details = details;
+    if let (Some(choice), Some(map)) = (&warmup.choice, details.as_object_mut()) {
+        map.insert(
+            "warmup_choice".into(),
+            serde_json::to_value(choice).unwrap_or_default(),
+        );
+    }
+    manifest::Manifest {
+        corridor_version: env!("CARGO_PKG_VERSION").to_string(),
+        command: std::env::args().collect(),
+        kind: kind.to_string(),
+        created_utc: manifest::now_utc(),
+        wall_seconds: wall,
+        threads: threads_used(common),
+        seed: first.run.seed,
+        replications,
+        horizon_days: first.run.horizon_days,
+        warmup_days: first.run.warmup_days,
+        warmup_source: warmup.source.clone(),
+        details,
+        scenarios: scenarios
+            .iter()
+            .map(|(s, n)| manifest::ScenarioRecord::new(s, n))
+            .collect(),
+    }
+}
+
 pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
-    let (scenario, network) = load(args)?;
+    let common = &args.common;
+    let (scenario, network, warmup) = load(&args.scenario, common)?;
+    if let Some(p) = args.precision
+        && !(p.is_finite() && p > 0.0 && p < 1.0)
+    {
+        bail!("--precision must be a share between 0 and 1 (e.g. 0.01 for 1%), got {p}");
+    }
     let model = Model::new(&network, &scenario)?;
-    let settings = RunSettings {
-        seed: scenario.run.seed,
-        first: 0,
-        replications: scenario.run.replications,
-        threads: args.threads.map(|t| t as usize),
-    };
+    if let Some(k) = args.replay {
+        return replay(args, &scenario, &network, &model, &warmup, k);
+    }
     let started = Instant::now();
-    let out = simulate(&model, &settings, args.quiet, &scenario.name);
-    let wall = started.elapsed();
+    let bar = progress_bar(scenario.run.replications, common.quiet, &scenario.name);
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let (out, precision): (RunOutput, Option<PrecisionReport>) = match args.precision {
+        Some(p) => {
+            bar.set_length(args.max_replications);
+            let (out, report) = experiment::run_to_precision(
+                &model,
+                scenario.run.seed,
+                scenario.run.replications,
+                args.max_replications,
+                p,
+                threads(common),
+                control,
+            );
+            (out, Some(report))
+        }
+        None => {
+            let settings = RunSettings {
+                seed: scenario.run.seed,
+                first: 0,
+                replications: scenario.run.replications,
+                threads: threads(common),
+            };
+            (montecarlo::run(&model, &settings, control), None)
+        }
+    };
+    bar.finish_and_clear();
+    check_cancel()?;
+    let wall = started.elapsed().as_secs_f64();
     let summary = Summary::new(&scenario, &model, &out);
-    let dir = out_dir(&args.out, &scenario);
-    write_results(&dir, &scenario, &network, &model, &out, &summary)?;
-    if !args.quiet {
+    let dir = out_dir(&common.out, &Path::new("results").join(&scenario.name));
+    let details = serde_json::json!({ "precision": precision });
+    let m = manifest(
+        "run",
+        common,
+        &[(&scenario, &network)],
+        out.replications.len() as u64,
+        &warmup,
+        wall,
+        details,
+    );
+    write_files(
+        &dir,
+        &[
+            ("summary.json", report::summary_json(&summary)),
+            ("flows.csv", report::flows_csv(&summary)),
+            ("resources.csv", report::resources_csv(&summary)),
+            (
+                "replications.csv",
+                report::replications_csv(&scenario.name, &model, &out),
+            ),
+            (
+                "transit.csv",
+                report::transit_csv(&scenario.name, &model, &out),
+            ),
+            (
+                "network.json",
+                report::NetworkExport::new(&network).to_json(),
+            ),
+            ("manifest.json", m.to_json()),
+        ],
+    )?;
+    if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", report::table(&summary))?;
+        if let Some(c) = &warmup.choice {
+            writeln!(
+                stdout,
+                "\nwarm-up chosen by MSER-5: {:.1} days ({} of {} batches of {:.2}-day bins truncated, {} pilot replications)",
+                c.warmup_days, c.truncated_batches, c.batches, c.bin_days, c.pilot_replications
+            )?;
+        }
+        if let Some(p) = &precision {
+            let worst = p
+                .figures
+                .iter()
+                .map(|f| f.relative_half_width)
+                .filter(|w| w.is_finite())
+                .fold(0.0, f64::max);
+            writeln!(
+                stdout,
+                "\nprecision {}: {} replications in {} rounds; widest 95% half-width {:.2}% of its mean (target {:.2}%)",
+                if p.reached {
+                    "reached"
+                } else {
+                    "NOT reached (hit --max-replications)"
+                },
+                p.replications,
+                p.rounds,
+                100.0 * worst,
+                100.0 * p.target_relative_half_width
+            )?;
+        }
         writeln!(
             stdout,
             "\n{} replications in {:.2} s; results in {}",
             out.replications.len(),
-            wall.as_secs_f64(),
+            wall,
             dir.display()
         )?;
     }
     Ok(())
 }
 
-/// Writes summary.json, flows.csv, resources.csv, replications.csv, transit.csv and
-/// network.json.
-pub(super) fn write_results(
-    dir: &Path,
+fn replay(
+    args: &RunArgs,
     scenario: &Scenario,
     network: &Network,
     model: &Model,
-    out: &RunOutput,
-    summary: &Summary,
+    warmup: &Warmup,
+    k: u64,
 ) -> anyhow::Result<()> {
-    let files = [
-        ("summary.json", report::summary_json(summary)),
-        ("flows.csv", report::flows_csv(summary)),
-        ("resources.csv", report::resources_csv(summary)),
-        (
-            "replications.csv",
-            report::replications_csv(&scenario.name, model, out),
-        ),
-        (
-            "transit.csv",
-            report::transit_csv(&scenario.name, model, out),
-        ),
-        (
-            "network.json",
-            report::NetworkExport::new(network).to_json(),
-        ),
-    ];
-    for (name, text) in files {
-        let path = dir.join(name);
-        report::write_atomic(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    let common = &args.common;
+    let started = Instant::now();
+    let (result, log) = experiment::replay(model, scenario.run.seed, k);
+    let wall = started.elapsed().as_secs_f64();
+    let out = RunOutput {
+        pooled: result.flows.iter().map(|f| f.transit.clone()).collect(),
+        replications: vec![result],
+    };
+    let summary = Summary::new(scenario, model, &out);
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results")
+            .join(&scenario.name)
+            .join(format!("replay-{k}")),
+    );
+    let details = serde_json::json!({ "replay": k });
+    let m = manifest(
+        "replay",
+        common,
+        &[(scenario, network)],
+        1,
+        warmup,
+        wall,
+        details,
+    );
+    write_files(
+        &dir,
+        &[
+            ("summary.json", report::summary_json(&summary)),
+            (
+                "replications.csv",
+                report::replications_csv(&scenario.name, model, &out),
+            ),
+            ("trains.csv", log.to_csv(model, k)),
+            (
+                "transit.csv",
+                report::transit_csv(&scenario.name, model, &out),
+            ),
+            (
+                "network.json",
+                report::NetworkExport::new(network).to_json(),
+            ),
+            ("manifest.json", m.to_json()),
+        ],
+    )?;
+    if !common.quiet {
+        let mut stdout = std::io::stdout().lock();
+        write!(stdout, "{}", report::table(&summary))?;
+        writeln!(
+            stdout,
+            "\nreplication {k} replayed: {} train steps logged; results in {}",
+            log.len(),
+            dir.display()
+        )?;
     }
     Ok(())
 }

@@ -6,8 +6,7 @@ use serde_spanned::Spanned;
 
 use super::did_you_mean;
 use super::dto::{ArrivalKind, DurationSpec, FlowSpec, RoutePolicyKind, ScenarioFile};
-use super::network::{Checker, dist_params};
-use crate::dist::Dist;
+use super::network::Checker;
 use crate::error::Problem;
 use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_value};
 use crate::routing::{Route, Router};
@@ -347,8 +346,9 @@ pub fn parse_sweep_param(text: &str, network: &Network) -> Result<SweepParam, St
     Ok(SweepParam::Network(target, p))
 }
 
-/// Checks one value of a sweep.
-pub(crate) fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
+/// Checks one value of a sweep: demand factors and numbers must be in the parameter's
+/// range; a duration's value is its new mean (days).
+pub fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
     match param {
         SweepParam::Demand => check_value(ValueKind::Positive, v),
         SweepParam::Network(_, p) => match p.kind() {
@@ -698,10 +698,4 @@ fn check_routes(
             }
         }
     }
-}
-
-/// The distribution of a duration value (for tests and sweeps).
-#[allow(dead_code)]
-pub(crate) fn duration_of(spec: &DurationSpec) -> Result<Dist, String> {
-    Dist::new(dist_params(spec))
 }

@@ -14,7 +14,9 @@ use super::model::{ClosureModel, Model, Res, Step};
 use super::queue::EventQueue;
 use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
 use super::time::{MS_PER_DAY, SimTime};
+use super::trace::{NoTrace, Trace};
 use crate::scenario::{Arrivals, DisruptionTiming};
+use crate::stats::Histogram;
 
 /// The random number generator of the simulation: portable and with 2^64 streams.
 pub type SimRng = ChaCha8Rng;
@@ -57,6 +59,8 @@ struct Train {
     end: u32,
     wagons_pending: u32,
     arrived: SimTime,
+    /// Number in order of arrival within the replication (for traces).
+    serial: u64,
     adaptive: bool,
     alive: bool,
 }
@@ -191,8 +195,10 @@ struct FlowState {
 }
 
 /// The mutable world of one replication.
-struct Sim<'m> {
+struct Sim<'m, 't, T: Trace> {
     m: &'m Model,
+    trace: &'t mut T,
+    serial: u64,
     now: SimTime,
     queue: EventQueue<Event>,
     trains: Vec<Train>,
@@ -237,13 +243,24 @@ fn splitmix64(mut x: u64) -> u64 {
 
 /// Runs one replication: a pure function of the model, the seed and the index.
 pub fn run_replication(model: &Model, seed: u64, index: u64) -> ReplicationResult {
-    let mut sim = Sim::new(model, seed, index);
+    run_replication_traced(model, seed, index, &mut NoTrace)
+}
+
+/// Runs one replication and reports every train's progress to `trace`. The result is
+/// identical to [`run_replication`]'s.
+pub fn run_replication_traced<T: Trace>(
+    model: &Model,
+    seed: u64,
+    index: u64,
+    trace: &mut T,
+) -> ReplicationResult {
+    let mut sim = Sim::new(model, seed, index, trace);
     sim.run();
     sim.finish(index)
 }
 
-impl<'m> Sim<'m> {
-    fn new(m: &'m Model, seed: u64, rep: u64) -> Sim<'m> {
+impl<'m, 't, T: Trace> Sim<'m, 't, T> {
+    fn new(m: &'m Model, seed: u64, rep: u64, trace: &'t mut T) -> Sim<'m, 't, T> {
         let rngs = |kind: u64, n: usize| -> Vec<SimRng> {
             (0..n as u64)
                 .map(|i| component_rng(seed, kind, i, rep))
@@ -288,6 +305,8 @@ impl<'m> Sim<'m> {
             .collect();
         Sim {
             m,
+            trace,
+            serial: 0,
             now: SimTime::ZERO,
             queue: EventQueue::with_capacity(1024),
             trains: Vec::with_capacity(256),
@@ -440,6 +459,9 @@ impl<'m> Sim<'m> {
             self.flows[f as usize].result.offered += 1;
         }
         let r = &m.routes[route as usize];
+        let serial = self.serial;
+        self.serial += 1;
+        self.trace.created(self.now, serial, f);
         let train = Train {
             flow: f,
             route,
@@ -447,6 +469,7 @@ impl<'m> Sim<'m> {
             end: r.start + r.steps.len() as u32,
             wagons_pending: 0,
             arrived: self.now,
+            serial,
             adaptive: fm.adaptive,
             alive: true,
         };
@@ -476,6 +499,7 @@ impl<'m> Sim<'m> {
             return;
         }
         let step = m.steps[tr.next as usize];
+        self.trace.arrived(self.now, tr.serial, tr.route, tr.next);
         tr.next += 1;
         match step {
             Step::Station(s) => self.station_arrive(s, t),
@@ -521,6 +545,12 @@ impl<'m> Sim<'m> {
         if self.now >= m.warmup {
             r.completed += 1;
         }
+        self.trace.delivered(
+            self.now,
+            tr.serial,
+            tr.flow,
+            self.now.days_since(tr.arrived),
+        );
         if tr.arrived >= m.warmup {
             let transit = self.now.days_since(tr.arrived);
             r.delivered += 1;
@@ -604,6 +634,7 @@ impl<'m> Sim<'m> {
 
     fn start_service(&mut self, s: u32, t: u32) {
         let now = self.now;
+        self.trace.started(now, self.trains[t as usize].serial);
         let st = &mut self.stations[s as usize];
         st.busy += 1;
         st.stat.busy.set(now, st.busy);
@@ -665,6 +696,7 @@ impl<'m> Sim<'m> {
     fn enter_section(&mut self, s: u32, t: u32, units: u32) {
         let m = self.m;
         let now = self.now;
+        self.trace.started(now, self.trains[t as usize].serial);
         let sm = &m.sections[s as usize];
         let st = &mut self.sections[s as usize];
         let occupied = sm.headway_ms * units as u64;
@@ -868,6 +900,8 @@ impl<'m> Sim<'m> {
         for c in &vessel.load {
             if c.last {
                 ps.stat.wait(c.enq, now, m.warmup);
+                self.trace
+                    .started(now, self.trains[c.train as usize].serial);
                 done += 1;
             }
         }
@@ -1099,11 +1133,16 @@ impl<'m> Sim<'m> {
             };
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
         }
-        let flows = self
+        let mut all = Histogram::new();
+        let flows: Vec<FlowResult> = self
             .flows
             .into_iter()
             .map(|mut f| {
-                f.result.in_system = f.result.offered - f.result.delivered;
+                let r = &mut f.result;
+                r.in_system = r.offered - r.delivered;
+                r.transit_p50_days = r.transit.quantile(0.5).unwrap_or(f64::NAN);
+                r.transit_p95_days = r.transit.quantile(0.95).unwrap_or(f64::NAN);
+                all.merge(&r.transit);
                 f.result
             })
             .collect();
@@ -1112,6 +1151,8 @@ impl<'m> Sim<'m> {
             events: self.events,
             flows,
             resources,
+            transit_p50_days: all.quantile(0.5).unwrap_or(f64::NAN),
+            transit_p95_days: all.quantile(0.95).unwrap_or(f64::NAN),
         }
     }
 }

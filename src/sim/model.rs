@@ -357,6 +357,24 @@ impl Model {
         self.warmup.days()
     }
 
+    /// The resource a step uses.
+    pub fn step_resource(&self, step: u32) -> &ResourceInfo {
+        let slot = match self.steps[step as usize] {
+            Step::Station(i) => i as usize,
+            Step::Section { section, .. } => self.section_slot(section),
+            Step::Port(p) => self.port_slot(p),
+        };
+        let k = self.slot_to_resource[slot].expect("every step's resource is reported");
+        &self.resources[k as usize]
+    }
+
+    /// For a route (an index over all flows' routes): its index within its flow, and
+    /// where its steps start.
+    pub fn route_position(&self, route: u32) -> (u32, u32) {
+        let r = &self.routes[route as usize];
+        (r.index_in_flow, r.start)
+    }
+
     pub(crate) fn section_slot(&self, s: u32) -> usize {
         self.stations.len() + s as usize
     }

@@ -14,6 +14,10 @@ pub struct ReplicationResult {
     pub flows: Vec<FlowResult>,
     /// Per resource, in [`crate::sim::Model::resources`] order.
     pub resources: Vec<ResourceResult>,
+    /// Median transit of all delivered trains of this replication (days; NaN if none).
+    pub transit_p50_days: f64,
+    /// 95th percentile transit of all delivered trains of this replication (days).
+    pub transit_p95_days: f64,
 }
 
 /// One flow in one replication. Trains count if they arrived after the warm-up
@@ -37,6 +41,10 @@ pub struct FlowResult {
     pub tonnes_delivered: f64,
     /// Transit times of delivered trains (days).
     pub transit: Histogram,
+    /// Their median (days; NaN if none).
+    pub transit_p50_days: f64,
+    /// Their 95th percentile (days; NaN if none).
+    pub transit_p95_days: f64,
     /// Per route of the flow, in the order of [`crate::sim::FlowInfo::routes`].
     pub routes: Vec<RouteResult>,
 }

@@ -39,7 +39,7 @@ fn parallel_runs_equal_the_sequential_reference() {
         replications: 5,
         threads: Some(2),
     };
-    let par = montecarlo::run(&model, &settings, &|| {});
+    let par = montecarlo::run(&model, &settings, montecarlo::Control::none());
     let seq = montecarlo::run_sequential(&model, &settings);
     let a = report::summary_json(&Summary::new(&scenario, &model, &par));
     let b = report::summary_json(&Summary::new(&scenario, &model, &seq));
@@ -51,7 +51,7 @@ fn parallel_runs_equal_the_sequential_reference() {
             seed: 10,
             ..settings
         },
-        &|| {},
+        montecarlo::Control::none(),
     );
     assert_ne!(
         a,

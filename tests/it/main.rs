@@ -10,6 +10,7 @@ mod cli;
 mod data_files;
 mod determinism;
 mod errors;
+mod experiments;
 mod mechanisms;
 mod plots;
 mod support;

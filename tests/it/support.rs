@@ -187,7 +187,7 @@ pub(crate) fn run_loaded(
         replications: scenario.run.replications,
         threads,
     };
-    let out = corridor::montecarlo::run(&model, &settings, &|| {});
+    let out = corridor::montecarlo::run(&model, &settings, corridor::montecarlo::Control::none());
     let summary = corridor::summary::Summary::new(scenario, &model, &out);
     (summary, out, model)
 }

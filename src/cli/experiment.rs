@@ -1,0 +1,298 @@
+//! `sweep` and `compare`: capacity curves and paired scenario comparisons.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use super::simulate::{
+    CANCEL, Common, check_cancel, load, manifest, out_dir, progress_bar, threads, write_files,
+};
+use crate::experiment;
+use crate::input;
+use crate::montecarlo::{self, Control, RunOutput, RunSettings};
+use crate::network::Network;
+use crate::report::{self, experiments as out};
+use crate::scenario::{Scenario, SweepParam};
+use crate::sim::Model;
+
+/// Options of `corridor sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// `demand` (a factor on every flow) or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`
+    /// (default: the scenario's [sweep]).
+    #[arg(long)]
+    pub param: Option<String>,
+    /// Values: a list `0.5,1,1.5` or a range `FROM:TO:STEP` (default: the scenario's
+    /// [sweep]). For a duration parameter the value is its new mean (days).
+    #[arg(long, allow_hyphen_values = true)]
+    pub values: Option<String>,
+    /// Practical capacity: largest acceptable p95 transit as a multiple of its value at
+    /// the lowest demand (default: the scenario's, else 2).
+    #[arg(long)]
+    pub p95_limit_factor: Option<f64>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options of `corridor compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base scenario.
+    pub base: PathBuf,
+    /// Alternative scenarios, each compared with the base.
+    #[arg(required = true)]
+    pub alternatives: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// The runs of a sweep: value, model and output per point.
+pub(super) type SweepRuns = Vec<(f64, Model, RunOutput)>;
+
+/// Runs a sweep of one scenario.
+fn run_sweep(
+    scenario: &Scenario,
+    network: &Network,
+    param: SweepParam,
+    values: &[f64],
+    common: &Common,
+) -> anyhow::Result<SweepRuns> {
+    let reps = scenario.run.replications;
+    let bar = progress_bar(reps * values.len() as u64, common.quiet, &scenario.name);
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let mut runs = Vec::with_capacity(values.len());
+    for &v in values {
+        let (sc, net) = experiment::apply_sweep(scenario, network, param, v)
+            .map_err(|e| anyhow::anyhow!("sweep value {v}: {e}"))?;
+        let model = Model::new(&net, &sc)?;
+        let settings = RunSettings {
+            seed: sc.run.seed,
+            first: 0,
+            replications: reps,
+            threads: threads(common),
+        };
+        let output = montecarlo::run(&model, &settings, control);
+        check_cancel()?;
+        runs.push((v, model, output));
+    }
+    bar.finish_and_clear();
+    Ok(runs)
+}
+
+/// The sweep asked for: command line first, then the scenario's [sweep].
+fn sweep_spec(
+    args: &SweepArgs,
+    scenario: &Scenario,
+    network: &Network,
+) -> anyhow::Result<(SweepParam, String, Vec<f64>, f64)> {
+    let from_file = scenario.sweep.as_ref();
+    let (param, name) = match (&args.param, from_file) {
+        (Some(p), _) => (
+            input::parse_sweep_param(p, network).map_err(anyhow::Error::msg)?,
+            p.clone(),
+        ),
+        (None, Some(s)) => (s.param, sweep_name(s.param, network)),
+        (None, None) => bail!(
+            "no sweep to run: give --param NAME --values LIST, or add a [sweep] table to {}",
+            scenario.path.display()
+        ),
+    };
+    let mut values = match (&args.values, from_file) {
+        (Some(v), _) => {
+            experiment::parse_values(v).map_err(|e| anyhow::anyhow!("--values: {e}"))?
+        }
+        (None, Some(s)) if args.param.is_none() => s.values.clone(),
+        _ => bail!("give the values to sweep with --values, e.g. --values 0.5:2:0.25"),
+    };
+    for v in &values {
+        input::check_sweep_value(param, *v)
+            .map_err(|e| anyhow::anyhow!("--values: `{name}` {e}"))?;
+    }
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    let factor = args
+        .p95_limit_factor
+        .or(from_file.map(|s| s.p95_limit_factor))
+        .unwrap_or(2.0);
+    if !(factor.is_finite() && factor > 1.0) {
+        bail!("--p95-limit-factor must be a number above 1, got {factor}");
+    }
+    Ok((param, name, values, factor))
+}
+
+fn sweep_name(param: SweepParam, network: &Network) -> String {
+    match param {
+        SweepParam::Demand => "demand".to_string(),
+        SweepParam::Network(t, p) => format!("{}.{}", network.target_name(t), p.name()),
+    }
+}
+
+pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let (scenario, network, warmup) = load(&args.scenario, common)?;
+    let (param, name, values, factor) = sweep_spec(args, &scenario, &network)?;
+    let started = Instant::now();
+    let runs = run_sweep(&scenario, &network, param, &values, common)?;
+    let wall = started.elapsed().as_secs_f64();
+    let points: Vec<(f64, &Model, &RunOutput)> = runs.iter().map(|(v, m, o)| (*v, m, o)).collect();
+    let curve = experiment::analyse_curve(
+        &scenario.name,
+        &name,
+        param == SweepParam::Demand,
+        scenario.run.seed,
+        factor,
+        &points,
+    );
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results")
+            .join(&scenario.name)
+            .join(format!("sweep-{safe}")),
+    );
+    let details = serde_json::json!({ "sweep": { "param": name, "values": values, "p95_limit_factor": factor } });
+    let m = manifest(
+        "sweep",
+        common,
+        &[(&scenario, &network)],
+        scenario.run.replications,
+        &warmup,
+        wall,
+        details,
+    );
+    write_files(
+        &dir,
+        &[
+            ("curve.json", out::curve_json(&curve)),
+            ("curve.csv", out::curve_csv(&curve)),
+            ("curve_resources.csv", out::curve_resources_csv(&curve)),
+            ("curve_flows.csv", out::curve_flows_csv(&curve)),
+            (
+                "replications.csv",
+                out::sweep_replications_csv(&scenario.name, &name, &runs),
+            ),
+            (
+                "network.json",
+                report::NetworkExport::new(&network).to_json(),
+            ),
+            ("manifest.json", m.to_json()),
+        ],
+    )?;
+    if !common.quiet {
+        let mut stdout = std::io::stdout().lock();
+        write!(stdout, "{}", out::curve_table(&curve))?;
+        writeln!(
+            stdout,
+            "\n{} points x {} replications in {:.2} s; results in {}",
+            values.len(),
+            scenario.run.replications,
+            wall,
+            dir.display()
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let (base, base_net, warmup) = load(&args.base, common)?;
+    let mut loaded = vec![(base, base_net)];
+    for path in &args.alternatives {
+        let (mut s, n, _) = load(path, common)?;
+        // Pairing needs the same replications, seed and observation window.
+        s.run = loaded[0].0.run;
+        loaded.push((s, n));
+    }
+    let reps = loaded[0].0.run.replications;
+    let bar = progress_bar(reps * loaded.len() as u64, common.quiet, "compare");
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let started = Instant::now();
+    let mut runs = Vec::new();
+    for (s, n) in &loaded {
+        let model = Model::new(n, s).with_context(|| format!("scenario `{}`", s.name))?;
+        let settings = RunSettings {
+            seed: s.run.seed,
+            first: 0,
+            replications: reps,
+            threads: threads(common),
+        };
+        let output = montecarlo::run(&model, &settings, control);
+        check_cancel()?;
+        runs.push((model, output));
+    }
+    bar.finish_and_clear();
+    let wall = started.elapsed().as_secs_f64();
+    let alts: Vec<(&str, &Model, &RunOutput)> = loaded[1..]
+        .iter()
+        .zip(&runs[1..])
+        .map(|((s, _), (m, o))| (s.name.as_str(), m, o))
+        .collect();
+    let cmp = experiment::compare(
+        &loaded[0].0.name,
+        loaded[0].0.run.seed,
+        (&runs[0].0, &runs[0].1),
+        &alts,
+    );
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results").join(format!("compare-{}", loaded[0].0.name)),
+    );
+    let mut files = vec![
+        ("compare.json".to_string(), out::compare_json(&cmp)),
+        ("compare.csv".to_string(), out::compare_csv(&cmp)),
+    ];
+    for (i, ((s, _), (m, o))) in loaded.iter().zip(&runs).enumerate() {
+        let summary = crate::summary::Summary::new(s, m, o);
+        files.push((
+            format!("summary-{i}-{}.json", s.name),
+            report::summary_json(&summary),
+        ));
+    }
+    let pairs: Vec<(&Scenario, &Network)> = loaded.iter().map(|(s, n)| (s, n)).collect();
+    let m = manifest(
+        "compare",
+        common,
+        &pairs,
+        reps,
+        &warmup,
+        wall,
+        serde_json::json!({}),
+    );
+    files.push(("manifest.json".to_string(), m.to_json()));
+    let refs: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    write_files(&dir, &refs)?;
+    if !common.quiet {
+        let mut stdout = std::io::stdout().lock();
+        write!(stdout, "{}", out::compare_table(&cmp))?;
+        writeln!(
+            stdout,
+            "\n{} scenarios x {reps} replications in {:.2} s; results in {}",
+            loaded.len(),
+            wall,
+            dir.display()
+        )?;
+    }
+    Ok(())
+}

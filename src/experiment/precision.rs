@@ -1,0 +1,149 @@
+//! Adding replications until the main figures are as precise as asked.
+
+use serde::Serialize;
+
+use crate::montecarlo::{self, Control, RunOutput, RunSettings};
+use crate::sim::Model;
+use crate::stats::Estimate;
+
+/// Days per week.
+const WEEK: f64 = 7.0;
+
+/// How the precision target was met.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecisionReport {
+    /// Target: 95% half-width at most this share of the mean.
+    pub target_relative_half_width: f64,
+    /// True if every main figure met the target.
+    pub reached: bool,
+    /// Replications the figures rest on.
+    pub replications: u64,
+    /// The most replications allowed.
+    pub max_replications: u64,
+    /// Runs of replications it took.
+    pub rounds: u32,
+    /// Each main figure and its relative half-width at the end.
+    pub figures: Vec<FigurePrecision>,
+}
+
+/// One figure's precision.
+#[derive(Clone, Debug, Serialize)]
+pub struct FigurePrecision {
+    /// What it is.
+    pub figure: String,
+    /// Its mean.
+    pub mean: f64,
+    /// 95% half-width / |mean|.
+    pub relative_half_width: f64,
+}
+
+/// The main figures: delivered trains per week and mean transit overall, and each
+/// flow's mean transit.
+fn figures(model: &Model, out: &RunOutput) -> Vec<FigurePrecision> {
+    let per_week = WEEK / (model.horizon_days() - model.warmup_days());
+    let reps = &out.replications;
+    let mut list = vec![
+        (
+            "delivered_trains_per_week".to_string(),
+            Estimate::of(
+                &reps
+                    .iter()
+                    .map(|r| r.flows.iter().map(|f| f.completed as f64).sum::<f64>() * per_week)
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        (
+            "transit_mean_days".to_string(),
+            Estimate::of(
+                &reps
+                    .iter()
+                    .map(|r| r.transit_mean_days())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+    ];
+    for (i, f) in model.flows().iter().enumerate() {
+        let e = Estimate::of(
+            &reps
+                .iter()
+                .map(|r| {
+                    let x = &r.flows[i];
+                    if x.delivered > 0 {
+                        x.transit_sum_days / x.delivered as f64
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        list.push((format!("{}: transit_mean_days", f.id), e));
+    }
+    list.into_iter()
+        .map(|(figure, e)| FigurePrecision {
+            figure,
+            mean: e.mean,
+            relative_half_width: if e.ci95.is_some() && e.mean != 0.0 {
+                e.half_width() / e.mean.abs()
+            } else {
+                f64::INFINITY
+            },
+        })
+        .collect()
+}
+
+/// Runs `start` replications, then adds more (continuing the replication indices, so
+/// the result equals one run of that many) until every main figure's 95% half-width
+/// is within `target` of its mean, or `max` replications are reached. Figures with
+/// no mean (a flow that delivered nothing) are left out of the criterion.
+pub fn run_to_precision(
+    model: &Model,
+    seed: u64,
+    start: u64,
+    max: u64,
+    target: f64,
+    threads: Option<usize>,
+    control: Control<'_>,
+) -> (RunOutput, PrecisionReport) {
+    let start = start.clamp(2, max.max(2));
+    let max = max.max(start);
+    let mut out = RunOutput::default();
+    let mut n = 0;
+    let mut next = start;
+    let mut rounds = 0;
+    loop {
+        let settings = RunSettings {
+            seed,
+            first: n,
+            replications: next,
+            threads,
+        };
+        out.extend(montecarlo::run(model, &settings, control));
+        n += next;
+        rounds += 1;
+        let figs = figures(model, &out);
+        let worst = figs
+            .iter()
+            .map(|f| f.relative_half_width)
+            .filter(|w| w.is_finite())
+            .fold(0.0, f64::max);
+        let cancelled = control.cancel.load(std::sync::atomic::Ordering::Relaxed);
+        if worst <= target || n >= max || cancelled {
+            let reached = worst <= target;
+            return (
+                out,
+                PrecisionReport {
+                    target_relative_half_width: target,
+                    reached,
+                    replications: n,
+                    max_replications: max,
+                    rounds,
+                    figures: figs,
+                },
+            );
+        }
+        // Half-widths shrink as 1/sqrt(n): aim for the size that would meet the target,
+        // with 10% to spare, adding at least a fifth more each round.
+        let needed = (n as f64 * (worst / target).powi(2) * 1.1).ceil() as u64;
+        next = needed.saturating_sub(n).max(n.div_ceil(5)).min(max - n);
+    }
+}
