@@ -1,8 +1,15 @@
 //! `plot` and `export-geojson`: charts and maps from saved results.
 
+use std::io::Write;
 use std::path::PathBuf;
 
+use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+
+use crate::input::{self, Loaded};
+use crate::report::plot::results::{self, NetworkData};
+use crate::report::plot::{Formats, PlotOptions, render_dir};
+use crate::report::{NetworkExport, geojson, write_atomic};
 
 /// Options of `corridor plot`.
 #[derive(Debug, Args)]
@@ -31,10 +38,21 @@ pub enum FormatArg {
     Both,
 }
 
+impl From<FormatArg> for Formats {
+    fn from(f: FormatArg) -> Formats {
+        match f {
+            FormatArg::Svg => Formats::Svg,
+            FormatArg::Png => Formats::Png,
+            FormatArg::Both => Formats::Both,
+        }
+    }
+}
+
 /// Options of `corridor export-geojson`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// A network file, or a results folder written by `run`.
+    /// A network file, or a results folder written by `run` (adds simulated flows and
+    /// utilisation). A scenario file gives its network with the scenario's overrides.
     pub input: PathBuf,
     /// Output file (default: standard output).
     #[arg(long)]
@@ -42,11 +60,45 @@ pub struct ExportArgs {
 }
 
 pub(super) fn plot(args: &PlotArgs) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("charts are not implemented yet")
+    let opts = PlotOptions {
+        formats: args.format.into(),
+        width: args.width,
+        height: args.height,
+    };
+    let written = render_dir(&args.dir, &opts)?;
+    let mut out = std::io::stdout().lock();
+    for path in written {
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(())
 }
 
 pub(super) fn export_geojson(args: &ExportArgs) -> anyhow::Result<()> {
-    let _ = args;
-    anyhow::bail!("GeoJSON export is not implemented yet")
+    let text = if args.input.is_dir() {
+        let dir = &args.input;
+        for name in [results::NETWORK, results::SUMMARY] {
+            if !dir.join(name).is_file() {
+                bail!(
+                    "`{}` holds no {name}: give a results folder written by `corridor run`, or a network file",
+                    dir.display()
+                );
+            }
+        }
+        let network = results::read_network(&dir.join(results::NETWORK))?;
+        let summary = results::read_summary(&dir.join(results::SUMMARY))?;
+        geojson::feature_collection(&network, Some(&summary))
+    } else {
+        let network = match input::load_any(&args.input)? {
+            Loaded::Network(n) => n,
+            Loaded::Scenario(_, n) => n,
+        };
+        let network = NetworkData::from_export(&NetworkExport::new(&network));
+        geojson::feature_collection(&network, None)
+    };
+    match &args.out {
+        Some(path) => write_atomic(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
 }

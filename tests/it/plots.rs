@@ -1,2 +1,276 @@
 //! Charts and GeoJSON: every chart file is produced, non-empty and deterministic;
 //! bad or missing inputs give a clear error.
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{NET, SCENARIO, corridor, root, text};
+
+/// The charts of a `run` folder.
+const CHARTS: [&str; 3] = ["transit", "utilization", "map"];
+
+const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+
+/// A temporary folder holding the test network and scenario, and the results of
+/// `corridor run` in `res/`.
+fn run_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    fs::write(dir.path().join("net.toml"), NET).unwrap();
+    fs::write(dir.path().join("sc.toml"), SCENARIO).unwrap();
+    let o = corridor(dir.path(), &["run", "sc.toml", "--out", "res", "--quiet"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    dir
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(bytes[..8], PNG_SIGNATURE, "not a PNG file");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+#[test]
+fn plot_draws_every_chart_as_svg_and_png() {
+    let dir = run_folder();
+    let o = corridor(dir.path(), &["plot", "res"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    for chart in CHARTS {
+        for ext in ["svg", "png"] {
+            let name = format!("{chart}.{ext}");
+            let path = dir.path().join("res").join(&name);
+            assert!(
+                out.lines().any(|l| l.ends_with(&name)),
+                "{name} not listed: {out}"
+            );
+            let bytes = fs::read(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(bytes.len() > 1000, "{name} is nearly empty");
+            if ext == "png" {
+                assert_eq!(png_size(&bytes), (1600, 1000), "{name}");
+            } else {
+                let svg = String::from_utf8(bytes).expect("SVG is text");
+                assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+                assert!(svg.contains("DejaVu Sans"), "{name} names its font");
+            }
+        }
+    }
+    assert_eq!(out.lines().count(), 6, "{out}");
+    // Nothing temporary is left behind.
+    for entry in fs::read_dir(dir.path().join("res")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.contains(".tmp"), "left over: {name}");
+    }
+}
+
+#[test]
+fn png_charts_have_the_requested_size() {
+    let dir = run_folder();
+    let o = corridor(
+        dir.path(),
+        &[
+            "plot", "res", "--format", "png", "--width", "900", "--height", "560",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    for chart in CHARTS {
+        let res = dir.path().join("res");
+        let bytes = fs::read(res.join(format!("{chart}.png"))).unwrap();
+        assert_eq!(png_size(&bytes), (900, 560), "{chart}");
+        assert!(
+            !res.join(format!("{chart}.svg")).exists(),
+            "--format png wrote SVG"
+        );
+    }
+}
+
+#[test]
+fn plotting_twice_gives_identical_bytes() {
+    let dir = run_folder();
+    let read_all = |dir: &Path| -> Vec<Vec<u8>> {
+        CHARTS
+            .iter()
+            .flat_map(|c| ["svg", "png"].map(|e| fs::read(dir.join(format!("{c}.{e}"))).unwrap()))
+            .collect()
+    };
+    let res = dir.path().join("res");
+    assert!(corridor(dir.path(), &["plot", "res"]).status.success());
+    let first = read_all(&res);
+    assert!(corridor(dir.path(), &["plot", "res"]).status.success());
+    assert!(first == read_all(&res), "charts differ between two runs");
+}
+
+#[test]
+fn plot_names_a_missing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = corridor(dir.path(), &["plot", "nowhere"]);
+    let (_, err) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("results folder `nowhere` does not exist; write one with `corridor run SCENARIO --out nowhere`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn plot_says_what_an_empty_folder_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let o = corridor(dir.path(), &["plot", "empty"]);
+    let (_, err) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("`empty` holds no results to draw: expected summary.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn plot_names_a_corrupt_summary() {
+    let dir = run_folder();
+    fs::write(
+        dir.path().join("res/summary.json"),
+        "{\"scenario\": \"test\", \"flows\": [",
+    )
+    .unwrap();
+    let o = corridor(dir.path(), &["plot", "res"]);
+    let (out, err) = text(&o);
+    assert!(!o.status.success());
+    assert!(out.is_empty(), "{out}");
+    let file = Path::new("res").join("summary.json");
+    assert!(
+        err.contains(&format!("{}: not a valid summary file (", file.display())),
+        "{err}"
+    );
+    assert!(err.contains("write it again with `corridor run`"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn plot_names_a_corrupt_transit_table() {
+    let dir = run_folder();
+    fs::write(
+        dir.path().join("res/transit.csv"),
+        "scenario,flow,lower_days,upper_days,trains\ntest,a-e,one,2,3\n",
+    )
+    .unwrap();
+    let o = corridor(dir.path(), &["plot", "res"]);
+    let (_, err) = text(&o);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("transit.csv: line 2: `one` in column `lower_days` is not a number of days"),
+        "{err}"
+    );
+}
+
+/// Checks that `text` is a GeoJSON FeatureCollection of Points and LineStrings with
+/// properties; returns the numbers of points and lines.
+fn check_geojson(text: &str) -> (usize, usize) {
+    let v: Value = serde_json::from_str(text).expect("GeoJSON is JSON");
+    assert_eq!(v["type"], "FeatureCollection");
+    let position = |p: &Value| {
+        let p = p.as_array().expect("a position is an array");
+        assert_eq!(p.len(), 2, "a position is [lon, lat]");
+        let (lon, lat) = (p[0].as_f64().unwrap(), p[1].as_f64().unwrap());
+        assert!((-180.0..=180.0).contains(&lon), "longitude {lon}");
+        assert!((-90.0..=90.0).contains(&lat), "latitude {lat}");
+    };
+    let (mut points, mut lines) = (0, 0);
+    for f in v["features"].as_array().expect("features is an array") {
+        assert_eq!(f["type"], "Feature");
+        assert!(f["properties"].is_object(), "{f}");
+        let g = &f["geometry"];
+        match g["type"].as_str() {
+            Some("Point") => {
+                position(&g["coordinates"]);
+                points += 1;
+            }
+            Some("LineString") => {
+                let c = g["coordinates"].as_array().expect("positions");
+                assert!(c.len() >= 2, "{f}");
+                c.iter().for_each(position);
+                lines += 1;
+            }
+            other => panic!("unexpected geometry {other:?}"),
+        }
+    }
+    (points, lines)
+}
+
+#[test]
+fn geojson_of_the_corridor_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = root().join("networks/middle-corridor.toml");
+    let o = corridor(
+        dir.path(),
+        &[
+            "export-geojson",
+            net.to_str().unwrap(),
+            "--out",
+            "net.geojson",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    let geojson = fs::read_to_string(dir.path().join("net.geojson")).unwrap();
+    let (points, lines) = check_geojson(&geojson);
+    let network = corridor::input::load_network(&net).unwrap();
+    assert_eq!((points, lines), (network.nodes.len(), network.legs.len()));
+    let v: Value = serde_json::from_str(&geojson).unwrap();
+    let alat = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == "alat")
+        .expect("the port of Baku at Alat");
+    assert_eq!(alat["properties"]["kind"], "sea_port");
+    assert!(alat["properties"].get("utilization").is_none());
+}
+
+#[test]
+fn geojson_of_a_results_folder_carries_flows() {
+    let dir = run_folder();
+    let o = corridor(dir.path(), &["export-geojson", "res"]);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(check_geojson(&out), (5, 4));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let features = v["features"].as_array().unwrap();
+    let a = &features[0]["properties"];
+    assert_eq!(a["id"], "a");
+    assert!(
+        a["utilization"]
+            .as_f64()
+            .is_some_and(|u| u > 0.0 && u < 1.0),
+        "{a}"
+    );
+    let ferry = features
+        .iter()
+        .find(|f| f["properties"]["id"] == "ferry")
+        .unwrap();
+    let trains = ferry["properties"]["trains_per_day"].as_f64().unwrap();
+    // 5 trains a week go through every leg of the only route.
+    assert!((trains - 5.0 / 7.0).abs() < 0.15, "{trains}");
+    assert_eq!(ferry["properties"]["trains_per_day_to_from"], 0.0);
+}
+
+#[test]
+fn geojson_of_a_bad_network_shows_where() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("bad.toml"),
+        NET.replace("kind = \"gauge_change\"", "kind = \"gauge_chnage\""),
+    )
+    .unwrap();
+    let o = corridor(
+        dir.path(),
+        &["export-geojson", "bad.toml", "--out", "bad.geojson"],
+    );
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("bad.toml:16:8"), "{err}");
+    assert!(err.contains("unknown variant `gauge_chnage`"), "{err}");
+    assert!(!dir.path().join("bad.geojson").exists());
+}
