@@ -32,18 +32,24 @@ pub fn corridor(nodes: usize, seed: u64) -> Generated {
     let kind = |i: usize| -> &'static str {
         if i % 100 == 50 {
             "gauge_change"
-        } else if i % 100 == 99 || i % 100 == 0 && i > 0 {
+        } else if i % 100 == 99 || i.is_multiple_of(100) && i > 0 {
             "sea_port"
         } else if i % 50 == 25 {
             "border_crossing"
-        } else if i % 10 == 0 {
+        } else if i.is_multiple_of(10) {
             "rail_terminal"
         } else {
             "junction"
         }
     };
     // Gauge of the leg from node i to i + 1: changes after every gauge-change node.
-    let gauge = |i: usize| if (i + 50) / 100 % 2 == 0 { 1520 } else { 1435 };
+    let gauge = |i: usize| {
+        if ((i + 50) / 100).is_multiple_of(2) {
+            1520
+        } else {
+            1435
+        }
+    };
     let mut net = String::new();
     let _ = writeln!(
         net,
