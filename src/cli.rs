@@ -72,6 +72,19 @@ pub enum Command {
     Plot(plot::PlotArgs),
     /// Export a network, or a results folder, as GeoJSON (points and lines).
     ExportGeojson(plot::ExportArgs),
+    /// Write a synthetic corridor network and scenario of any size (for scaling
+    /// measurements).
+    Generate {
+        /// Nodes in the network (at least 10).
+        #[arg(long)]
+        nodes: usize,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder for network.toml and scenario.toml.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the JSON Schema of network and scenario files.
     Schema {
         /// Which file kind (both when omitted).
@@ -180,6 +193,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ExportGeojson(args) => {
             plot::export_geojson(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Generate { nodes, seed, out } => {
+            let g = crate::generate::corridor(nodes, seed);
+            for (name, text) in [("network.toml", &g.network), ("scenario.toml", &g.scenario)] {
+                let path = out.join(name);
+                crate::report::write_atomic(&path, text.as_bytes())
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
+            println!(
+                "wrote {} and {}",
+                out.join("network.toml").display(),
+                out.join("scenario.toml").display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { kind } => {

@@ -40,6 +40,7 @@ pub mod cli;
 pub mod dist;
 pub mod error;
 pub mod experiment;
+pub mod generate;
 pub mod input;
 pub mod montecarlo;
 pub mod network;

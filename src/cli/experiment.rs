@@ -181,19 +181,17 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     write_files(
         &dir,
         &[
-            ("curve.json", out::curve_json(&curve)),
-            ("curve.csv", out::curve_csv(&curve)),
-            ("curve_resources.csv", out::curve_resources_csv(&curve)),
-            ("curve_flows.csv", out::curve_flows_csv(&curve)),
-            (
-                "replications.csv",
-                out::sweep_replications_csv(&scenario.name, &name, &runs),
-            ),
-            (
-                "network.json",
-                report::NetworkExport::new(&network).to_json(),
-            ),
-            ("manifest.json", m.to_json()),
+            ("curve.json", &|| out::curve_json(&curve)),
+            ("curve.csv", &|| out::curve_csv(&curve)),
+            ("curve_resources.csv", &|| out::curve_resources_csv(&curve)),
+            ("curve_flows.csv", &|| out::curve_flows_csv(&curve)),
+            ("replications.csv", &|| {
+                out::sweep_replications_csv(&scenario.name, &name, &runs)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(&network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
         ],
     )?;
     if !common.quiet {
@@ -281,7 +279,15 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         serde_json::json!({}),
     );
     files.push(("manifest.json".to_string(), m.to_json()));
-    let refs: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let makers: Vec<Box<dyn Fn() -> String + '_>> = files
+        .iter()
+        .map(|(_, t)| Box::new(move || t.clone()) as Box<dyn Fn() -> String>)
+        .collect();
+    let refs: Vec<(&str, &dyn Fn() -> String)> = files
+        .iter()
+        .zip(&makers)
+        .map(|((n, _), m)| (n.as_str(), m.as_ref()))
+        .collect();
     write_files(&dir, &refs)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();

@@ -164,12 +164,16 @@ pub(super) fn check_cancel() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes files into `dir`, each atomically.
-pub(super) fn write_files(dir: &Path, files: &[(&str, String)]) -> anyhow::Result<()> {
+/// A file to write and the function that makes its text.
+pub(super) type FileMaker<'a> = (&'a str, &'a dyn Fn() -> String);
+
+/// Writes files into `dir`, each atomically. Each text is made just before it is
+/// written and dropped after, so only one result file is in memory at a time.
+pub(super) fn write_files(dir: &Path, files: &[FileMaker<'_>]) -> anyhow::Result<()> {
     check_cancel()?;
-    for (name, text) in files {
+    for (name, make) in files {
         let path = dir.join(name);
-        report::write_atomic(&path, text.as_bytes())
+        report::write_atomic(&path, make().as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
@@ -275,22 +279,19 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     write_files(
         &dir,
         &[
-            ("summary.json", report::summary_json(&summary)),
-            ("flows.csv", report::flows_csv(&summary)),
-            ("resources.csv", report::resources_csv(&summary)),
-            (
-                "replications.csv",
-                report::replications_csv(&scenario.name, &model, &out),
-            ),
-            (
-                "transit.csv",
-                report::transit_csv(&scenario.name, &model, &out),
-            ),
-            (
-                "network.json",
-                report::NetworkExport::new(&network).to_json(),
-            ),
-            ("manifest.json", m.to_json()),
+            ("summary.json", &|| report::summary_json(&summary)),
+            ("flows.csv", &|| report::flows_csv(&summary)),
+            ("resources.csv", &|| report::resources_csv(&summary)),
+            ("replications.csv", &|| {
+                report::replications_csv(&scenario.name, &model, &out)
+            }),
+            ("transit.csv", &|| {
+                report::transit_csv(&scenario.name, &model, &out)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(&network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
         ],
     )?;
     if !common.quiet {
@@ -371,21 +372,18 @@ fn replay(
     write_files(
         &dir,
         &[
-            ("summary.json", report::summary_json(&summary)),
-            (
-                "replications.csv",
-                report::replications_csv(&scenario.name, model, &out),
-            ),
-            ("trains.csv", log.to_csv(model, k)),
-            (
-                "transit.csv",
-                report::transit_csv(&scenario.name, model, &out),
-            ),
-            (
-                "network.json",
-                report::NetworkExport::new(network).to_json(),
-            ),
-            ("manifest.json", m.to_json()),
+            ("summary.json", &|| report::summary_json(&summary)),
+            ("replications.csv", &|| {
+                report::replications_csv(&scenario.name, model, &out)
+            }),
+            ("trains.csv", &|| log.to_csv(model, k)),
+            ("transit.csv", &|| {
+                report::transit_csv(&scenario.name, model, &out)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
         ],
     )?;
     if !common.quiet {

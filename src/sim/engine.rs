@@ -466,7 +466,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             flow: f,
             route,
             next: r.start,
-            end: r.start + r.steps.len() as u32,
+            end: r.start + r.len,
             wagons_pending: 0,
             arrived: self.now,
             serial,
@@ -533,7 +533,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             let tr = &mut self.trains[t as usize];
             tr.route = route;
             tr.next = r.start + pos as u32;
-            tr.end = r.start + r.steps.len() as u32;
+            tr.end = r.start + r.len;
         }
     }
 
@@ -580,7 +580,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             }
         };
         let mut days = 0.0;
-        for step in &m.routes[route as usize].steps[pos..] {
+        let r = &m.routes[route as usize];
+        for step in &m.steps[(r.start as usize + pos)..(r.start + r.len) as usize] {
             days += match *step {
                 Step::Station(s) => {
                     let sm = &m.stations[s as usize];

@@ -112,9 +112,10 @@ pub(crate) enum Step {
 pub(crate) struct RouteModel {
     /// Index of the route within its flow.
     pub(crate) index_in_flow: u32,
-    pub(crate) steps: Vec<Step>,
-    /// Where the steps start in [`Model::steps`].
+    /// Where its steps start in [`Model::steps`].
     pub(crate) start: u32,
+    /// How many steps it has.
+    pub(crate) len: u32,
     /// For each step position, the routes of the same flow that share this route's
     /// history up to there and part ways at it (adaptive flows only).
     pub(crate) branches: Vec<Vec<u32>>,
@@ -222,6 +223,7 @@ impl Model {
         let mut flows = Vec::new();
         let mut flow_info = Vec::new();
         let mut routes = Vec::new();
+        let mut steps = Vec::new();
         for flow in &scenario.flows {
             let mut found: Vec<(Route, f64)> = Vec::new();
             match &flow.policy {
@@ -278,14 +280,15 @@ impl Model {
                     expected_days: costs.days,
                     km: costs.km,
                 });
-                let (steps, positions) = b.steps(r, &flow.train);
+                let (route_steps, positions) = b.steps(r, &flow.train);
                 hop_positions.push(positions);
                 routes.push(RouteModel {
                     index_in_flow: i as u32,
-                    steps,
-                    start: 0,
+                    start: steps.len() as u32,
+                    len: route_steps.len() as u32,
                     branches: Vec::new(),
                 });
+                steps.extend(route_steps);
             }
             let adaptive = matches!(flow.policy, RoutePolicy::Adaptive { .. });
             if adaptive {
@@ -313,13 +316,8 @@ impl Model {
                 routes: infos,
             });
         }
-        let mut steps = Vec::new();
-        for r in &mut routes {
-            r.start = steps.len() as u32;
-            steps.extend_from_slice(&r.steps);
-        }
         let closures = b.closures(scenario);
-        let (resources, slot_to_resource) = b.resources(&routes);
+        let (resources, slot_to_resource) = b.resources(&steps);
         Ok(Model {
             horizon: SimTime::from_days(scenario.run.horizon_days),
             warmup: SimTime::from_days(scenario.run.warmup_days),
@@ -394,7 +392,7 @@ fn add_branches(
     first: u32,
 ) {
     for a in 0..routes.len() {
-        let mut branches = vec![Vec::new(); routes[a].steps.len() + 1];
+        let mut branches = vec![Vec::new(); routes[a].len as usize + 1];
         let hops_a = &found[a].0.hops;
         for (i, pos) in hop_positions[a].iter().enumerate() {
             for (b, (rb, _)) in found.iter().enumerate() {
@@ -611,18 +609,16 @@ impl<'a> Builder<'a> {
     }
 
     /// The resources some route uses, and the map from slots to them.
-    fn resources(&self, routes: &[RouteModel]) -> (Vec<ResourceInfo>, Vec<Option<u32>>) {
+    fn resources(&self, steps: &[Step]) -> (Vec<ResourceInfo>, Vec<Option<u32>>) {
         let n_slots = self.stations.len() + self.sections.len() + 2 * self.ferries.len();
         let mut used = vec![false; n_slots];
-        for r in routes {
-            for s in &r.steps {
-                let slot = match *s {
-                    Step::Station(i) => i as usize,
-                    Step::Section { section, .. } => self.stations.len() + section as usize,
-                    Step::Port(p) => self.stations.len() + self.sections.len() + p as usize,
-                };
-                used[slot] = true;
-            }
+        for s in steps {
+            let slot = match *s {
+                Step::Station(i) => i as usize,
+                Step::Section { section, .. } => self.stations.len() + section as usize,
+                Step::Port(p) => self.stations.len() + self.sections.len() + p as usize,
+            };
+            used[slot] = true;
         }
         let net = self.network;
         let mut infos = Vec::new();
