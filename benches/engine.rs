@@ -30,21 +30,32 @@ fn model(rel: &str, horizon: f64, warmup: f64) -> (Model, u64) {
     scenario.run.horizon_days = horizon;
     scenario.run.warmup_days = warmup;
     let model = Model::new(&network, &scenario).expect("model builds");
-    let trains = run_replication(&model, 1, 0).flows.iter().map(|f| f.offered).sum();
+    let trains = run_replication(&model, 1, 0)
+        .flows
+        .iter()
+        .map(|f| f.offered)
+        .sum();
     (model, trains)
 }
 
 fn replications(c: &mut Criterion) {
     let mut g = c.benchmark_group("replication");
     g.sample_size(10);
-    for (name, rel) in [("jackson3", "scenarios/reference/jackson3.toml"), ("ferry", "scenarios/reference/ferry.toml")] {
+    for (name, rel) in [
+        ("jackson3", "scenarios/reference/jackson3.toml"),
+        ("ferry", "scenarios/reference/ferry.toml"),
+    ] {
         let (m, trains) = model(rel, 100_000.0, 0.0);
         g.throughput(Throughput::Elements(trains));
-        g.bench_function(format!("{name} 100,000 days (trains/s)"), |b| b.iter(|| run_replication(&m, 1, 0)));
+        g.bench_function(format!("{name} 100,000 days (trains/s)"), |b| {
+            b.iter(|| run_replication(&m, 1, 0))
+        });
     }
     let (m, trains) = model("scenarios/middle-corridor-2024.toml", 395.0, 30.0);
     g.throughput(Throughput::Elements(trains));
-    g.bench_function("middle-corridor-2024 one year (trains/s)", |b| b.iter(|| run_replication(&m, 1, 0)));
+    g.bench_function("middle-corridor-2024 one year (trains/s)", |b| {
+        b.iter(|| run_replication(&m, 1, 0))
+    });
     g.finish();
 }
 
@@ -55,26 +66,41 @@ fn runs(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Elements(100));
     for threads in [1, 2] {
-        let settings = RunSettings { seed: 1, first: 0, replications: 100, threads: Some(threads) };
-        g.bench_function(format!("middle-corridor-2024 100 replications, {threads} thread(s) (replications/s)"), |b| {
-            b.iter(|| montecarlo::run(&m, &settings, Control::none()))
-        });
+        let settings = RunSettings {
+            seed: 1,
+            first: 0,
+            replications: 100,
+            threads: Some(threads),
+        };
+        g.bench_function(
+            format!("middle-corridor-2024 100 replications, {threads} thread(s) (replications/s)"),
+            |b| b.iter(|| montecarlo::run(&m, &settings, Control::none())),
+        );
     }
     let points: Vec<Model> = (1..=10)
         .map(|i| {
-            let (s, n) = apply_sweep(&scenario, &network, SweepParam::Demand, 0.25 * i as f64).expect("value applies");
+            let (s, n) = apply_sweep(&scenario, &network, SweepParam::Demand, 0.25 * i as f64)
+                .expect("value applies");
             Model::new(&n, &s).expect("model builds")
         })
         .collect();
     g.throughput(Throughput::Elements(1000));
-    g.bench_function("middle-corridor-2024 10-point demand sweep x 100 replications (replications/s)", |b| {
-        b.iter(|| {
-            for m in &points {
-                let settings = RunSettings { seed: 1, first: 0, replications: 100, threads: None };
-                montecarlo::run(m, &settings, Control::none());
-            }
-        })
-    });
+    g.bench_function(
+        "middle-corridor-2024 10-point demand sweep x 100 replications (replications/s)",
+        |b| {
+            b.iter(|| {
+                for m in &points {
+                    let settings = RunSettings {
+                        seed: 1,
+                        first: 0,
+                        replications: 100,
+                        threads: None,
+                    };
+                    montecarlo::run(m, &settings, Control::none());
+                }
+            })
+        },
+    );
     g.finish();
 }
 

@@ -47,6 +47,17 @@ pub struct CompareArgs {
     /// Alternative scenarios, each compared with the base.
     #[arg(required = true)]
     pub alternatives: Vec<PathBuf>,
+    /// Also sweep this parameter in every scenario (`demand` or TARGET.PARAM) and
+    /// write each scenario's capacity curve, for overlaid curves.
+    #[arg(long, requires = "values")]
+    pub param: Option<String>,
+    /// Values of the sweep: a list or FROM:TO:STEP.
+    #[arg(long, requires = "param", allow_hyphen_values = true)]
+    pub values: Option<String>,
+    /// Practical capacity: largest acceptable p95 transit as a multiple of its value at
+    /// the lowest demand (default 2).
+    #[arg(long, default_value_t = 2.0)]
+    pub p95_limit_factor: f64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -267,6 +278,42 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             format!("summary-{i}-{}.json", s.name),
             report::summary_json(&summary),
         ));
+    }
+    if let (Some(param), Some(values)) = (&args.param, &args.values) {
+        if !(args.p95_limit_factor.is_finite() && args.p95_limit_factor > 1.0) {
+            bail!(
+                "--p95-limit-factor must be a number above 1, got {}",
+                args.p95_limit_factor
+            );
+        }
+        let mut values =
+            experiment::parse_values(values).map_err(|e| anyhow::anyhow!("--values: {e}"))?;
+        values.sort_by(f64::total_cmp);
+        values.dedup();
+        for (i, (s, n)) in loaded.iter().enumerate() {
+            let p = input::parse_sweep_param(param, n)
+                .map_err(|e| anyhow::anyhow!("scenario `{}`: {e}", s.name))?;
+            for v in &values {
+                input::check_sweep_value(p, *v)
+                    .map_err(|e| anyhow::anyhow!("--values: `{param}` {e}"))?;
+            }
+            let runs = run_sweep(s, n, p, &values, common)?;
+            let points: Vec<(f64, &Model, &RunOutput)> =
+                runs.iter().map(|(v, m, o)| (*v, m, o)).collect();
+            let curve = experiment::analyse_curve(
+                &s.name,
+                param,
+                p == SweepParam::Demand,
+                s.run.seed,
+                args.p95_limit_factor,
+                &points,
+            );
+            files.push((
+                format!("curve-{i}-{}.json", s.name),
+                out::curve_json(&curve),
+            ));
+            files.push((format!("curve-{i}-{}.csv", s.name), out::curve_csv(&curve)));
+        }
     }
     let pairs: Vec<(&Scenario, &Network)> = loaded.iter().map(|(s, n)| (s, n)).collect();
     let m = manifest(

@@ -46,6 +46,9 @@ pub struct Common {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Do not draw charts (they can be drawn later with `corridor plot DIR`).
+    #[arg(long)]
+    pub no_plots: bool,
 }
 
 /// Options of `corridor run`.
@@ -162,6 +165,25 @@ pub(super) fn check_cancel() -> anyhow::Result<()> {
         bail!("interrupted: no results were written");
     }
     Ok(())
+}
+
+/// Draws the charts of a results folder (after its data files are written, so a
+/// failure here never loses results); returns the chart files.
+pub(super) fn draw_charts(dir: &Path, common: &Common) -> anyhow::Result<Vec<PathBuf>> {
+    if common.no_plots {
+        return Ok(Vec::new());
+    }
+    let opts = crate::report::plot::PlotOptions {
+        formats: crate::report::plot::Formats::Both,
+        width: 1600,
+        height: 1000,
+    };
+    crate::report::plot::render_dir(dir, &opts).with_context(|| {
+        format!(
+            "the results are written to {}, but the charts could not be drawn",
+            dir.display()
+        )
+    })
 }
 
 /// A file to write and the function that makes its text.
@@ -294,6 +316,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
             ("manifest.json", &|| m.to_json()),
         ],
     )?;
+    let charts = draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", report::table(&summary))?;
@@ -327,10 +350,15 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         }
         writeln!(
             stdout,
-            "\n{} replications in {:.2} s; results in {}",
+            "\n{} replications in {:.2} s; results in {}{}",
             out.replications.len(),
             wall,
-            dir.display()
+            dir.display(),
+            if charts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} chart files)", charts.len())
+            }
         )?;
     }
     Ok(())
@@ -386,6 +414,7 @@ fn replay(
             ("manifest.json", &|| m.to_json()),
         ],
     )?;
+    draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", report::table(&summary))?;

@@ -15,11 +15,15 @@ const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n
 
 /// A temporary folder holding the test network and scenario, and the results of
 /// `corridor run` in `res/`.
+/// A results folder without charts (`run --no-plots`), for `plot` to draw into.
 fn run_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
     fs::write(dir.path().join("net.toml"), NET).unwrap();
     fs::write(dir.path().join("sc.toml"), SCENARIO).unwrap();
-    let o = corridor(dir.path(), &["run", "sc.toml", "--out", "res", "--quiet"]);
+    let o = corridor(
+        dir.path(),
+        &["run", "sc.toml", "--out", "res", "--quiet", "--no-plots"],
+    );
     assert!(o.status.success(), "{}", text(&o).1);
     dir
 }
@@ -62,6 +66,25 @@ fn plot_draws_every_chart_as_svg_and_png() {
     for entry in fs::read_dir(dir.path().join("res")).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         assert!(!name.contains(".tmp"), "left over: {name}");
+    }
+}
+
+/// `run` draws its charts by default, `--no-plots` skips them.
+#[test]
+fn run_draws_charts_unless_told_not_to() {
+    let dir = run_folder();
+    assert!(!dir.path().join("res/map.svg").exists());
+    let o = corridor(dir.path(), &["run", "sc.toml", "--out", "with", "--quiet"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    for chart in CHARTS {
+        for ext in ["svg", "png"] {
+            let f = dir.path().join("with").join(format!("{chart}.{ext}"));
+            assert!(
+                fs::metadata(&f).map(|m| m.len() > 0).unwrap_or(false),
+                "{}",
+                f.display()
+            );
+        }
     }
 }
 
