@@ -57,7 +57,12 @@ fn jackson3(days: f64, seed: u64) -> (u64, f64) {
         };
         if busy[station] < STATIONS[station].0 {
             busy[station] += 1;
-            push(&mut heap, t + exp(&mut rng, STATIONS[station].1), station as u8, born);
+            push(
+                &mut heap,
+                t + exp(&mut rng, STATIONS[station].1),
+                station as u8,
+                born,
+            );
         } else {
             queues[station].push_back(born);
         }
@@ -67,11 +72,16 @@ fn jackson3(days: f64, seed: u64) -> (u64, f64) {
 
 fn minimal(c: &mut Criterion) {
     let (trains, mean) = jackson3(100_000.0, 1);
-    assert!((mean - 1.445568).abs() < 0.05, "the minimal loop is jackson3: {mean}");
+    assert!(
+        (mean - 1.445568).abs() < 0.05,
+        "the minimal loop is jackson3: {mean}"
+    );
     let mut g = c.benchmark_group("minimal");
     g.sample_size(10);
     g.throughput(Throughput::Elements(trains));
-    g.bench_function("hand-written jackson3 loop 100,000 days (trains/s)", |b| b.iter(|| jackson3(100_000.0, 1)));
+    g.bench_function("hand-written jackson3 loop 100,000 days (trains/s)", |b| {
+        b.iter(|| jackson3(100_000.0, 1))
+    });
     g.finish();
 }
 

@@ -45,9 +45,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// `summary.json`: the summary, pretty-printed.
 pub fn summary_json(summary: &Summary) -> String {
-    let mut s = serde_json::to_string_pretty(summary).expect("summary serializes");
-    s.push('\n');
-    s
+    pretty_json(summary)
 }
 
 fn est_cols(e: &Estimate) -> [String; 3] {
@@ -229,45 +227,65 @@ pub fn resources_csv(s: &Summary) -> String {
 /// `replications.csv`: one row per replication and flow, for people who run their
 /// own statistics.
 pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
-    let mut rows = vec![header(&[
-        "scenario",
-        "replication",
-        "flow",
-        "offered_trains",
-        "delivered_trains",
-        "in_system_trains",
-        "delivered_in_window_trains",
-        "transit_days_mean",
-        "transit_days_p50",
-        "transit_days_p95",
-        "teu_delivered",
-        "tonnes_delivered",
-        "events",
-    ])];
+    let mut rows = vec![header(&["scenario"])];
+    replication_rows(&mut rows, &[scenario.to_string()], model, out);
+    csv_string(rows)
+}
+
+/// Columns of a per-replication row, after the caller's leading columns.
+const REPLICATION_COLUMNS: [&str; 12] = [
+    "replication",
+    "flow",
+    "offered_trains",
+    "delivered_trains",
+    "in_system_trains",
+    "delivered_in_window_trains",
+    "transit_days_mean",
+    "transit_days_p50",
+    "transit_days_p95",
+    "teu_delivered",
+    "tonnes_delivered",
+    "events",
+];
+
+/// Appends the per-replication, per-flow rows of a run, each starting with `lead`, and
+/// extends the header row (`rows[0]`, holding the lead's column names) with the rest.
+fn replication_rows(rows: &mut Vec<Vec<String>>, lead: &[String], model: &Model, out: &RunOutput) {
+    if rows.len() == 1 && rows[0].len() == lead.len() {
+        rows[0].extend(header(&REPLICATION_COLUMNS));
+    }
     for r in &out.replications {
         for (f, info) in r.flows.iter().zip(model.flows()) {
-            rows.push(vec![
-                scenario.to_string(),
+            let mean = if f.delivered > 0 {
+                f.transit_sum_days / f.delivered as f64
+            } else {
+                f64::NAN
+            };
+            let mut row = lead.to_vec();
+            row.extend([
                 r.index.to_string(),
                 info.id.clone(),
                 f.offered.to_string(),
                 f.delivered.to_string(),
                 f.in_system.to_string(),
                 f.completed.to_string(),
-                num(if f.delivered > 0 {
-                    f.transit_sum_days / f.delivered as f64
-                } else {
-                    f64::NAN
-                }),
+                num(mean),
                 num(f.transit_p50_days),
                 num(f.transit_p95_days),
                 num(f.teu_delivered),
                 num(f.tonnes_delivered),
                 r.events.to_string(),
             ]);
+            rows.push(row);
         }
     }
-    csv_string(rows)
+}
+
+/// Pretty-printed JSON with a final newline, for every JSON file written.
+pub fn pretty_json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("result types serialize");
+    s.push('\n');
+    s
 }
 
 /// `transit.csv`: the pooled transit-time histogram of every flow (all delivered trains
@@ -390,9 +408,7 @@ impl NetworkExport {
 
     /// Pretty JSON.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("network serializes");
-        s.push('\n');
-        s
+        pretty_json(self)
     }
 }
 

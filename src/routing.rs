@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::network::{Departure, Ferry, LegId, Mode, Network, NodeId};
-use crate::scenario::TrainSize;
+use crate::scenario::{Flow, RoutePolicy, TrainSize};
 
 /// What "best" means for a route.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -297,6 +297,28 @@ impl<'a> Router<'a> {
             at = next;
         }
         Some(Route { origin: from, hops })
+    }
+
+    /// The routes a flow's policy lets its trains take, one per policy entry: the best
+    /// route through the `via` nodes (fixed), one per split entry (`None` where no route
+    /// passes that entry's `via` nodes), or the `alternatives` best routes (adaptive).
+    pub fn policy_routes(&self, flow: &Flow) -> Vec<Option<Route>> {
+        let best = |via: &[NodeId]| self.best(flow.from, flow.to, via, flow.route_by, &flow.train);
+        match &flow.policy {
+            RoutePolicy::Fixed { via } => vec![best(via)],
+            RoutePolicy::Split(parts) => parts.iter().map(|p| best(&p.via)).collect(),
+            RoutePolicy::Adaptive { alternatives } => self
+                .k_best(
+                    flow.from,
+                    flow.to,
+                    *alternatives,
+                    flow.route_by,
+                    &flow.train,
+                )
+                .into_iter()
+                .map(Some)
+                .collect(),
+        }
     }
 
     /// Up to `k` best simple routes, best first (Yen's algorithm).

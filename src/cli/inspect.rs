@@ -101,41 +101,23 @@ pub(super) fn routes(
         } else {
             router.k_distinct(flow.from, flow.to, k, by, &flow.train)
         };
-        let (policy, used): (&str, Vec<(crate::routing::Route, Option<f64>)>) = match &flow.policy {
-            RoutePolicy::Fixed { via } => (
-                "fixed",
-                router
-                    .best(flow.from, flow.to, via, flow.route_by, &flow.train)
-                    .into_iter()
-                    .map(|r| (r, None))
-                    .collect(),
-            ),
-            RoutePolicy::Split(parts) => (
-                "split",
-                parts
-                    .iter()
-                    .filter_map(|p| {
-                        router
-                            .best(flow.from, flow.to, &p.via, flow.route_by, &flow.train)
-                            .map(|r| (r, Some(p.share)))
-                    })
-                    .collect(),
-            ),
-            RoutePolicy::Adaptive { alternatives } => (
-                "adaptive",
-                router
-                    .k_best(
-                        flow.from,
-                        flow.to,
-                        *alternatives,
-                        flow.route_by,
-                        &flow.train,
-                    )
-                    .into_iter()
-                    .map(|r| (r, None))
-                    .collect(),
-            ),
+        let policy = match &flow.policy {
+            RoutePolicy::Fixed { .. } => "fixed",
+            RoutePolicy::Split(_) => "split",
+            RoutePolicy::Adaptive { .. } => "adaptive",
         };
+        let used: Vec<(crate::routing::Route, Option<f64>)> = router
+            .policy_routes(flow)
+            .into_iter()
+            .enumerate()
+            .filter_map(|(j, r)| {
+                let share = match &flow.policy {
+                    RoutePolicy::Split(parts) => Some(parts[j].share),
+                    _ => None,
+                };
+                r.map(|r| (r, share))
+            })
+            .collect();
         writeln!(
             out,
             "flow {} ({} -> {}), {:.2} trains/week, policy {policy}",

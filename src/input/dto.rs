@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_spanned::Spanned;
 
+use crate::dist::DistParams;
 use crate::network::{GaugeChangeMethod, Mode, NodeKind};
 use crate::routing::Criterion;
 
@@ -194,58 +195,7 @@ pub enum DurationSpec {
     /// A plain number.
     Fixed(f64),
     /// A `{ dist = ... }` table.
-    Dist(DistSpec),
-}
-
-/// A distribution table, e.g. `{ dist = "lognormal", mean = 2.0, cv = 0.5 }`.
-#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
-#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
-pub enum DistSpec {
-    /// `{ dist = "fixed", value = V }`.
-    Fixed {
-        /// The value (days).
-        value: f64,
-    },
-    /// `{ dist = "exponential", mean = M }`.
-    Exponential {
-        /// Mean (days).
-        mean: f64,
-    },
-    /// `{ dist = "uniform", min = A, max = B }`.
-    Uniform {
-        /// Lower bound (days).
-        min: f64,
-        /// Upper bound (days).
-        max: f64,
-    },
-    /// `{ dist = "triangular", min = A, mode = C, max = B }`.
-    Triangular {
-        /// Lower bound (days).
-        min: f64,
-        /// Most likely value (days).
-        mode: f64,
-        /// Upper bound (days).
-        max: f64,
-    },
-    /// `{ dist = "normal", mean = M, sd = S }`, truncated at zero.
-    Normal {
-        /// Mean before truncation (days).
-        mean: f64,
-        /// Standard deviation before truncation (days).
-        sd: f64,
-    },
-    /// `{ dist = "lognormal", mean = M, cv = C }`.
-    Lognormal {
-        /// Mean (days).
-        mean: f64,
-        /// Coefficient of variation.
-        cv: f64,
-    },
-    /// `{ dist = "empirical", values = [..] }`: uniform choice among the values.
-    Empirical {
-        /// Observed values (days).
-        values: Vec<f64>,
-    },
+    Dist(DistParams),
 }
 
 impl<'de> Deserialize<'de> for DurationSpec {
@@ -268,7 +218,7 @@ impl<'de> Deserialize<'de> for DurationSpec {
                 Ok(DurationSpec::Fixed(v as f64))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DurationSpec, A::Error> {
-                DistSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                DistParams::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(DurationSpec::Dist)
             }
         }
@@ -281,7 +231,7 @@ impl JsonSchema for DurationSpec {
         "Duration".into()
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let dist = generator.subschema_for::<DistSpec>();
+        let dist = generator.subschema_for::<DistParams>();
         json_schema!({
             "description": "A duration in days: a plain number (fixed) or a distribution table.",
             "anyOf": [ { "type": "number", "minimum": 0 }, dist ]

@@ -6,9 +6,7 @@ use std::ops::Range;
 use serde_spanned::Spanned;
 
 use super::did_you_mean;
-use super::dto::{
-    DepartureSpec, DistSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec,
-};
+use super::dto::{DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec};
 use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::{
@@ -89,17 +87,9 @@ impl Checker {
 
 /// Converts the file form of a duration into distribution parameters.
 pub(super) fn dist_params(spec: &DurationSpec) -> DistParams {
-    match spec.clone() {
-        DurationSpec::Fixed(value) => DistParams::Fixed { value },
-        DurationSpec::Dist(d) => match d {
-            DistSpec::Fixed { value } => DistParams::Fixed { value },
-            DistSpec::Exponential { mean } => DistParams::Exponential { mean },
-            DistSpec::Uniform { min, max } => DistParams::Uniform { min, max },
-            DistSpec::Triangular { min, mode, max } => DistParams::Triangular { min, mode, max },
-            DistSpec::Normal { mean, sd } => DistParams::Normal { mean, sd },
-            DistSpec::Lognormal { mean, cv } => DistParams::Lognormal { mean, cv },
-            DistSpec::Empirical { values } => DistParams::Empirical { values },
-        },
+    match spec {
+        DurationSpec::Fixed(value) => DistParams::Fixed { value: *value },
+        DurationSpec::Dist(d) => d.clone(),
     }
 }
 

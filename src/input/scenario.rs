@@ -9,7 +9,7 @@ use super::dto::{ArrivalKind, DurationSpec, FlowSpec, RoutePolicyKind, ScenarioF
 use super::network::Checker;
 use crate::error::Problem;
 use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_value};
-use crate::routing::{Route, Router};
+use crate::routing::Router;
 use crate::scenario::{
     Arrivals, Disruption, DisruptionTiming, Flow, Override, RoutePolicy, RunSettings, Scenario,
     SplitRoute, Sweep, SweepParam, TrainSize,
@@ -641,50 +641,37 @@ fn check_routes(
         );
         return;
     }
-    let routes: Vec<(Route, Option<usize>)> = match &flow.policy {
-        RoutePolicy::Fixed { via } => {
-            match router.best(flow.from, flow.to, via, flow.route_by, &flow.train) {
-                Some(r) => vec![(r, None)],
-                None => {
-                    ck.push(Problem::at(spec.via.first().map_or(spec.to.span(), Spanned::span), format!("flow `{}`: no route from `{}` to `{}` passes the `via` nodes in order", flow.id, name(flow.from), name(flow.to))).help("check the order of `via`, or remove nodes that no route can pass"));
-                    return;
-                }
-            }
-        }
-        RoutePolicy::Split(parts) => {
-            let mut out = Vec::new();
-            for (j, p) in parts.iter().enumerate() {
-                match router.best(flow.from, flow.to, &p.via, flow.route_by, &flow.train) {
-                    Some(r) => out.push((r, Some(j))),
-                    None => ck.push(
-                        Problem::at(
-                            spec.split[j].share.span(),
-                            format!(
-                                "flow `{}`: no route passes the `via` nodes of split entry {}",
-                                flow.id,
-                                j + 1
-                            ),
-                        )
-                        .help("check the order of `via`"),
+    let mut routes = Vec::new();
+    for (j, route) in router.policy_routes(flow).into_iter().enumerate() {
+        match (route, &flow.policy) {
+            (Some(r), _) => routes.push(r),
+            (None, RoutePolicy::Split(_)) => ck.push(
+                Problem::at(
+                    spec.split[j].share.span(),
+                    format!(
+                        "flow `{}`: no route passes the `via` nodes of split entry {}",
+                        flow.id,
+                        j + 1
                     ),
-                }
-            }
-            out
+                )
+                .help("check the order of `via`"),
+            ),
+            (None, _) => ck.push(
+                Problem::at(
+                    spec.via.first().map_or(spec.to.span(), Spanned::span),
+                    format!(
+                        "flow `{}`: no route from `{}` to `{}` passes the `via` nodes in order",
+                        flow.id,
+                        name(flow.from),
+                        name(flow.to)
+                    ),
+                )
+                .help("check the order of `via`, or remove nodes that no route can pass"),
+            ),
         }
-        RoutePolicy::Adaptive { alternatives } => router
-            .k_best(
-                flow.from,
-                flow.to,
-                *alternatives,
-                flow.route_by,
-                &flow.train,
-            )
-            .into_iter()
-            .map(|r| (r, None))
-            .collect(),
-    };
+    }
     let teu_per_wagon = flow.train.teu / flow.train.wagons as f64;
-    for (route, _) in &routes {
+    for route in &routes {
         for hop in &route.hops {
             let leg = network.leg(hop.leg);
             if let Some(f) = &leg.ferry

@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use super::{csv_string, est_cols, header, num, opt, transit_cols, with_ci};
+use super::{
+    csv_string, est_cols, header, num, opt, pretty_json, replication_rows, transit_cols, with_ci,
+};
 use crate::experiment::{Comparison, Curve, Difference};
 use crate::montecarlo::RunOutput;
 use crate::sim::Model;
@@ -15,9 +17,7 @@ use crate::stats::Estimate;
 
 /// `curve.json`.
 pub fn curve_json(curve: &Curve) -> String {
-    let mut s = serde_json::to_string_pretty(curve).expect("curve serializes");
-    s.push('\n');
-    s
+    pretty_json(curve)
 }
 
 /// `curve.csv`: one row per sweep point.
@@ -141,43 +141,14 @@ pub fn sweep_replications_csv(
     param: &str,
     runs: &[(f64, Model, RunOutput)],
 ) -> String {
-    let mut rows = vec![header(&[
-        "scenario",
-        "param",
-        "value",
-        "replication",
-        "flow",
-        "offered_trains",
-        "delivered_trains",
-        "in_system_trains",
-        "delivered_in_window_trains",
-        "transit_days_mean",
-        "transit_days_p50",
-        "transit_days_p95",
-    ])];
+    let mut rows = vec![header(&["scenario", "param", "value"])];
     for (value, model, out) in runs {
-        for r in &out.replications {
-            for (f, info) in r.flows.iter().zip(model.flows()) {
-                rows.push(vec![
-                    scenario.to_string(),
-                    param.to_string(),
-                    num(*value),
-                    r.index.to_string(),
-                    info.id.clone(),
-                    f.offered.to_string(),
-                    f.delivered.to_string(),
-                    f.in_system.to_string(),
-                    f.completed.to_string(),
-                    num(if f.delivered > 0 {
-                        f.transit_sum_days / f.delivered as f64
-                    } else {
-                        f64::NAN
-                    }),
-                    num(f.transit_p50_days),
-                    num(f.transit_p95_days),
-                ]);
-            }
-        }
+        replication_rows(
+            &mut rows,
+            &[scenario.to_string(), param.to_string(), num(*value)],
+            model,
+            out,
+        );
     }
     csv_string(rows)
 }
@@ -259,9 +230,7 @@ pub fn curve_table(c: &Curve) -> String {
 
 /// `compare.json`.
 pub fn compare_json(c: &Comparison) -> String {
-    let mut s = serde_json::to_string_pretty(c).expect("comparison serializes");
-    s.push('\n');
-    s
+    pretty_json(c)
 }
 
 /// `compare.csv`: one row per alternative, flow and figure.

@@ -228,9 +228,7 @@ fn rfc3339(secs: u64) -> String {
 impl Manifest {
     /// Pretty JSON.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("manifest serializes");
-        s.push('\n');
-        s
+        super::pretty_json(self)
     }
 }
 

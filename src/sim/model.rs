@@ -225,40 +225,20 @@ impl Model {
         let mut routes = Vec::new();
         let mut steps = Vec::new();
         for flow in &scenario.flows {
-            let mut found: Vec<(Route, f64)> = Vec::new();
-            match &flow.policy {
-                RoutePolicy::Fixed { via } => {
-                    if let Some(r) =
-                        router.best(flow.from, flow.to, via, flow.route_by, &flow.train)
-                    {
-                        found.push((r, 1.0));
-                    }
-                }
-                RoutePolicy::Split(parts) => {
-                    for p in parts {
-                        if let Some(r) =
-                            router.best(flow.from, flow.to, &p.via, flow.route_by, &flow.train)
-                        {
-                            found.push((r, p.share));
-                        }
-                    }
-                }
-                RoutePolicy::Adaptive { alternatives } => {
-                    for r in router.k_best(
-                        flow.from,
-                        flow.to,
-                        *alternatives,
-                        flow.route_by,
-                        &flow.train,
-                    ) {
-                        found.push((r, 0.0));
-                    }
-                }
-            }
-            let missing = match &flow.policy {
-                RoutePolicy::Split(parts) => found.len() < parts.len(),
-                _ => found.is_empty(),
-            };
+            let found: Option<Vec<(Route, f64)>> = router
+                .policy_routes(flow)
+                .into_iter()
+                .enumerate()
+                .map(|(j, r)| {
+                    let share = match &flow.policy {
+                        RoutePolicy::Split(parts) => parts[j].share,
+                        _ => 1.0,
+                    };
+                    r.map(|r| (r, share))
+                })
+                .collect();
+            let found = found.unwrap_or_default();
+            let missing = found.is_empty();
             if missing {
                 return Err(ModelError::NoRoute {
                     flow: flow.id.clone(),
