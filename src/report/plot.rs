@@ -1,13 +1,46 @@
 //! Charts drawn from the files of a results folder (never from engine internals).
 //!
 //! [`render_dir`] looks at which result files a folder holds and draws every chart it
-//! can from them, as SVG and/or PNG, beside the files. A `run` folder gives:
+//! can from them, as SVG and/or PNG, beside the files. A folder may hold several kinds
+//! of results; each kind found is drawn.
+//!
+//! A `run` folder (`summary.json`) gives:
 //!
 //! - `transit`: the empirical distribution function of transit times per flow, with
 //!   p50 and p95 marked (`transit.csv`, `summary.json`);
 //! - `utilization`: the busiest resources with 95% intervals (`summary.json`);
 //! - `map`: the corridor with legs drawn by mode and simulated flow and stations
 //!   coloured by utilisation (`network.json`, `summary.json`).
+//!
+//! A `sweep` folder (`curve.json`) gives:
+//!
+//! - `capacity`: the capacity curve. For a demand sweep, delivered against offered
+//!   block trains per week (mean and 95% band) with the line delivered = offered,
+//!   points marked by whether they meet the criteria, the practical capacity with its
+//!   95% interval and the bottleneck named at the knee; for a sweep of another
+//!   parameter, offered and delivered trains against the parameter, with the first
+//!   value meeting the criteria marked;
+//! - `transit_load`: transit time against the offered load (or the parameter): mean
+//!   with its 95% band, pooled p50 and p95, and the p95 limit of the criteria;
+//! - `bottlenecks_load`: utilisation of the five resources that come closest to their
+//!   capacity, against the offered load (or the parameter), with 95% bands.
+//!
+//! A `compare` folder (`compare.json`, and `curve-<i>-<scenario>.json` with `--param`)
+//! gives:
+//!
+//! - `compare`: paired differences against the base as a forest plot, one row per
+//!   flow (all flows first) in three panels: delivered trains per week, mean and p95
+//!   transit; significant differences filled and bold;
+//! - `capacity_compare`: the capacity curves of every scenario overlaid, each with its
+//!   95% band and practical capacity.
+//!
+//! A benchmark folder (`benches/results`) gives:
+//!
+//! - `scaling`: wall time, simulation time and peak memory against the horizon, the
+//!   replications, the threads and the network size, on log scales where the values
+//!   span a factor of ten (`scaling.csv`);
+//! - `peers`: trains simulated per second beside the peer simulators on a log scale,
+//!   with the ratio to SimPy (`peers.csv`).
 //!
 //! Output is deterministic: the same files give byte-identical images.
 //!
@@ -16,18 +49,37 @@
 //! A chart is a module with a struct of prepared data (built from the
 //! [`results`] types, so it can fail only while reading) and a `draw` function generic
 //! over the plotters backend. It gets a variant in `Figure` and a line in the
-//! function that lists the figures of its kind of folder (`run_figures`). The
-//! `style` module holds the palette, fonts, number formatting and the title block;
-//! `axes` holds plot frames with ticks and axis titles; `canvas` writes the files.
+//! function that lists the figures of its kind of folder (`run_figures`,
+//! `sweep_figures`, or directly in `figures` for the other kinds). A new kind of
+//! folder also gets its reader in [`results`] and a mention in the `NoResults` error.
+//!
+//! The `style` module holds the palette, fonts, number formatting and the title block;
+//! `axes` holds plot frames with linear and logarithmic ticks and axis titles; `canvas`
+//! writes the files. Line charts are made of `layers` (bands, lines, markers, drawn in
+//! order) with `overlay` notes and a legend, laid out by `linechart`, which places
+//! them with an `occupancy` grid where they hide no data; `sweep` holds what the
+//! charts of capacity curves share.
 
 mod axes;
+mod bottlenecks_load;
 mod canvas;
+mod capacity;
+mod capacity_compare;
+mod compare;
 mod font;
 mod labels;
+mod layers;
+mod linechart;
 mod map;
+mod occupancy;
+mod overlay;
+mod peers;
 pub mod results;
+mod scaling;
 mod style;
+mod sweep;
 mod transit;
+mod transit_load;
 mod utilization;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +88,7 @@ use plotters::prelude::DrawingBackend;
 
 use self::canvas::Format;
 use self::results::{ReadError, RunResults};
+use self::results::{bench, experiment};
 use self::style::{Area, Drawn, Theme};
 
 /// Smallest image width accepted (pixels).
@@ -136,7 +189,10 @@ pub enum PlotError {
 ///
 /// `dir` must hold the results of `corridor run` (`summary.json`; the transit chart
 /// also needs `transit.csv` and the map `network.json`, and each is skipped without
-/// its file). Files are written atomically, named `<chart>.svg` and `<chart>.png`.
+/// its file), `corridor sweep` (`curve.json`), `corridor compare` (`compare.json`
+/// and/or `curve-<i>-<scenario>.json`) or the benchmark scripts (`scaling.csv`,
+/// `peers.csv`); every kind present is drawn. Files are written atomically, named
+/// `<chart>.svg` and `<chart>.png`.
 pub fn render_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
     let (w, h) = (opts.width, opts.height);
     if !(MIN_WIDTH..=MAX_SIDE).contains(&w) || !(MIN_HEIGHT..=MAX_SIDE).contains(&h) {
@@ -162,6 +218,13 @@ enum Figure {
     Transit(transit::TransitChart),
     Utilization(utilization::UtilizationChart),
     Map(map::MapChart),
+    Capacity(capacity::CapacityChart),
+    TransitLoad(transit_load::TransitLoadChart),
+    BottlenecksLoad(bottlenecks_load::BottlenecksLoadChart),
+    Compare(compare::CompareChart),
+    CapacityCompare(capacity_compare::CapacityCompareChart),
+    Scaling(scaling::ScalingChart),
+    Peers(peers::PeersChart),
 }
 
 impl Figure {
@@ -171,6 +234,13 @@ impl Figure {
             Figure::Transit(_) => "transit",
             Figure::Utilization(_) => "utilization",
             Figure::Map(_) => "map",
+            Figure::Capacity(_) => "capacity",
+            Figure::TransitLoad(_) => "transit_load",
+            Figure::BottlenecksLoad(_) => "bottlenecks_load",
+            Figure::Compare(_) => "compare",
+            Figure::CapacityCompare(_) => "capacity_compare",
+            Figure::Scaling(_) => "scaling",
+            Figure::Peers(_) => "peers",
         }
     }
 
@@ -180,37 +250,92 @@ impl Figure {
             Figure::Transit(c) => c.draw(area, theme),
             Figure::Utilization(c) => c.draw(area, theme),
             Figure::Map(c) => c.draw(area, theme),
+            Figure::Capacity(c) => c.draw(area, theme),
+            Figure::TransitLoad(c) => c.draw(area, theme),
+            Figure::BottlenecksLoad(c) => c.draw(area, theme),
+            Figure::Compare(c) => c.draw(area, theme),
+            Figure::CapacityCompare(c) => c.draw(area, theme),
+            Figure::Scaling(c) => c.draw(area, theme),
+            Figure::Peers(c) => c.draw(area, theme),
         }
     }
 }
 
-/// The figures of the results folder `dir`, recognised by its files.
+/// The figures of the results folder `dir`, recognised by its files. A folder may
+/// hold several kinds of results; every kind found is drawn.
 fn figures(dir: &Path) -> Result<Vec<Figure>, PlotError> {
     if !dir.is_dir() {
         return Err(PlotError::NoFolder {
             dir: dir.to_path_buf(),
         });
     }
+    let mut found = false;
+    let mut figures = Vec::new();
     if dir.join(results::SUMMARY).is_file() {
-        return Ok(run_figures(&results::read_run(dir)?));
+        found = true;
+        figures.extend(run_figures(&results::read_run(dir)?));
     }
-    let mut expected = format!(
-        "{} (with {} and {}), as written by `corridor run SCENARIO --out {}`",
+    if dir.join(experiment::CURVE).is_file() {
+        found = true;
+        let curve = experiment::read_curve(&dir.join(experiment::CURVE))?;
+        figures.extend(sweep_figures(&curve));
+    }
+    if dir.join(experiment::COMPARE).is_file() {
+        found = true;
+        let data = experiment::read_compare(&dir.join(experiment::COMPARE))?;
+        figures.push(Figure::Compare(compare::CompareChart::new(&data)));
+    }
+    let curve_files = experiment::compare_curve_files(dir)?;
+    if !curve_files.is_empty() {
+        found = true;
+        let curves = curve_files
+            .iter()
+            .map(|f| experiment::read_compare_curve(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        figures.push(Figure::CapacityCompare(
+            capacity_compare::CapacityCompareChart::new(&curves),
+        ));
+    }
+    if dir.join(bench::SCALING).is_file() {
+        found = true;
+        let rows = bench::read_scaling(&dir.join(bench::SCALING))?;
+        figures.push(Figure::Scaling(scaling::ScalingChart::new(&rows)));
+    }
+    if dir.join(bench::PEERS).is_file() {
+        found = true;
+        let rows = bench::read_peers(&dir.join(bench::PEERS))?;
+        figures.push(Figure::Peers(peers::PeersChart::new(&rows)));
+    }
+    if found {
+        return Ok(figures);
+    }
+    let expected = format!(
+        "{} (with {} and {}), as written by `corridor run SCENARIO --out {}`; \
+         or {}, as written by `corridor sweep`; or {} (with curve-<i>-<scenario>.json), \
+         as written by `corridor compare`; or the benchmark tables {} and {}, as written \
+         by benches/scaling.py and benches/peers.py",
         results::SUMMARY,
         results::TRANSIT,
         results::NETWORK,
-        dir.display()
+        dir.display(),
+        experiment::CURVE,
+        experiment::COMPARE,
+        bench::SCALING,
+        bench::PEERS,
     );
-    if ["curve.json", "compare.json"]
-        .iter()
-        .any(|f| dir.join(f).is_file())
-    {
-        expected.push_str("; charts of `sweep` and `compare` folders are not drawn yet");
-    }
     Err(PlotError::NoResults {
         dir: dir.to_path_buf(),
         expected,
     })
+}
+
+/// The charts of a `sweep` folder.
+fn sweep_figures(curve: &experiment::CurveData) -> Vec<Figure> {
+    vec![
+        Figure::Capacity(capacity::CapacityChart::new(curve)),
+        Figure::TransitLoad(transit_load::TransitLoadChart::new(curve)),
+        Figure::BottlenecksLoad(bottlenecks_load::BottlenecksLoadChart::new(curve)),
+    ]
 }
 
 /// The charts of a `run` folder.

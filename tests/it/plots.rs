@@ -148,6 +148,10 @@ fn plot_says_what_an_empty_folder_lacks() {
         err.contains("`empty` holds no results to draw: expected summary.json"),
         "{err}"
     );
+    // Every kind of results folder is named.
+    for file in ["curve.json", "compare.json", "scaling.csv", "peers.csv"] {
+        assert!(err.contains(file), "{file} not named: {err}");
+    }
 }
 
 #[test]
@@ -296,4 +300,257 @@ fn geojson_of_a_bad_network_shows_where() {
     assert!(err.contains("bad.toml:16:8"), "{err}");
     assert!(err.contains("unknown variant `gauge_chnage`"), "{err}");
     assert!(!dir.path().join("bad.geojson").exists());
+}
+
+/// The charts of a `sweep` folder.
+const SWEEP_CHARTS: [&str; 3] = ["capacity", "transit_load", "bottlenecks_load"];
+/// The charts of a `compare` folder with capacity curves.
+const COMPARE_CHARTS: [&str; 2] = ["compare", "capacity_compare"];
+
+/// A temporary folder holding the test network, the test scenario and an alternative
+/// with more demand on the same flow.
+fn scenarios() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    fs::write(dir.path().join("net.toml"), NET).unwrap();
+    fs::write(dir.path().join("sc.toml"), SCENARIO).unwrap();
+    let alt = SCENARIO
+        .replace("name = \"test\"", "name = \"more\"")
+        .replace("trains_per_week = 5", "trains_per_week = 7");
+    fs::write(dir.path().join("alt.toml"), alt).unwrap();
+    dir
+}
+
+/// Runs `corridor` with `args` in `dir` and asserts that it succeeds.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = corridor(dir, args);
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{args:?}: {err}");
+    out
+}
+
+/// Plots `folder` (in `dir`) and checks that exactly `charts` are written, as
+/// non-empty SVG and 1600 × 1000 PNG files; returns the SVG texts.
+fn plot_and_check(dir: &Path, folder: &str, charts: &[&str]) -> Vec<String> {
+    let out = ok(dir, &["plot", folder]);
+    assert_eq!(out.lines().count(), 2 * charts.len(), "{out}");
+    let mut svgs = Vec::new();
+    for chart in charts {
+        let path = dir.join(folder).join(chart);
+        let png = fs::read(path.with_extension("png")).unwrap_or_else(|e| panic!("{chart}: {e}"));
+        assert!(png.len() > 10_000, "{chart}.png is nearly empty");
+        assert_eq!(png_size(&png), (1600, 1000), "{chart}");
+        let svg = fs::read_to_string(path.with_extension("svg")).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.len() > 5_000, "{chart}.svg is nearly empty");
+        assert!(
+            out.lines().any(|l| l.ends_with(&format!("{chart}.svg"))),
+            "{chart}.svg not listed: {out}"
+        );
+        svgs.push(svg);
+    }
+    svgs
+}
+
+#[test]
+fn plot_draws_the_charts_of_sweeps() {
+    let dir = scenarios();
+    let d = dir.path();
+    // A demand sweep whose last point is far beyond the ferry's capacity (so that it
+    // has a knee), and a sweep of the ferry's vessels up to plenty.
+    let demand = [
+        "sweep",
+        "sc.toml",
+        "--param",
+        "demand",
+        "--values",
+        "0.1,0.2,3",
+        "--out",
+        "sw",
+        "--quiet",
+        "--no-plots",
+    ];
+    ok(d, &demand);
+    let vessels = [
+        "sweep",
+        "sc.toml",
+        "--param",
+        "ferry.ferry.vessels",
+        "--values",
+        "1,2,4,8",
+        "--out",
+        "vessels",
+        "--quiet",
+        "--no-plots",
+    ];
+    ok(d, &vessels);
+    let first = plot_and_check(d, "sw", &SWEEP_CHARTS);
+    let capacity = &first[0];
+    assert!(capacity.contains("Practical capacity"), "no capacity note");
+    assert!(capacity.contains("delivered = offered"));
+    assert!(capacity.contains("Bottleneck: ferry: c → d (ferry)"));
+    assert!(first[1].contains("p95 limit"));
+    // Same files, same bytes.
+    assert!(
+        first == plot_and_check(d, "sw", &SWEEP_CHARTS),
+        "charts differ"
+    );
+    let param = plot_and_check(d, "vessels", &SWEEP_CHARTS);
+    assert!(param[0].contains("Throughput against ferry.ferry.vessels"));
+    assert!(param[0].contains("Criteria first met at ferry.ferry.vessels = "));
+    assert!(!param[0].contains("Practical capacity"));
+}
+
+#[test]
+fn plot_draws_the_charts_of_a_comparison() {
+    let dir = scenarios();
+    let d = dir.path();
+    let compare = [
+        "compare",
+        "sc.toml",
+        "alt.toml",
+        "--param",
+        "demand",
+        "--values",
+        "0.1,0.2,0.3",
+        "--out",
+        "cmp",
+        "--quiet",
+        "--no-plots",
+    ];
+    ok(d, &compare);
+    let first = plot_and_check(d, "cmp", &COMPARE_CHARTS);
+    assert!(first[0].contains("more against test, 4 replications paired"));
+    assert!(first[0].contains("paired by common random numbers"));
+    assert!(first[0].contains("all flows"));
+    assert!(first[1].contains("test: practical capacity"));
+    assert!(first[1].contains("more: practical capacity"));
+    assert!(
+        first == plot_and_check(d, "cmp", &COMPARE_CHARTS),
+        "charts differ"
+    );
+    // Without --param, only the paired differences.
+    ok(
+        d,
+        &[
+            "compare",
+            "sc.toml",
+            "alt.toml",
+            "--out",
+            "plain",
+            "--quiet",
+            "--no-plots",
+        ],
+    );
+    plot_and_check(d, "plain", &["compare"]);
+}
+
+/// Runs `plot` on `folder` and returns its standard error, after checking that it
+/// failed without writing anything.
+fn plot_fails(dir: &Path, folder: &str) -> String {
+    let o = corridor(dir, &["plot", folder]);
+    let (out, err) = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn plot_names_a_corrupt_curve_or_comparison() {
+    let dir = scenarios();
+    let d = dir.path();
+    fs::create_dir_all(d.join("sw")).unwrap();
+    fs::write(
+        d.join("sw/curve.json"),
+        "{\"scenario\": \"test\", \"points\": [",
+    )
+    .unwrap();
+    let err = plot_fails(d, "sw");
+    let file = Path::new("sw").join("curve.json");
+    assert!(
+        err.contains(&format!(
+            "{}: not a valid capacity curve file (",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("write it again with `corridor sweep`"),
+        "{err}"
+    );
+    let empty = r#"{"scenario": "test", "param": "demand", "replications": 4, "points": []}"#;
+    fs::write(d.join("sw/curve.json"), empty).unwrap();
+    let err = plot_fails(d, "sw");
+    assert!(
+        err.contains(&format!("{}: the curve has no points", file.display())),
+        "{err}"
+    );
+
+    fs::create_dir_all(d.join("cmp")).unwrap();
+    fs::write(d.join("cmp/compare.json"), "{\"base\": 3}").unwrap();
+    let err = plot_fails(d, "cmp");
+    let file = Path::new("cmp").join("compare.json");
+    assert!(
+        err.contains(&format!(
+            "{}: not a valid comparison file (",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("write it again with `corridor compare`"),
+        "{err}"
+    );
+}
+
+/// A small `scaling.csv` as `benches/scaling.py` writes it.
+const SCALING_CSV: &str = "\
+experiment,x,wall_s,simulation_s,peak_mb,trains,events,mean_route_nodes
+horizon,1,0.06,0.014,12.2,9165,116217,5.18
+horizon,10,0.16,0.116,16.6,94076,1115944,5.19
+horizon,100,0.9,0.867,16.7,943126,11126423,5.20
+replications,1,0.03,0.0016,12.1,945,11812,5.16
+replications,100,0.09,0.056,18.2,94252,1192473,5.19
+replications,10000,5.2,5.01,99.5,9435717,118814193,5.16
+threads,1,1.03,0.974,21.5,944213,11888217,5.17
+threads,2,0.55,0.502,22.4,944213,11888217,5.17
+nodes,10,0.02,0.0003,15.5,45,145,3.0
+nodes,1000,0.24,0.095,31.6,5263,1021412,150.3
+nodes,10000,8.82,2.38,212.0,51818,10023050,150.8
+";
+
+/// A small `peers.csv` as `benches/peers.py` writes it.
+const PEERS_CSV: &str = "\
+model,tool,runs,wall_s_median,trains_per_s_median,mean_days_median
+jackson3,corridor 0.1.0,3,0.064,3128708.8,1.4583
+jackson3,simpy-4.1.2,3,4.707,42407.4,1.4740
+jackson3,ciw-3.2.7,3,61.2,3300.0,1.4601
+ferry,corridor 0.1.0,3,0.0092,13089396.7,0.3832
+ferry,simpy-4.1.2,3,0.822,145625.0,0.3818
+";
+
+#[test]
+fn plot_draws_benchmark_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir(d.join("results")).unwrap();
+    fs::write(d.join("results/scaling.csv"), SCALING_CSV).unwrap();
+    fs::write(d.join("results/peers.csv"), PEERS_CSV).unwrap();
+    // Two kinds of results in one folder: both are drawn.
+    let svgs = plot_and_check(d, "results", &["scaling", "peers"]);
+    assert!(svgs[0].contains("Network size") && svgs[0].contains("10,000"));
+    assert!(svgs[1].contains("73.8× SimPy"), "ratio to SimPy");
+    assert!(svgs[1].contains("0.1× SimPy"), "Ciw is slower");
+    // A broken table names its file, line and column.
+    fs::remove_file(d.join("results/scaling.csv")).unwrap();
+    fs::write(
+        d.join("results/peers.csv"),
+        "model,tool,runs,wall_s_median,trains_per_s_median\nferry,simpy,1,1,fast\n",
+    )
+    .unwrap();
+    let err = plot_fails(d, "results");
+    assert!(
+        err.contains("peers.csv: line 2: `fast` in column `trains_per_s_median` is not a number above 0; write it again with `python3 benches/peers.py`"),
+        "{err}"
+    );
 }

@@ -2,7 +2,12 @@
 //!
 //! The library's result types only serialize, so this module holds small mirrors of
 //! the parts of `summary.json` and `network.json` that charts need, and reads
-//! `transit.csv`. Every error names the file and says what is wrong with it.
+//! `transit.csv`; [`experiment`] reads the files of `sweep` and `compare` folders
+//! and [`bench`](mod@bench) the benchmark tables. Every error names the file and says
+//! what is wrong with it.
+
+pub mod bench;
+pub mod experiment;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +42,16 @@ pub enum ReadError {
         /// What is wrong.
         message: String,
     },
+    /// The file is not what the program named in `remedy` writes.
+    #[error("{}: {message}; {remedy}", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+        /// How to write the file again.
+        remedy: &'static str,
+    },
 }
 
 impl ReadError {
@@ -46,6 +61,22 @@ impl ReadError {
             message: message.into(),
         }
     }
+
+    fn malformed(path: &Path, message: impl Into<String>, remedy: &'static str) -> ReadError {
+        ReadError::Malformed {
+            path: path.to_path_buf(),
+            message: message.into(),
+            remedy,
+        }
+    }
+}
+
+/// The text of a file.
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    std::fs::read_to_string(path).map_err(|source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// A mean with its 95% interval, as in `summary.json` (`null` where not a number).

@@ -1,0 +1,207 @@
+//! `capacity_compare`: the capacity curves of every scenario of a comparison
+//! (`curve-<i>-<scenario>.json`) overlaid, one colour each, with their 95% bands, the
+//! line where delivered equals offered and each scenario's practical capacity.
+
+use plotters::prelude::*;
+
+use super::axes::Axis;
+use super::layers::{Dash, Layer, Shape};
+use super::linechart::LineChart;
+use super::overlay::{Legend, Note, Sample};
+use super::results::experiment::CurveData;
+use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
+use super::sweep::{self, band_point, capacity_extent, capacity_layers, extent, x_of};
+
+/// The chart's data.
+#[derive(Debug)]
+pub(super) struct CapacityCompareChart {
+    curves: Vec<CurveData>,
+}
+
+impl CapacityCompareChart {
+    /// The chart of `curves`, in colour order.
+    pub(super) fn new(curves: &[CurveData]) -> CapacityCompareChart {
+        CapacityCompareChart {
+            curves: curves.to_vec(),
+        }
+    }
+
+    /// True if every curve sweeps demand (x is then the offered load).
+    fn demand(&self) -> bool {
+        self.curves.iter().all(CurveData::is_demand)
+    }
+
+    /// Draws the chart.
+    pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, theme: &Theme) -> Drawn {
+        let demand = self.demand();
+        let x = |c: &CurveData, p| if demand { x_of(c, p) } else { p.value };
+        let names: Vec<&str> = self.curves.iter().map(|c| c.scenario.as_str()).collect();
+        let first = &self.curves[0];
+        let reps: Vec<u64> = self.curves.iter().map(|c| c.replications).collect();
+        let reps = if reps.iter().all(|r| *r == reps[0]) {
+            style::plural(reps[0], "replication")
+        } else {
+            "several replications".to_string()
+        };
+        let swept = if demand {
+            "demand".to_string()
+        } else {
+            first.param.clone()
+        };
+        let subtitle = format!(
+            "{}: {swept} swept over {} with {reps} per point and common random numbers. \
+             Delivered block trains per week: mean with its 95% confidence band; filled \
+             dots meet both criteria (delivered ≥ 99% of offered, p95 transit within its \
+             limit), open dots fail one.",
+            names.join(", "),
+            style::plural(first.points.len() as u64, "point"),
+        );
+        let title = if demand {
+            "Capacity curves: delivered against offered block trains".to_string()
+        } else {
+            format!("Throughput against {}", first.param)
+        };
+        let top = style::header(area, theme, &title, &subtitle)?;
+
+        let bands: Vec<Vec<(f64, f64, f64)>> = self
+            .curves
+            .iter()
+            .map(|c| {
+                c.points
+                    .iter()
+                    .filter_map(|p| band_point(x(c, p), &p.delivered_trains_per_week))
+                    .filter(|b| b.0.is_finite())
+                    .collect()
+            })
+            .collect();
+        let capacity_xs: Vec<f64> = self
+            .curves
+            .iter()
+            .filter_map(|c| c.practical_capacity.as_ref())
+            .flat_map(capacity_extent)
+            .collect();
+        let xs = bands.iter().flatten().map(|b| b.0);
+        let ys = bands.iter().flatten().flat_map(|b| [b.1, b.2]);
+        let (x_axis_t, y_axis_t) = if demand {
+            let (lo, hi) = extent(xs.chain(ys).chain(capacity_xs)).unwrap_or((0.0, 1.0));
+            let t = style::ticks(lo, hi, 8);
+            (t.clone(), t)
+        } else {
+            let (xl, xh) = extent(xs).unwrap_or((0.0, 1.0));
+            let (yl, yh) = extent(ys).unwrap_or((0.0, 1.0));
+            (sweep::x_ticks(first, xl, xh), style::ticks(yl, yh, 6))
+        };
+        let (lo, hi) = (y_axis_t.lo, y_axis_t.hi);
+        let (xd, yd) = (x_axis_t.decimals, y_axis_t.decimals);
+        let x_label = move |v: f64| style::number(v, xd);
+        let y_label = move |v: f64| style::number(v, yd);
+        let x_title = sweep::x_title(first);
+        let x_axis = Axis {
+            ticks: x_axis_t,
+            label: &x_label,
+            title: if demand {
+                "Offered load (block trains per week)"
+            } else {
+                &x_title
+            },
+        };
+        let y_axis = Axis {
+            ticks: y_axis_t,
+            label: &y_label,
+            title: "Delivered (block trains per week)",
+        };
+
+        let mut layers = Vec::new();
+        let mut notes = Vec::new();
+        let mut legend = Legend::default();
+        for (i, c) in self.curves.iter().enumerate() {
+            let color = SERIES[i % SERIES.len()];
+            if let Some(cap) = c.practical_capacity.as_ref().filter(|_| demand) {
+                for mut layer in capacity_layers(cap, (lo, hi), color) {
+                    if let Layer::Line { dash, width, .. } = &mut layer {
+                        *dash = Dash::Dashed;
+                        *width = 2.5;
+                    }
+                    layers.push(layer);
+                }
+                if let Some(v) = cap.point_estimate.filter(|v| v.is_finite()) {
+                    let n = style::number(v, 1);
+                    let short = match cap.bracket.as_str() {
+                        "above_range" => format!("≥ {n}"),
+                        "below_range" => format!("< {n}"),
+                        _ => n,
+                    };
+                    notes.push(Note {
+                        title: short,
+                        lines: Vec::new(),
+                        color,
+                        anchor: (v, hi),
+                        bold: true,
+                        leader: false,
+                    });
+                }
+            }
+        }
+        if demand {
+            layers.push(Layer::guide(vec![(lo, lo), (hi, hi)], MUTED, Dash::Dashed));
+        }
+        for (i, band) in bands.iter().enumerate() {
+            layers.push(Layer::band(band.clone(), SERIES[i % SERIES.len()]));
+        }
+        for (i, c) in self.curves.iter().enumerate() {
+            let color = SERIES[i % SERIES.len()];
+            let mut line = Vec::new();
+            let mut meets = Vec::new();
+            let mut fails = Vec::new();
+            for p in &c.points {
+                let (px, Some(py)) = (x(c, p), p.delivered_trains_per_week.value()) else {
+                    continue;
+                };
+                if !px.is_finite() {
+                    continue;
+                }
+                line.push((px, py));
+                if p.meets_criteria {
+                    meets.push((px, py));
+                } else {
+                    fails.push((px, py));
+                }
+            }
+            layers.push(Layer::line(line, color));
+            layers.push(Layer::markers(meets, Shape::Disc, color));
+            layers.push(Layer::markers(fails, Shape::Ring, color));
+            let mut row = c.scenario.clone();
+            if let Some(cap) = c.practical_capacity.as_ref().filter(|_| demand) {
+                let (title, detail) = sweep::capacity_words(cap, c);
+                let title = title.replacen("Practical capacity", "practical capacity", 1);
+                row = if detail.is_empty() {
+                    format!("{row}: {title}")
+                } else {
+                    format!("{row}: {title} ({detail})")
+                };
+            }
+            legend.rows.push((Sample::banded(color), row));
+        }
+        if demand {
+            legend.rows.push((
+                Sample {
+                    band: Some(MUTED),
+                    line: Some((MUTED, Dash::Dashed)),
+                    marker: None,
+                },
+                "practical capacity (dashed) with its 95% interval".into(),
+            ));
+            let at = lo + 0.8 * (hi - lo);
+            notes.push(Note::label("delivered = offered", MUTED, (at, at)));
+        }
+        let chart = LineChart {
+            x_axis,
+            y_axis,
+            layers,
+            notes,
+            legend,
+            x_margin: if demand { 0.0 } else { 0.03 },
+        };
+        chart.draw(area, theme, top)
+    }
+}

@@ -1,0 +1,370 @@
+//! `compare`: paired differences against the base scenario (`compare.json`) as a
+//! forest plot. Three panels side by side (delivered trains per week, mean transit,
+//! p95 transit) share one row per flow, all flows first; each alternative gets a dot
+//! at its mean difference with a whisker over the 95% interval, filled and bold where
+//! the interval excludes zero.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::axes::{self, Axis, Frame};
+use super::layers::{self, Shape};
+use super::results::experiment::{CompareData, DifferenceData, FlowComparisonData};
+use super::style::{self, Area, Drawn, INK, MUTED, SERIES, Theme, size};
+
+/// The three measures, with their panel titles and units.
+const MEASURES: [(&str, &str); 3] = [
+    ("Delivered trains per week", "difference (trains/week)"),
+    ("Mean transit time", "difference (days)"),
+    ("p95 transit time", "difference (days)"),
+];
+
+/// Light shading of every other row.
+const STRIPE: RGBColor = RGBColor(245, 245, 245);
+
+/// The comparison chart's data.
+#[derive(Debug)]
+pub(super) struct CompareChart {
+    base: String,
+    replications: u64,
+    /// Alternative names, in colour order.
+    alternatives: Vec<String>,
+    /// Rows: a flow id (or `all`) and, per alternative, its three differences.
+    rows: Vec<Row>,
+    /// Flows in only one of the two scenarios of some alternative.
+    unmatched: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Row {
+    flow: String,
+    /// Per alternative: the differences of the three measures, if the flow is there.
+    cells: Vec<Option<[DifferenceData; 3]>>,
+}
+
+fn measures(f: &FlowComparisonData) -> [DifferenceData; 3] {
+    [
+        f.delivered_trains_per_week,
+        f.transit_mean_days,
+        f.transit_p95_days,
+    ]
+}
+
+impl CompareChart {
+    /// The chart of `data`.
+    pub(super) fn new(data: &CompareData) -> CompareChart {
+        let n = data.alternatives.len();
+        let mut rows = vec![Row {
+            flow: "all flows".into(),
+            cells: data
+                .alternatives
+                .iter()
+                .map(|a| Some(measures(&a.overall)))
+                .collect(),
+        }];
+        for (k, alt) in data.alternatives.iter().enumerate() {
+            for f in &alt.flows {
+                let i = match rows.iter().skip(1).position(|r| r.flow == f.flow) {
+                    Some(i) => i + 1,
+                    None => {
+                        rows.push(Row {
+                            flow: f.flow.clone(),
+                            cells: vec![None; n],
+                        });
+                        rows.len() - 1
+                    }
+                };
+                rows[i].cells[k] = Some(measures(f));
+            }
+        }
+        let mut unmatched: Vec<String> = data
+            .alternatives
+            .iter()
+            .flat_map(|a| a.unmatched_flows.iter().cloned())
+            .collect();
+        unmatched.sort();
+        unmatched.dedup();
+        CompareChart {
+            base: data.base.clone(),
+            replications: data.replications,
+            alternatives: data
+                .alternatives
+                .iter()
+                .map(|a| a.scenario.clone())
+                .collect(),
+            rows,
+            unmatched,
+        }
+    }
+
+    /// Draws the chart.
+    pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, theme: &Theme) -> Drawn {
+        let title = match self.alternatives.as_slice() {
+            [one] => format!("{one} against {}", self.base),
+            _ => format!("Alternatives against {}", self.base),
+        };
+        let title = format!(
+            "{title}, {} paired",
+            style::plural(self.replications, "replication")
+        );
+        let row_text = theme.text(size::LABEL, INK);
+        let m = theme.margin();
+        let legend_h = row_text.line_height() + theme.px(18.0);
+        let panel_title_h = row_text.line_height() + theme.px(14.0);
+        // Rows that fit at one text line plus a little each.
+        let min_slot = row_text.line_height() + theme.px(6.0);
+        let available = theme.height
+            - m
+            - axes::x_axis_height(theme)
+            - legend_h
+            - panel_title_h
+            - theme.px(200.0);
+        let fit = (available / min_slot.max(1)).max(2) as usize;
+        let shown = self.rows.len().min(fit);
+        let mut subtitle = String::from(
+            "Alternative minus base, paired by common random numbers: mean difference \
+             over the replications with its 95% confidence interval (the whisker). \
+             Filled dots and bold whiskers: the interval excludes zero (significant).",
+        );
+        if shown < self.rows.len() {
+            subtitle.push_str(&format!(
+                " Showing all flows and {} of {} flows.",
+                shown - 1,
+                self.rows.len() - 1
+            ));
+        }
+        if !self.unmatched.is_empty() {
+            subtitle.push_str(&format!(
+                " In one scenario only: {}.",
+                self.unmatched.join(", ")
+            ));
+        }
+        let mut top = style::header(area, theme, &title, &subtitle)?;
+        top = self.draw_legend(area, theme, top)?;
+        let rows = &self.rows[..shown];
+
+        let label_w = rows
+            .iter()
+            .map(|r| row_text.bold().measure(&r.flow).0)
+            .max()
+            .unwrap_or(0);
+        let left = m + label_w + theme.px(18.0);
+        let gap = theme.px(84.0);
+        let panel_w = (theme.width - m - left - 2 * gap) / 3;
+        let frame_top = top + panel_title_h;
+        let bottom = theme.height - m - axes::x_axis_height(theme);
+        let n = rows.len() as f64;
+        let slot = (bottom - frame_top) as f64 / n;
+        // Row stripes and labels across the whole width.
+        for (i, row) in rows.iter().enumerate() {
+            let y0 = frame_top as f64 + i as f64 * slot;
+            if i % 2 == 0 {
+                area.draw(&Rectangle::new(
+                    [
+                        (m, y0.round() as i32),
+                        (theme.width - m, (y0 + slot).round() as i32),
+                    ],
+                    STRIPE.filled(),
+                ))?;
+            }
+            let t = if i == 0 { row_text.bold() } else { row_text };
+            let t = t.anchor(HPos::Right, VPos::Center);
+            t.draw(
+                area,
+                &row.flow,
+                (left - theme.px(18.0), (y0 + slot / 2.0).round() as i32),
+            )?;
+        }
+        for (k, (name, unit)) in MEASURES.iter().enumerate() {
+            let x0 = left + k as i32 * (panel_w + gap);
+            let frame = Frame {
+                left: x0,
+                top: frame_top,
+                right: x0 + panel_w,
+                bottom,
+                x: (0.0, 1.0),
+                y: (0.0, n),
+            };
+            self.draw_panel(area, theme, frame, rows, k, (name, unit))?;
+        }
+        Ok(())
+    }
+
+    /// One panel: its title, axis, zero line and the whiskers of measure `k`.
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        theme: &Theme,
+        mut frame: Frame,
+        rows: &[Row],
+        k: usize,
+        (name, unit): (&str, &str),
+    ) -> Drawn {
+        let diffs = rows
+            .iter()
+            .flat_map(|r| r.cells.iter().flatten().map(move |c| c[k]));
+        let (lo, hi) = diffs
+            .flat_map(|d| {
+                let m = d.difference.value();
+                let (a, b) = d
+                    .difference
+                    .interval()
+                    .or(m.map(|m| (m, m)))
+                    .unwrap_or((0.0, 0.0));
+                [a, b]
+            })
+            .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let ticks = style::ticks(lo, hi, 4);
+        // A little room beyond the end ticks, so that no dot sits on the panel edge.
+        let span = ticks.hi - ticks.lo;
+        frame.x = (ticks.lo - 0.04 * span, ticks.hi + 0.04 * span);
+        let decimals = ticks.decimals;
+        let label = move |v: f64| signed(v, decimals);
+        // Values get about two more significant digits than the ticks.
+        let value_decimals = (2 - span.log10().floor() as i32).max(0) as usize;
+        let axis = Axis {
+            ticks,
+            label: &label,
+            title: unit,
+        };
+        let title = theme
+            .text(size::AXIS, INK)
+            .bold()
+            .anchor(HPos::Center, VPos::Bottom);
+        title.draw(
+            area,
+            name,
+            ((frame.left + frame.right) / 2, frame.top - theme.px(14.0)),
+        )?;
+        axes::draw_x_axis(area, theme, &frame, &axis)?;
+        let zero = frame.x(0.0);
+        style::line(
+            area,
+            (zero, frame.top),
+            (zero, frame.bottom),
+            INK.into(),
+            theme.px(2.0).max(1) as u32,
+        )?;
+        style::line(
+            area,
+            (frame.left, frame.bottom),
+            (frame.right, frame.bottom),
+            MUTED.into(),
+            theme.px(1.5).max(1) as u32,
+        )?;
+        let n_alt = self.alternatives.len();
+        let value_text = theme.text(size::SMALL, MUTED);
+        let slot = frame.height() as f64 / rows.len() as f64;
+        for (i, row) in rows.iter().enumerate() {
+            let yc = frame.top as f64 + (i as f64 + 0.5) * slot;
+            for (a, cell) in row.cells.iter().enumerate() {
+                let Some(d) = cell.map(|c| c[k]) else {
+                    continue;
+                };
+                let Some(mean) = d.difference.value() else {
+                    continue;
+                };
+                // Alternatives spread over the middle 60% of the slot.
+                let offset = if n_alt > 1 {
+                    (a as f64 / (n_alt - 1) as f64 - 0.5) * 0.6 * slot
+                } else {
+                    0.0
+                };
+                let y = (yc + offset).round() as i32;
+                let color = SERIES[a % SERIES.len()];
+                let (w, cap) = if d.significant {
+                    (theme.px(3.5).max(2) as u32, theme.px(9.0))
+                } else {
+                    (theme.px(1.8).max(1) as u32, theme.px(6.0))
+                };
+                let mut right_end = frame.x(mean);
+                let mut left_end = right_end;
+                if let Some((a0, b0)) = d.difference.interval() {
+                    let (xa, xb) = (frame.x(a0), frame.x(b0));
+                    style::line(area, (xa, y), (xb, y), color.into(), w)?;
+                    style::line(area, (xa, y - cap), (xa, y + cap), color.into(), w)?;
+                    style::line(area, (xb, y - cap), (xb, y + cap), color.into(), w)?;
+                    left_end = left_end.min(xa);
+                    right_end = right_end.max(xb);
+                }
+                let shape = if d.significant {
+                    Shape::Disc
+                } else {
+                    Shape::Ring
+                };
+                layers::marker(area, theme, (frame.x(mean), y), shape, color, 7.5)?;
+                if n_alt == 1 {
+                    let s = signed(mean, value_decimals);
+                    let (tw, _) = value_text.measure(&s);
+                    let pad = theme.px(12.0);
+                    // On the side away from zero, unless it does not fit there.
+                    let right_fits = right_end + pad + tw <= frame.right;
+                    let left_fits = left_end - pad - tw >= frame.left;
+                    let right = if mean >= 0.0 {
+                        right_fits || !left_fits
+                    } else {
+                        !left_fits
+                    };
+                    if right {
+                        value_text.draw(area, &s, (right_end + pad, y))?;
+                    } else {
+                        let t = value_text.anchor(HPos::Right, VPos::Center);
+                        t.draw(area, &s, (left_end - pad, y))?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One line naming the marker styles and, with several alternatives, their
+    /// colours; returns the y below it.
+    fn draw_legend<DB: DrawingBackend>(
+        &self,
+        area: &Area<DB>,
+        theme: &Theme,
+        top: i32,
+    ) -> Result<i32, style::DrawError> {
+        let text = theme.text(size::LABEL, INK);
+        let cy = top + text.line_height() / 2;
+        let mut x = theme.margin() + theme.px(10.0);
+        let mut items: Vec<(Shape, RGBColor, String)> = Vec::new();
+        if self.alternatives.len() > 1 {
+            for (a, name) in self.alternatives.iter().enumerate() {
+                items.push((
+                    Shape::Disc,
+                    SERIES[a % SERIES.len()],
+                    format!("{name} − base"),
+                ));
+            }
+        }
+        let color = if self.alternatives.len() > 1 {
+            MUTED
+        } else {
+            SERIES[0]
+        };
+        items.push((Shape::Disc, color, "significant".into()));
+        items.push((
+            Shape::Ring,
+            color,
+            "not significant (interval includes 0)".into(),
+        ));
+        for (shape, color, name) in items {
+            layers::marker(area, theme, (x, cy), shape, color, 7.5)?;
+            x += theme.px(18.0);
+            text.draw(area, &name, (x, cy))?;
+            x += text.measure(&name).0 + theme.px(36.0);
+        }
+        Ok(top + text.line_height() + theme.px(18.0))
+    }
+}
+
+/// `v` with a sign: "+1.5", "-0.3", "0".
+fn signed(v: f64, decimals: usize) -> String {
+    let s = style::number(v, decimals);
+    if v > 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
