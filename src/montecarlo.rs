@@ -33,14 +33,32 @@ pub struct RunOutput {
     pub replications: Vec<ReplicationResult>,
     /// Per flow, transit times of all delivered trains of all replications.
     pub pooled: Vec<Histogram>,
+    /// Per flow and route, the same.
+    pub pooled_routes: Vec<Vec<Histogram>>,
 }
 
 impl RunOutput {
     /// Adds another run's replications (e.g. more replications of the same model).
     pub fn extend(&mut self, other: RunOutput) {
         merge_pooled(&mut self.pooled, &other.pooled);
+        if self.pooled_routes.len() < other.pooled_routes.len() {
+            self.pooled_routes
+                .resize_with(other.pooled_routes.len(), Vec::new);
+        }
+        for (a, b) in self.pooled_routes.iter_mut().zip(&other.pooled_routes) {
+            merge_pooled(a, b);
+        }
         self.replications.extend(other.replications);
         self.replications.sort_by_key(|r| r.index);
+    }
+
+    /// The output of replications run elsewhere (e.g. a replay), in the given order.
+    pub fn of(results: Vec<ReplicationResult>) -> RunOutput {
+        let mut out = RunOutput::default();
+        for r in results {
+            absorb(&mut out, r);
+        }
+        out
     }
 
     /// All flows' pooled transit times together.
@@ -153,9 +171,24 @@ fn absorb(acc: &mut RunOutput, mut r: ReplicationResult) {
     if acc.pooled.len() < r.flows.len() {
         acc.pooled.resize_with(r.flows.len(), Histogram::new);
     }
-    for (pool, f) in acc.pooled.iter_mut().zip(r.flows.iter_mut()) {
+    if acc.pooled_routes.len() < r.flows.len() {
+        acc.pooled_routes.resize_with(r.flows.len(), Vec::new);
+    }
+    for ((pool, routes), f) in acc
+        .pooled
+        .iter_mut()
+        .zip(acc.pooled_routes.iter_mut())
+        .zip(r.flows.iter_mut())
+    {
         pool.merge(&f.transit);
         f.transit = Histogram::new();
+        if routes.len() < f.routes.len() {
+            routes.resize_with(f.routes.len(), Histogram::new);
+        }
+        for (rp, rr) in routes.iter_mut().zip(f.routes.iter_mut()) {
+            rp.merge(&rr.transit);
+            rr.transit = Histogram::new();
+        }
     }
     acc.replications.push(r);
 }

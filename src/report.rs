@@ -165,8 +165,8 @@ pub fn flows_csv(s: &Summary) -> String {
                 opt(route.transit_days_mean),
                 String::new(),
                 String::new(),
-                String::new(),
-                String::new(),
+                opt(route.transit_days_p50),
+                opt(route.transit_days_p95),
             ]);
             r.extend([String::new(), String::new()]);
             rows.push(r);

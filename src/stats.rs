@@ -14,12 +14,26 @@ const MAX_EXP: i32 = 17;
 const N_BINS: usize = 1 + ((MAX_EXP - MIN_EXP + 1) as usize) * SUBS;
 
 /// A log-linear histogram of non-negative values (HDR-style): bins are 1/128 of an
-/// octave wide, so memory is fixed whatever the number of observations, two
-/// histograms merge by adding counts, and quantiles carry at most 0.4% relative error.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// octave wide, so quantiles carry at most 0.4% relative error, two histograms merge by
+/// adding counts, and memory is bounded whatever the number of observations. Only the
+/// range of bins between the smallest and largest value seen is stored (a few hundred
+/// bins for transit times of one flow), grown in steps as new extremes appear.
+#[derive(Clone, Debug, Default)]
 pub struct Histogram {
+    /// Bin index of `counts[0]`.
+    lo: usize,
     counts: Vec<u64>,
     n: u64,
+}
+
+/// Bins added at a time when the stored range grows, so growth is rare.
+const GROW: usize = 64;
+
+impl PartialEq for Histogram {
+    /// Equal if they hold the same counts in the same bins (whatever range is stored).
+    fn eq(&self, other: &Histogram) -> bool {
+        self.n == other.n && self.bins_by_index().eq(other.bins_by_index())
+    }
 }
 
 impl Histogram {
@@ -31,11 +45,40 @@ impl Histogram {
     /// Records one value.
     #[inline]
     pub fn record(&mut self, v: f64) {
-        if self.counts.is_empty() {
-            self.counts = vec![0; N_BINS];
+        let b = bin(v);
+        if b < self.lo || b >= self.lo + self.counts.len() {
+            self.cover(b, b);
         }
-        self.counts[bin(v)] += 1;
+        self.counts[b - self.lo] += 1;
         self.n += 1;
+    }
+
+    /// Grows the stored range to cover bins `first..=last`.
+    fn cover(&mut self, first: usize, last: usize) {
+        if self.counts.is_empty() {
+            self.lo = first.saturating_sub(GROW / 2);
+            let hi = (last + GROW / 2).min(N_BINS - 1);
+            self.counts = vec![0; hi - self.lo + 1];
+            return;
+        }
+        let hi = self.lo + self.counts.len() - 1;
+        let new_lo = if first < self.lo {
+            first.saturating_sub(GROW)
+        } else {
+            self.lo
+        };
+        let new_hi = if last > hi {
+            (last + GROW).min(N_BINS - 1)
+        } else {
+            hi
+        };
+        if new_lo == self.lo && new_hi == hi {
+            return;
+        }
+        let mut counts = vec![0; new_hi - new_lo + 1];
+        counts[self.lo - new_lo..=hi - new_lo].copy_from_slice(&self.counts);
+        self.lo = new_lo;
+        self.counts = counts;
     }
 
     /// Number of values recorded.
@@ -48,13 +91,21 @@ impl Histogram {
         if other.n == 0 {
             return;
         }
-        if self.counts.is_empty() {
-            self.counts = vec![0; N_BINS];
-        }
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+        self.cover(other.lo, other.lo + other.counts.len() - 1);
+        let off = other.lo - self.lo;
+        for (a, b) in self.counts[off..].iter_mut().zip(&other.counts) {
             *a += b;
         }
         self.n += other.n;
+    }
+
+    /// Non-empty bins as (bin index, count).
+    fn bins_by_index(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (self.lo + i, *c))
     }
 
     /// The `q` quantile (0..=1): the midpoint of the bin holding the value of rank
@@ -65,7 +116,7 @@ impl Histogram {
         }
         let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1);
         let mut seen = 0;
-        for (i, c) in self.counts.iter().enumerate() {
+        for (i, c) in self.bins_by_index() {
             seen += c;
             if seen >= rank {
                 return Some(bin_mid(i));
@@ -76,24 +127,19 @@ impl Histogram {
 
     /// The empirical CDF as (upper bin edge, cumulative share) points, for plots.
     pub fn cdf_points(&self) -> Vec<(f64, f64)> {
-        let mut out = Vec::new();
         let mut seen = 0;
-        for (i, c) in self.counts.iter().enumerate() {
-            if *c > 0 {
+        self.bins_by_index()
+            .map(|(i, c)| {
                 seen += c;
-                out.push((bin_upper(i), seen as f64 / self.n as f64));
-            }
-        }
-        out
+                (bin_upper(i), seen as f64 / self.n as f64)
+            })
+            .collect()
     }
 
     /// Non-empty bins as (lower edge, upper edge, count).
     pub fn bins(&self) -> impl Iterator<Item = (f64, f64, u64)> + '_ {
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| (bin_lower(i), bin_upper(i), *c))
+        self.bins_by_index()
+            .map(|(i, c)| (bin_lower(i), bin_upper(i), c))
     }
 }
 
@@ -252,6 +298,22 @@ mod tests {
             );
         }
         assert_eq!(h.quantile(1.0).map(|v| (v - 100.0).abs() < 0.4), Some(true));
+    }
+
+    #[test]
+    fn the_stored_range_grows_to_any_value() {
+        let mut h = Histogram::new();
+        for v in [5.0, 0.0, 1e-9, 3e6, 7.0, 5.0] {
+            h.record(v);
+        }
+        assert_eq!(h.count(), 6);
+        assert_eq!(h.quantile(0.0), Some(0.0));
+        assert!(h.quantile(1.0).unwrap() > 1e5);
+        assert!((h.quantile(0.5).unwrap() - 5.0).abs() < 0.02);
+        let mut other = Histogram::new();
+        other.record(1000.0);
+        h.merge(&other);
+        assert_eq!(h.bins().count(), 6);
     }
 
     #[test]

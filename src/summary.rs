@@ -122,6 +122,10 @@ pub struct RouteSummary {
     pub in_system_trains: Estimate,
     /// Mean transit of its delivered trains (days) (pooled over replications).
     pub transit_days_mean: Option<f64>,
+    /// Median transit of its delivered trains (days), pooled.
+    pub transit_days_p50: Option<f64>,
+    /// 95th percentile transit of its delivered trains (days), pooled.
+    pub transit_days_p95: Option<f64>,
 }
 
 /// Figures of one resource.
@@ -204,6 +208,8 @@ impl Summary {
                             delivered_trains: fe(&|f| f.routes[j].delivered as f64),
                             in_system_trains: fe(&|f| f.routes[j].in_system as f64),
                             transit_days_mean: (n > 0).then(|| sum / n as f64),
+                            transit_days_p50: route_pool(out, i, j).and_then(|h| h.quantile(0.5)),
+                            transit_days_p95: route_pool(out, i, j).and_then(|h| h.quantile(0.95)),
                         }
                     })
                     .collect();
@@ -271,6 +277,10 @@ impl Summary {
                 / reps.len().max(1) as f64,
         }
     }
+}
+
+fn route_pool(out: &RunOutput, flow: usize, route: usize) -> Option<&Histogram> {
+    out.pooled_routes.get(flow).and_then(|r| r.get(route))
 }
 
 /// Transit figures from replication means and a pooled histogram.

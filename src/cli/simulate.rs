@@ -376,10 +376,7 @@ fn replay(
     let started = Instant::now();
     let (result, log) = experiment::replay(model, scenario.run.seed, k);
     let wall = started.elapsed().as_secs_f64();
-    let out = RunOutput {
-        pooled: result.flows.iter().map(|f| f.transit.clone()).collect(),
-        replications: vec![result],
-    };
+    let out = RunOutput::of(vec![result]);
     let summary = Summary::new(scenario, model, &out);
     let dir = out_dir(
         &common.out,

@@ -561,6 +561,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             let rr = &mut r.routes[m.routes[tr.route as usize].index_in_flow as usize];
             rr.delivered += 1;
             rr.transit_sum_days += transit;
+            rr.transit.record(transit);
         }
         self.trains[t as usize].alive = false;
         self.free.push(t);

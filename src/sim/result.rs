@@ -59,6 +59,8 @@ pub struct RouteResult {
     pub in_system: u64,
     /// Sum of their transit times (days).
     pub transit_sum_days: f64,
+    /// Their transit times (days).
+    pub transit: Histogram,
 }
 
 /// One resource in one replication.
