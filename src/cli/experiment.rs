@@ -8,7 +8,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::simulate::{
-    CANCEL, Common, check_cancel, load, manifest, out_dir, progress_bar, threads, write_files,
+    CANCEL, Common, check_cancel, draw_charts, load, manifest, out_dir, progress_bar, threads,
+    write_files,
 };
 use crate::experiment;
 use crate::input;
@@ -205,6 +206,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             ("manifest.json", &|| m.to_json()),
         ],
     )?;
+    draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", out::curve_table(&curve))?;
@@ -336,6 +338,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         .map(|((n, _), m)| (n.as_str(), m.as_ref()))
         .collect();
     write_files(&dir, &refs)?;
+    draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", out::compare_table(&cmp))?;

@@ -30,8 +30,9 @@ pub struct Curve {
     pub warmup_days: f64,
     /// Largest acceptable p95 transit, as a multiple of the reference p95.
     pub p95_limit_factor: f64,
-    /// The p95 limit (days): the factor times the pooled p95 at the lowest demand (for
-    /// a demand sweep) or at the best point (otherwise).
+    /// The p95 limit (days): the factor times the reference p95 (each replication's
+    /// p95, averaged) at the lowest demand (for a demand sweep) or at the best point
+    /// (otherwise).
     pub p95_limit_days: f64,
     /// Delivered/offered must stay at or above this.
     pub delivered_ratio_min: f64,
@@ -58,7 +59,8 @@ pub struct CurvePoint {
     pub transit_days: Transit,
     /// The 95th percentile of each replication's transit times.
     pub transit_p95_days: Estimate,
-    /// True if delivered/offered >= the minimum and the pooled p95 is within the limit.
+    /// True if the mean delivered/offered >= the minimum and the mean p95 of the
+    /// replications is within the limit.
     pub meets_criteria: bool,
     /// Share of replications meeting both criteria.
     pub replications_meeting: f64,
@@ -126,7 +128,8 @@ pub struct FlowPoint {
 /// between sweep points.
 #[derive(Clone, Debug, Serialize)]
 pub struct PracticalCapacity {
-    /// From each replication's own curve: mean and 95% interval (trains per week).
+    /// The practical capacity from the mean curve (trains per week), with a 95%
+    /// percentile-bootstrap interval over replications (1,000 resamples).
     pub offered_trains_per_week: Estimate,
     /// From the mean curve (trains per week).
     pub point_estimate: f64,
@@ -147,8 +150,13 @@ struct Series {
     delivered: Vec<f64>,
     ratio: Vec<f64>,
     p95: Vec<f64>,
-    pooled_p95: f64,
+    /// Mean over replications of each replication's p95 transit: the figure the p95
+    /// criterion uses.
+    p95_mean: f64,
 }
+
+/// Bootstrap resamples for the interval of the practical capacity.
+const BOOTSTRAP: usize = 1000;
 
 /// Analyses the runs of a sweep (values in increasing order, each with its model and
 /// output, the same replications at every point).
@@ -184,25 +192,27 @@ pub fn analyse_curve(
                 .zip(&delivered)
                 .map(|(o, d)| if *o > 0.0 { d / o } else { f64::NAN })
                 .collect();
+            let p95: Vec<f64> = out
+                .replications
+                .iter()
+                .map(|r| r.transit_p95_days)
+                .collect();
+            let p95_mean = Estimate::of(&p95).mean;
             Series {
                 offered,
                 delivered,
                 ratio,
-                p95: out
-                    .replications
-                    .iter()
-                    .map(|r| r.transit_p95_days)
-                    .collect(),
-                pooled_p95: out.pooled_all().quantile(0.95).unwrap_or(f64::NAN),
+                p95,
+                p95_mean,
             }
         })
         .collect();
     let limit_base = if demand {
-        series.first().map_or(f64::NAN, |s| s.pooled_p95)
+        series.first().map_or(f64::NAN, |s| s.p95_mean)
     } else {
         series
             .iter()
-            .map(|s| s.pooled_p95)
+            .map(|s| s.p95_mean)
             .filter(|v| v.is_finite())
             .fold(f64::INFINITY, f64::min)
     };
@@ -212,7 +222,7 @@ pub fn analyse_curve(
     let mut curve_points = Vec::with_capacity(points.len());
     for ((value, model, out), s) in points.iter().zip(&series) {
         let ratio = Estimate::of(&s.ratio);
-        let meets = ok(ratio.mean, s.pooled_p95);
+        let meets = ok(ratio.mean, s.p95_mean);
         let reps = s.ratio.len().max(1) as f64;
         let meeting = s
             .ratio
@@ -252,20 +262,16 @@ pub fn analyse_curve(
             .iter()
             .map(|p| p.delivered_ratio.mean)
             .collect();
-        let pooled: Vec<f64> = series.iter().map(|s| s.pooled_p95).collect();
+        let p95_mean: Vec<f64> = series.iter().map(|s| s.p95_mean).collect();
         let (point_estimate, bracket, failed_at, limited_by) =
-            crossing(&x, &mean_ratio, &pooled, limit);
-        let n_reps = series.first().map_or(0, |s| s.ratio.len());
-        let per_rep: Vec<f64> = (0..n_reps)
-            .map(|i| {
-                let r: Vec<f64> = series.iter().map(|s| s.ratio[i]).collect();
-                let p: Vec<f64> = series.iter().map(|s| s.p95[i]).collect();
-                crossing(&x, &r, &p, limit).0
-            })
-            .collect();
+            crossing(&x, &mean_ratio, &p95_mean, limit);
+        let interval = bootstrap_interval(&x, &series, limit, seed);
         let values: Vec<f64> = curve_points.iter().map(|p| p.value).collect();
         PracticalCapacity {
-            offered_trains_per_week: Estimate::of(&per_rep),
+            offered_trains_per_week: Estimate {
+                mean: point_estimate,
+                ci95: interval,
+            },
             point_estimate,
             value: interpolate(&x, &values, point_estimate),
             bracket: bracket.to_string(),
@@ -293,6 +299,40 @@ pub fn analyse_curve(
         practical_capacity,
         first_value_meeting_criteria,
     }
+}
+
+/// A 95% percentile-bootstrap interval of the practical capacity: the replications are
+/// resampled with replacement (the same draw at every point, keeping the pairing of
+/// common random numbers), the mean curve of each resample is formed, and its crossing
+/// found; the 2.5% and 97.5% quantiles of those crossings bound the interval.
+fn bootstrap_interval(x: &[f64], series: &[Series], limit: f64, seed: u64) -> Option<[f64; 2]> {
+    use rand::{RngExt, SeedableRng};
+    let n = series.first().map_or(0, |s| s.ratio.len());
+    if n < 2 {
+        return None;
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xB007_57A9);
+    let mut draw = vec![0usize; n];
+    let mut crossings = Vec::with_capacity(BOOTSTRAP);
+    for _ in 0..BOOTSTRAP {
+        for d in &mut draw {
+            *d = rng.random_range(0..n);
+        }
+        let mean = |v: &[f64]| {
+            let (s, k) = draw
+                .iter()
+                .map(|&i| v[i])
+                .filter(|v| v.is_finite())
+                .fold((0.0, 0), |(s, k), v| (s + v, k + 1));
+            if k == 0 { f64::NAN } else { s / k as f64 }
+        };
+        let ratio: Vec<f64> = series.iter().map(|s| mean(&s.ratio)).collect();
+        let p95: Vec<f64> = series.iter().map(|s| mean(&s.p95)).collect();
+        crossings.push(crossing(x, &ratio, &p95, limit).0);
+    }
+    crossings.sort_by(f64::total_cmp);
+    let at = |q: f64| crossings[((q * (BOOTSTRAP - 1) as f64).round() as usize).min(BOOTSTRAP - 1)];
+    Some([at(0.025), at(0.975)])
 }
 
 /// Where a curve first fails a criterion: the interpolated load, whether the crossing

@@ -204,7 +204,7 @@ pub fn curve_table(c: &Curve) -> String {
     }
     let _ = writeln!(
         t,
-        "\ncriteria: delivered/offered >= {} and p95 transit <= {:.2} days ({} x the reference p95)",
+        "\ncriteria: delivered/offered >= {} and p95 transit (each replication's, averaged) <= {:.2} days ({} x the reference p95)",
         c.delivered_ratio_min, c.p95_limit_days, c.p95_limit_factor
     );
     if let Some(pc) = &c.practical_capacity {
@@ -215,9 +215,12 @@ pub fn curve_table(c: &Curve) -> String {
         };
         let _ = writeln!(
             t,
-            "practical capacity: {what} {:.1} trains/week from the mean curve; {} over replications; limited by {}{}",
+            "practical capacity: {what} {:.1} trains/week{}; limited by {}{}",
             pc.point_estimate,
-            ci(&pc.offered_trains_per_week),
+            pc.offered_trains_per_week
+                .ci95
+                .map(|[lo, hi]| format!(" (95% bootstrap interval {lo:.1} to {hi:.1})"))
+                .unwrap_or_default(),
             pc.limited_by,
             pc.bottleneck
                 .as_ref()

@@ -8,7 +8,8 @@ use super::axes::Axis;
 use super::layers::{Dash, Layer, Shape};
 use super::linechart::LineChart;
 use super::overlay::{Legend, Note, Sample};
-use super::results::experiment::{CurveData, TransitEstimateData};
+use super::results::EstimateData;
+use super::results::experiment::{CurveData, CurvePointData, TransitEstimateData};
 use super::style::{self, Area, Drawn, INK, SERIES, Theme};
 use super::sweep::{self, CAPACITY, band_point, extent, x_of};
 
@@ -42,9 +43,9 @@ impl TransitLoadChart {
             format!("Transit time against {}", c.param)
         };
         let subtitle = format!(
-            "{} Transit time of delivered trains: mean of the replication means with its \
-             95% confidence band; median (p50) and 95th percentile (p95) of all trains \
-             pooled.",
+            "{} Transit time of delivered trains: mean of the replication means, and the \
+             95th percentile (p95) of each replication averaged, each with its 95% \
+             confidence band; median (p50) of all trains pooled.",
             sweep::lead(c)
         );
         let top = style::header(area, theme, &title, &subtitle)?;
@@ -59,7 +60,25 @@ impl TransitLoadChart {
         };
         let mean = series(|t| t.mean);
         let p50 = series(|t| t.p50);
-        let p95 = series(|t| t.p95);
+        // The p95 the criteria use: each replication's, averaged (with its band).
+        let p95_estimate = |p: &CurvePointData| {
+            p.transit_p95_days.unwrap_or(EstimateData {
+                mean: p.transit_days.p95,
+                ci95: None,
+            })
+        };
+        let p95: Vec<(f64, f64)> = c
+            .points
+            .iter()
+            .filter_map(|p| Some((x_of(c, p), p95_estimate(p).mean?)))
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .collect();
+        let p95_band: Vec<(f64, f64, f64)> = c
+            .points
+            .iter()
+            .filter_map(|p| band_point(x_of(c, p), &p95_estimate(p)))
+            .filter(|b| b.0.is_finite())
+            .collect();
         let band: Vec<(f64, f64, f64)> = c
             .points
             .iter()
@@ -79,6 +98,7 @@ impl TransitLoadChart {
         let xt = sweep::x_ticks(c, x_lo, x_hi);
         let y_hi = extent(
             band.iter()
+                .chain(&p95_band)
                 .map(|b| b.2)
                 .chain(p95.iter().map(|p| p.1))
                 .chain(limit),
@@ -133,6 +153,7 @@ impl TransitLoadChart {
             ));
         }
         layers.push(Layer::band(band, MEAN));
+        layers.push(Layer::band(p95_band, P95));
         layers.push(Layer::line(mean.clone(), MEAN));
         layers.push(Layer::Line {
             points: p50.clone(),
@@ -175,9 +196,9 @@ impl TransitLoadChart {
         legend.rows.push((
             Sample {
                 marker: Some((Shape::Diamond, P95)),
-                ..Sample::line(P95, Dash::Solid)
+                ..Sample::banded(P95)
             },
-            "95th percentile (p95), pooled".into(),
+            "95th percentile (p95) of a replication, mean with 95% band".into(),
         ));
         let chart = LineChart {
             x_axis,

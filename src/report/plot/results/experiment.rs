@@ -65,6 +65,9 @@ pub struct CurvePointData {
     pub delivered_trains_per_week: EstimateData,
     /// Transit times (days).
     pub transit_days: TransitEstimateData,
+    /// Each replication's 95th percentile transit: mean and interval (days).
+    #[serde(default)]
+    pub transit_p95_days: Option<EstimateData>,
     /// True if the point meets both criteria.
     pub meets_criteria: bool,
     /// The binding resource.
