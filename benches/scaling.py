@@ -21,7 +21,7 @@ SCENARIO = os.path.join(ROOT, "scenarios", "middle-corridor-2024.toml")
 def measure(args):
     """Runs `corridor run ARGS` under GNU time; returns (wall, sim seconds, peak MB, summary)."""
     out = tempfile.mkdtemp(prefix="corridor-scaling-")
-    cmd = ["/usr/bin/time", "-f", "%e %M", BIN, "run", *args, "--out", out, "--quiet"]
+    cmd = ["/usr/bin/time", "-f", "%e %M", BIN, "run", *args, "--out", out, "--quiet", "--no-plots"]
     p = subprocess.run(cmd, check=True, capture_output=True, text=True)
     wall, kb = p.stderr.strip().splitlines()[-1].split()
     manifest = json.load(open(os.path.join(out, "manifest.json")))

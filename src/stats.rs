@@ -26,6 +26,18 @@ pub struct Histogram {
     n: u64,
 }
 
+/// The bin of a value, to record it in several histograms at the cost of one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bin(usize);
+
+impl Bin {
+    /// The bin holding `v`.
+    #[inline]
+    pub fn of(v: f64) -> Bin {
+        Bin(bin(v))
+    }
+}
+
 /// Bins added at a time when the stored range grows, so growth is rare.
 const GROW: usize = 64;
 
@@ -45,7 +57,13 @@ impl Histogram {
     /// Records one value.
     #[inline]
     pub fn record(&mut self, v: f64) {
-        let b = bin(v);
+        self.record_bin(Bin(bin(v)));
+    }
+
+    /// Records one value whose bin is already known (see [`Bin::of`]), so that a value
+    /// recorded in several histograms is binned once.
+    #[inline]
+    pub fn record_bin(&mut self, Bin(b): Bin) {
         if b < self.lo || b >= self.lo + self.counts.len() {
             self.cover(b, b);
         }

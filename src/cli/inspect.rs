@@ -41,11 +41,11 @@ pub(super) fn network_summary(n: &Network) -> String {
     let count = |m: Mode| n.legs.iter().filter(|l| l.mode == m).count();
     let stations = n.nodes.iter().filter(|x| x.station.is_some()).count();
     format!(
-        "network \"{}\": {} nodes ({} with a resource), {} legs (rail {}, sea {}, road {})",
+        "network \"{}\": {} ({} with a resource), {} (rail {}, sea {}, road {})",
         n.name,
-        n.nodes.len(),
+        plural(n.nodes.len(), "node"),
         stations,
-        n.legs.len(),
+        plural(n.legs.len(), "leg"),
         count(Mode::Rail),
         count(Mode::Sea),
         count(Mode::Road)
@@ -55,18 +55,18 @@ pub(super) fn network_summary(n: &Network) -> String {
 /// One line on a scenario: flows, offered volume, overrides, disruptions.
 pub(super) fn scenario_summary(s: &Scenario, n: &Network) -> String {
     format!(
-        "scenario \"{}\" on {}: {} flows offering {:.1} block trains/week, {} overrides, {} disruptions, {} replications of {} days ({} warm-up), seed {}",
+        "scenario \"{}\" on {}: {} offering {:.1} block trains/week, {}, {}, {} of {} days ({} warm-up), seed {}",
         s.name,
         if n.name.is_empty() {
             s.network_path.display().to_string()
         } else {
             n.name.clone()
         },
-        s.flows.len(),
+        plural(s.flows.len(), "flow"),
         s.offered_trains_per_week(),
-        s.overrides.len(),
-        s.disruptions.len(),
-        s.run.replications,
+        plural(s.overrides.len(), "override"),
+        plural(s.disruptions.len(), "disruption"),
+        plural(s.run.replications as usize, "replication"),
         s.run.horizon_days,
         s.run.warmup_days,
         s.run.seed
@@ -179,4 +179,13 @@ fn write_route(
         ));
     }
     writeln!(out, "{line}")
+}
+
+/// `1 flow`, `2 flows`.
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }

@@ -16,7 +16,7 @@ use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
 use super::time::{MS_PER_DAY, SimTime};
 use super::trace::{NoTrace, Trace};
 use crate::scenario::{Arrivals, DisruptionTiming};
-use crate::stats::Histogram;
+use crate::stats::{Bin, Histogram};
 
 /// The random number generator of the simulation: portable and with 2^64 streams.
 pub type SimRng = ChaCha8Rng;
@@ -217,6 +217,11 @@ struct Sim<'m, 't, T: Trace> {
     events: u64,
 }
 
+/// Up to this many flows, each flow's next arrival waits in a lane of the event queue
+/// instead of its heap (see [`EventQueue`]); beyond, finding the earliest lane would
+/// cost more than the heap.
+const MAX_LANES: usize = 16;
+
 /// Component kinds, for deriving one random stream per component.
 const RNG_FLOW: u64 = 1;
 const RNG_STATION: u64 = 2;
@@ -308,7 +313,14 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             trace,
             serial: 0,
             now: SimTime::ZERO,
-            queue: EventQueue::with_capacity(1024),
+            queue: EventQueue::with_lanes(
+                1024,
+                if m.flows.len() <= MAX_LANES {
+                    m.flows.len()
+                } else {
+                    0
+                },
+            ),
             trains: Vec::with_capacity(256),
             free: Vec::with_capacity(256),
             stations: (0..m.stations.len())
@@ -335,6 +347,20 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     fn schedule(&mut self, time: SimTime, e: Event) {
         if time < self.m.horizon {
             self.queue.push(time, e);
+        }
+    }
+
+    /// Schedules the next train of flow `f`: in its lane of the queue if flows have
+    /// lanes, else in the heap.
+    #[inline]
+    fn schedule_arrival(&mut self, f: u32, time: SimTime) {
+        if time >= self.m.horizon {
+            return;
+        }
+        if self.m.flows.len() <= MAX_LANES {
+            self.queue.push_lane(f as usize, time, Event::Arrival(f));
+        } else {
+            self.queue.push(time, Event::Arrival(f));
         }
     }
 
@@ -391,7 +417,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 None => return,
             },
         };
-        self.schedule(t, Event::Arrival(f));
+        self.schedule_arrival(f, t);
     }
 
     /// The next arrival after `from` of a Poisson or seasonal flow (seasonal by
@@ -441,7 +467,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             _ => self.next_random_arrival(f, self.now),
         };
         if let Some(t) = next {
-            self.schedule(t, Event::Arrival(f));
+            self.schedule_arrival(f, t);
         }
         let route = if fm.split_cumulative.is_empty() {
             fm.routes[0]
@@ -540,7 +566,6 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     fn complete(&mut self, t: u32) {
         let m = self.m;
         let tr = self.trains[t as usize];
-        let fm = &m.flows[tr.flow as usize];
         let r = &mut self.flows[tr.flow as usize].result;
         if self.now >= m.warmup {
             r.completed += 1;
@@ -553,15 +578,14 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         );
         if tr.arrived >= m.warmup {
             let transit = self.now.days_since(tr.arrived);
+            let bin = Bin::of(transit);
             r.delivered += 1;
             r.transit_sum_days += transit;
-            r.teu_delivered += fm.train.teu;
-            r.tonnes_delivered += fm.train.tonnes;
-            r.transit.record(transit);
+            r.transit.record_bin(bin);
             let rr = &mut r.routes[m.routes[tr.route as usize].index_in_flow as usize];
             rr.delivered += 1;
             rr.transit_sum_days += transit;
-            rr.transit.record(transit);
+            rr.transit.record_bin(bin);
         }
         self.trains[t as usize].alive = false;
         self.free.push(t);
@@ -1139,9 +1163,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         let flows: Vec<FlowResult> = self
             .flows
             .into_iter()
-            .map(|mut f| {
+            .zip(&m.flows)
+            .map(|(mut f, fm)| {
                 let r = &mut f.result;
                 r.in_system = r.offered - r.delivered;
+                r.teu_delivered = r.delivered as f64 * fm.train.teu;
+                r.tonnes_delivered = r.delivered as f64 * fm.train.tonnes;
                 r.transit_p50_days = r.transit.quantile(0.5).unwrap_or(f64::NAN);
                 r.transit_p95_days = r.transit.quantile(0.95).unwrap_or(f64::NAN);
                 all.merge(&r.transit);

@@ -20,7 +20,7 @@ fn validate_summarises_good_files() {
     assert!(out.contains("ok  net.toml: network \"test\": 5 nodes (2 with a resource), 4 legs (rail 3, sea 1, road 0)"), "{out}");
     assert!(out.contains("ok  sc.toml: scenario \"test\""), "{out}");
     assert!(
-        out.contains("1 flows offering 5.0 block trains/week"),
+        out.contains("1 flow offering 5.0 block trains/week"),
         "{out}"
     );
 }

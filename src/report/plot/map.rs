@@ -17,6 +17,7 @@ mod names;
 mod paint;
 
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 use plotters::prelude::*;
 
@@ -130,6 +131,9 @@ enum Pattern {
     },
 }
 
+/// The most node labels a map tries to place, most important first.
+const MAX_LABELS: usize = 300;
+
 impl MapChart {
     /// The map of `network`, with flows and utilisation from `summary` if given.
     pub(super) fn new(network: &NetworkData, summary: Option<&SummaryData>) -> MapChart {
@@ -140,6 +144,17 @@ impl MapChart {
         };
         let kx = mean_lat.to_radians().cos().max(0.1);
         let labels = short_names(network);
+        // Lookups by id, so the map costs time in proportion to the network's size.
+        let mut stations = HashMap::new();
+        let mut leg_flow: HashMap<&str, f64> = HashMap::new();
+        for r in summary.map(|s| s.resources.as_slice()).unwrap_or_default() {
+            if r.direction().is_none() {
+                stations.entry(r.id.as_str()).or_insert(r);
+            } else {
+                *leg_flow.entry(r.id.as_str()).or_insert(0.0) +=
+                    r.arrivals_per_day.value().unwrap_or(0.0);
+            }
+        }
         let nodes: Vec<MapNode> = network
             .nodes
             .iter()
@@ -148,7 +163,7 @@ impl MapChart {
                 label,
                 u: n.lon * kx,
                 v: n.lat,
-                station: match summary.and_then(|s| s.station(&n.id)) {
+                station: match stations.get(n.id.as_str()) {
                     Some(r) => r
                         .utilization
                         .value()
@@ -158,7 +173,13 @@ impl MapChart {
                 },
             })
             .collect();
-        let index = |id: &str| network.nodes.iter().position(|n| n.id == id);
+        let positions: HashMap<&str, usize> = network
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let index = |id: &str| positions.get(id).copied();
         let legs: Vec<MapLeg> = network
             .legs
             .iter()
@@ -167,16 +188,14 @@ impl MapChart {
                     a: index(&l.from)?,
                     b: index(&l.to)?,
                     mode: Mode::of(&l.mode),
-                    flow: summary
-                        .and_then(|s| s.leg_trains_per_day(&l.id))
-                        .filter(|f| *f > 0.0),
+                    flow: leg_flow.get(l.id.as_str()).copied().filter(|f| *f > 0.0),
                 })
             })
             .collect();
         let max_flow = legs.iter().filter_map(|l| l.flow).fold(0.0, f64::max);
 
         // Label order: flow ends, busy stations, other stations, nodes on used legs.
-        let ends: Vec<&str> = summary
+        let ends: HashSet<&str> = summary
             .map(|s| {
                 s.flows
                     .iter()
@@ -184,10 +203,12 @@ impl MapChart {
                     .collect()
             })
             .unwrap_or_default();
-        let on_used_leg = |i: usize| {
-            legs.iter()
-                .any(|l| l.flow.is_some() && (l.a == i || l.b == i))
-        };
+        let used_nodes: HashSet<usize> = legs
+            .iter()
+            .filter(|l| l.flow.is_some())
+            .flat_map(|l| [l.a, l.b])
+            .collect();
+        let on_used_leg = |i: usize| used_nodes.contains(&i);
         let class = |i: usize| -> (u8, f64) {
             let n = &nodes[i];
             if ends.contains(&network.nodes[i].id.as_str()) {
@@ -210,6 +231,9 @@ impl MapChart {
                 .then(ua.partial_cmp(&ub).unwrap_or(Ordering::Equal))
                 .then(a.cmp(&b))
         });
+        // More labels than this could not be read anyway; placing them costs time
+        // growing with the square of their number.
+        label_order.truncate(MAX_LABELS);
         MapChart {
             network: network.name.clone(),
             run: summary.map(|s| (s.scenario.clone(), s.replications)),

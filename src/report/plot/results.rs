@@ -198,19 +198,6 @@ impl SummaryData {
             .iter()
             .filter(move |r| r.id == id && r.direction().is_some())
     }
-
-    /// Trains per day through leg `id`, both directions; `None` if no route uses it.
-    pub fn leg_trains_per_day(&self, id: &str) -> Option<f64> {
-        let mut any = false;
-        let sum = self
-            .leg(id)
-            .map(|r| {
-                any = true;
-                r.arrivals_per_day.value().unwrap_or(0.0)
-            })
-            .sum::<f64>();
-        any.then_some(sum)
-    }
 }
 
 /// A node of `network.json`.

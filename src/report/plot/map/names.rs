@@ -27,11 +27,15 @@ pub(super) fn short_names(network: &NetworkData) -> Vec<String> {
             if s.is_empty() { n.id.clone() } else { s }
         })
         .collect();
+    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for s in &short {
+        *uses.entry(s.as_str()).or_insert(0) += 1;
+    }
     short
         .iter()
         .zip(&network.nodes)
         .map(|(s, n)| {
-            let repeats = short.iter().filter(|t| *t == s).count() > 1;
+            let repeats = uses[s.as_str()] > 1;
             if repeats && !n.country.is_empty() {
                 format!("{s} ({})", n.country)
             } else {
