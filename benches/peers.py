@@ -22,7 +22,7 @@ def corridor(model, days, seed):
     scenario = os.path.join(ROOT, "scenarios", "reference", f"{model}.toml")
     subprocess.run([BIN, "run", scenario, "--replications", "1", "--threads", "1",
                     "--horizon-days", str(days), "--warmup-days", "1000", "--seed", str(seed),
-                    "--out", out, "--quiet"], check=True)
+                    "--out", out, "--quiet", "--no-plots"], check=True)
     manifest = json.load(open(os.path.join(out, "manifest.json")))
     summary = json.load(open(os.path.join(out, "summary.json")))
     trains = summary["overall"]["offered_trains"]["mean"] * days / (days - 1000)
@@ -47,7 +47,8 @@ def peer(peers, script, days, seed):
 def main():
     a = argparse.ArgumentParser()
     a.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
-    a.add_argument("--repeat", type=int, default=3)
+    a.add_argument("--repeat", type=int, default=3, help="runs of each peer")
+    a.add_argument("--corridor-repeat", type=int, default=7, help="runs of corridor (each takes well under a second)")
     a.add_argument("--days", type=float, default=100000)
     a.add_argument("--skip-ciw", action="store_true", help="Ciw takes about a minute and 1.4 GB")
     args = a.parse_args()
@@ -58,7 +59,7 @@ def main():
     rows = []
     for model, kind, script in cases:
         runs = []
-        for r in range(args.repeat):
+        for r in range(args.corridor_repeat if script is None else args.repeat):
             rec = corridor(model, args.days, r + 1) if script is None else peer(args.peers, script, args.days, r + 1)
             runs.append(rec)
             print(f"{model} {rec['tool']}: {rec['wall_s']:.3f} s, {rec['trains_per_s']:,.0f} trains/s", file=sys.stderr)
