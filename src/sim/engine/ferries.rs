@@ -1,0 +1,308 @@
+//! Ferry services: ports that queue wagons, vessels that load, sail, unload and
+//! return, timetables, departures when full, and empty repositioning.
+
+use std::collections::VecDeque;
+
+use super::stat::Stat;
+use super::{Event, Sim};
+use crate::sim::time::SimTime;
+use crate::sim::trace::Trace;
+
+/// Wagons of one train waiting at a port.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PortEntry {
+    pub(super) train: u32,
+    pub(super) wagons_left: u32,
+    pub(super) enq: SimTime,
+    pub(super) teu_per_wagon: f64,
+}
+
+/// A ferry port during one replication.
+#[derive(Debug, Default)]
+pub(super) struct PortState {
+    pub(super) queue: VecDeque<PortEntry>,
+    pub(super) queued_wagons: u32,
+    /// The vessel loading at the berth (departing when full).
+    pub(super) loading: Option<u32>,
+    /// Vessels ready in port behind the loading one (or, for timetables, all of them).
+    pub(super) waiting: VecDeque<u32>,
+    /// Vessels on their way to be ready here.
+    pub(super) heading: u32,
+    /// Trains whose last wagon has not sailed yet.
+    pub(super) trains_waiting: u32,
+    pub(super) stat: Stat,
+}
+
+/// A ferry service's closures during one replication.
+#[derive(Debug, Default)]
+pub(super) struct FerryState {
+    pub(super) closed: u32,
+    pub(super) reopen: SimTime,
+}
+
+/// Wagons of one train aboard a vessel.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Cargo {
+    pub(super) train: u32,
+    pub(super) wagons: u32,
+    pub(super) enq: SimTime,
+    pub(super) last: bool,
+}
+
+/// A vessel during one replication.
+#[derive(Debug)]
+pub(super) struct Vessel {
+    pub(super) ferry: u32,
+    /// The port it is at (or, while under way, the port it will next be at).
+    pub(super) port: u32,
+    pub(super) load: Vec<Cargo>,
+    pub(super) load_wagons: u32,
+    pub(super) load_teu: f64,
+    pub(super) epoch: u32,
+    pub(super) timer_set: bool,
+    pub(super) timer_expired: bool,
+}
+
+impl<T: Trace> Sim<'_, '_, T> {
+    pub(super) fn port_arrive(&mut self, p: u32, t: u32) {
+        let m = self.m;
+        let now = self.now;
+        let flow = &m.flows[self.trains[t as usize].flow as usize];
+        let (wagons, teu_per_wagon) = (flow.train.wagons, flow.teu_per_wagon);
+        self.trains[t as usize].wagons_pending = wagons;
+        let ps = &mut self.ports[p as usize];
+        if now >= m.warmup {
+            ps.stat.arrivals += 1;
+        }
+        ps.queue.push_back(PortEntry {
+            train: t,
+            wagons_left: wagons,
+            enq: now,
+            teu_per_wagon,
+        });
+        ps.queued_wagons += wagons;
+        ps.trains_waiting += 1;
+        ps.stat.queue.set(now, ps.trains_waiting);
+        if m.ferries[(p / 2) as usize].timetable.is_none() {
+            self.serve_port(p);
+            self.reposition_to(p);
+        }
+    }
+
+    /// Loads wagons from the port's queue onto vessel `v`, first come first served.
+    pub(super) fn load(&mut self, p: u32, v: u32) {
+        let m = self.m;
+        let vessel = &mut self.vessels[v as usize];
+        let fm = &m.ferries[vessel.ferry as usize];
+        let ps = &mut self.ports[p as usize];
+        while let Some(front) = ps.queue.front_mut() {
+            let mut room = fm.wagons - vessel.load_wagons;
+            if let Some(cap) = fm.teu
+                && front.teu_per_wagon > 0.0
+            {
+                room = room.min(
+                    ((cap - vessel.load_teu) / front.teu_per_wagon + 1e-9)
+                        .floor()
+                        .max(0.0) as u32,
+                );
+            }
+            let take = room.min(front.wagons_left);
+            if take == 0 {
+                break;
+            }
+            front.wagons_left -= take;
+            ps.queued_wagons -= take;
+            vessel.load_wagons += take;
+            if fm.teu.is_some() {
+                vessel.load_teu += take as f64 * front.teu_per_wagon;
+            }
+            let last = front.wagons_left == 0;
+            vessel.load.push(Cargo {
+                train: front.train,
+                wagons: take,
+                enq: front.enq,
+                last,
+            });
+            if last {
+                ps.queue.pop_front();
+            }
+        }
+    }
+
+    /// True if vessel `v` can take no more of the port's queue.
+    pub(super) fn vessel_full(&self, p: u32, v: u32) -> bool {
+        let vessel = &self.vessels[v as usize];
+        vessel.load_wagons >= self.m.ferries[vessel.ferry as usize].wagons
+            || !self.ports[p as usize].queue.is_empty()
+    }
+
+    /// Departing-when-full service at a port: load the vessel at the berth and let it
+    /// sail when full or when its maximum wait is over, then the next one.
+    pub(super) fn serve_port(&mut self, p: u32) {
+        let m = self.m;
+        let f = (p / 2) as usize;
+        loop {
+            let Some(v) = self.ports[p as usize].loading else {
+                return;
+            };
+            self.load(p, v);
+            let full = self.vessel_full(p, v);
+            let vessel = &mut self.vessels[v as usize];
+            let due = full
+                || vessel.timer_expired
+                || (m.ferries[f].max_wait_ms == 0 && vessel.load_wagons > 0);
+            if due && self.ferries[f].closed == 0 {
+                self.depart(v);
+                continue;
+            }
+            if vessel.load_wagons > 0 && !vessel.timer_set {
+                vessel.timer_set = true;
+                let e = vessel.epoch;
+                let at = self.now.plus_ms(m.ferries[f].max_wait_ms);
+                self.schedule(at, Event::FerryTimer(v, e));
+            }
+            return;
+        }
+    }
+
+    /// Two-way services departing when full: while the wagons waiting at `q` exceed
+    /// what the vessels there and on their way can take, an empty idle vessel at the
+    /// other port sails over.
+    pub(super) fn reposition_to(&mut self, q: u32) {
+        let f = (q / 2) as usize;
+        let fm = &self.m.ferries[f];
+        if fm.one_way || fm.timetable.is_some() {
+            return;
+        }
+        loop {
+            if self.ferries[f].closed > 0 {
+                return;
+            }
+            let ps = &self.ports[q as usize];
+            let at_q = u32::from(ps.loading.is_some()) + ps.waiting.len() as u32;
+            if ps.queued_wagons <= (at_q + ps.heading) * fm.wagons {
+                return;
+            }
+            let other = q ^ 1;
+            match self.ports[other as usize].loading {
+                Some(v) if self.vessels[v as usize].load_wagons == 0 => {
+                    self.depart(v);
+                    self.serve_port(other);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    pub(super) fn on_timetable(&mut self, p: u32) {
+        let m = self.m;
+        let f = (p / 2) as usize;
+        let (_, every) = m.ferries[f].timetable.expect("timetabled ferry");
+        let next = self.now.plus_ms(every);
+        self.schedule(next, Event::Timetable(p));
+        if self.ferries[f].closed > 0 {
+            return;
+        }
+        if let Some(v) = self.ports[p as usize].waiting.pop_front() {
+            self.load(p, v);
+            self.depart(v);
+        }
+    }
+
+    pub(super) fn depart(&mut self, v: u32) {
+        let m = self.m;
+        let now = self.now;
+        let (p, f) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.port, vessel.ferry)
+        };
+        let fm = &m.ferries[f as usize];
+        let ps = &mut self.ports[p as usize];
+        if ps.loading == Some(v) {
+            ps.loading = ps.waiting.pop_front();
+        }
+        let vessel = &mut self.vessels[v as usize];
+        let mut done = 0;
+        for c in &vessel.load {
+            if c.last {
+                ps.stat.wait(c.enq, now, m.warmup);
+                self.trace
+                    .started(now, self.trains[c.train as usize].serial);
+                done += 1;
+            }
+        }
+        if done > 0 {
+            ps.trains_waiting -= done;
+            ps.stat.queue.set(now, ps.trains_waiting);
+        }
+        if now >= m.warmup {
+            ps.stat.sailings += 1;
+            ps.stat.wagons += vessel.load_wagons as u64;
+        }
+        vessel.port = p ^ 1;
+        vessel.epoch = vessel.epoch.wrapping_add(1);
+        vessel.timer_set = false;
+        vessel.timer_expired = false;
+        let ready_port = if fm.one_way { p & !1 } else { p ^ 1 };
+        self.ports[ready_port as usize].heading += 1;
+        let d = fm.sailing.sample(&mut self.ferry_rng[f as usize]);
+        self.schedule(now.plus_days(d), Event::VesselArrives(v));
+        self.reposition_to(p);
+    }
+
+    pub(super) fn on_vessel_arrives(&mut self, v: u32) {
+        let m = self.m;
+        let (f, arrived_at) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.ferry, vessel.port)
+        };
+        let fm = &m.ferries[f as usize];
+        let n = self.vessels[v as usize].load.len();
+        for i in 0..n {
+            let c = self.vessels[v as usize].load[i];
+            let tr = &mut self.trains[c.train as usize];
+            tr.wagons_pending -= c.wagons;
+            if tr.wagons_pending == 0 {
+                self.advance(c.train);
+            }
+        }
+        let vessel = &mut self.vessels[v as usize];
+        vessel.load.clear();
+        vessel.load_wagons = 0;
+        vessel.load_teu = 0.0;
+        vessel.port = if fm.one_way {
+            arrived_at & !1
+        } else {
+            arrived_at
+        };
+        let d = fm.turnaround.sample(&mut self.ferry_rng[f as usize]);
+        self.schedule(self.now.plus_days(d), Event::VesselReady(v));
+    }
+
+    pub(super) fn on_vessel_ready(&mut self, v: u32) {
+        let m = self.m;
+        let (f, p) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.ferry as usize, vessel.port)
+        };
+        let ps = &mut self.ports[p as usize];
+        ps.heading -= 1;
+        if m.ferries[f].timetable.is_some() || ps.loading.is_some() {
+            ps.waiting.push_back(v);
+            return;
+        }
+        ps.loading = Some(v);
+        self.serve_port(p);
+        self.reposition_to(p ^ 1);
+    }
+
+    pub(super) fn on_ferry_timer(&mut self, v: u32, epoch: u32) {
+        let vessel = &mut self.vessels[v as usize];
+        if vessel.epoch != epoch {
+            return;
+        }
+        vessel.timer_expired = true;
+        let p = vessel.port;
+        self.serve_port(p);
+    }
+}

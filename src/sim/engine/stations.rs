@@ -1,0 +1,150 @@
+//! Stations (parallel servers, one FIFO queue) and line sections (a headway between
+//! entries, then travel).
+
+use std::collections::VecDeque;
+
+use super::stat::Stat;
+use super::{Event, Sim};
+use crate::sim::time::SimTime;
+use crate::sim::trace::Trace;
+
+/// A station during one replication.
+#[derive(Debug, Default)]
+pub(super) struct StationState {
+    pub(super) busy: u32,
+    pub(super) queue: VecDeque<(u32, SimTime)>,
+    pub(super) closed: u32,
+    pub(super) reopen: SimTime,
+    pub(super) stat: Stat,
+}
+
+/// One direction of a line section during one replication.
+#[derive(Debug, Default)]
+pub(super) struct SectionState {
+    pub(super) next_free: SimTime,
+    pub(super) queue: VecDeque<(u32, SimTime, u32)>,
+    pub(super) wake_pending: bool,
+    pub(super) closed: u32,
+    pub(super) reopen: SimTime,
+    pub(super) stat: Stat,
+}
+
+impl<T: Trace> Sim<'_, '_, T> {
+    pub(super) fn station_arrive(&mut self, s: u32, t: u32) {
+        let m = self.m;
+        let now = self.now;
+        let st = &mut self.stations[s as usize];
+        if now >= m.warmup {
+            st.stat.arrivals += 1;
+        }
+        if st.closed == 0 && st.busy < m.stations[s as usize].servers {
+            st.stat.wait(now, now, m.warmup);
+            self.start_service(s, t);
+        } else {
+            st.queue.push_back((t, now));
+            st.stat.queue.set(now, st.queue.len() as u32);
+        }
+    }
+
+    pub(super) fn start_service(&mut self, s: u32, t: u32) {
+        let now = self.now;
+        self.trace.started(now, self.trains[t as usize].serial);
+        let st = &mut self.stations[s as usize];
+        st.busy += 1;
+        st.stat.busy.set(now, st.busy);
+        let d = self.m.stations[s as usize]
+            .service
+            .sample(&mut self.station_rng[s as usize]);
+        self.schedule(now.plus_days(d), Event::ServiceDone(s, t));
+    }
+
+    pub(super) fn on_service_done(&mut self, s: u32, t: u32) {
+        let now = self.now;
+        let st = &mut self.stations[s as usize];
+        st.busy -= 1;
+        st.stat.busy.set(now, st.busy);
+        self.start_waiting_services(s);
+        self.advance(t);
+    }
+
+    pub(super) fn start_waiting_services(&mut self, s: u32) {
+        let m = self.m;
+        let now = self.now;
+        loop {
+            let st = &mut self.stations[s as usize];
+            if st.closed > 0 || st.busy >= m.stations[s as usize].servers {
+                return;
+            }
+            let Some((next, enq)) = st.queue.pop_front() else {
+                return;
+            };
+            st.stat.queue.set(now, st.queue.len() as u32);
+            st.stat.wait(enq, now, m.warmup);
+            self.start_service(s, next);
+        }
+    }
+
+    pub(super) fn section_arrive(&mut self, s: u32, t: u32, units: u32) {
+        let m = self.m;
+        let now = self.now;
+        let st = &mut self.sections[s as usize];
+        if now >= m.warmup {
+            st.stat.arrivals += 1;
+        }
+        if st.queue.is_empty() && st.closed == 0 && now >= st.next_free {
+            st.stat.wait(now, now, m.warmup);
+            self.enter_section(s, t, units);
+        } else {
+            st.queue.push_back((t, now, units));
+            st.stat.queue.set(now, st.queue.len() as u32);
+            if !st.wake_pending && st.closed == 0 {
+                st.wake_pending = true;
+                let at = st.next_free.max(now);
+                self.schedule(at, Event::SectionWake(s));
+            }
+        }
+    }
+
+    pub(super) fn enter_section(&mut self, s: u32, t: u32, units: u32) {
+        let m = self.m;
+        let now = self.now;
+        self.trace.started(now, self.trains[t as usize].serial);
+        let sm = &m.sections[s as usize];
+        let st = &mut self.sections[s as usize];
+        let occupied = sm.headway_ms * units as u64;
+        st.next_free = now.plus_ms(occupied);
+        // Occupied headway time, clipped to the observation window.
+        let start = now.0.max(m.warmup.0);
+        let end = (now.0 + occupied).min(m.horizon.0);
+        st.stat.occupied_ms += end.saturating_sub(start);
+        let travel = sm.travel.sample(&mut self.section_rng[s as usize]);
+        let last_unit = sm.headway_ms * (units as u64 - 1);
+        self.schedule(now.plus_ms(last_unit).plus_days(travel), Event::Moved(t));
+    }
+
+    pub(super) fn on_section_wake(&mut self, s: u32) {
+        let m = self.m;
+        let now = self.now;
+        self.sections[s as usize].wake_pending = false;
+        loop {
+            let st = &mut self.sections[s as usize];
+            if st.closed > 0 {
+                return;
+            }
+            if now < st.next_free {
+                if !st.queue.is_empty() {
+                    st.wake_pending = true;
+                    let at = st.next_free;
+                    self.schedule(at, Event::SectionWake(s));
+                }
+                return;
+            }
+            let Some((t, enq, units)) = st.queue.pop_front() else {
+                return;
+            };
+            st.stat.queue.set(now, st.queue.len() as u32);
+            st.stat.wait(enq, now, m.warmup);
+            self.enter_section(s, t, units);
+        }
+    }
+}
