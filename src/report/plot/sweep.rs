@@ -96,7 +96,9 @@ pub(super) fn criteria_words(curve: &CurveData) -> String {
         style::number(ratio * 100.0, 0)
     );
     if let Some(limit) = limit_words(curve) {
-        s.push_str(&format!(" and the pooled p95 transit ≤ {limit}"));
+        s.push_str(&format!(
+            " and the p95 transit (each replication's, averaged) ≤ {limit}"
+        ));
     }
     s.push('.');
     s
