@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::simulate::{
     CANCEL, Common, check_cancel, draw_charts, load, manifest, out_dir, progress_bar, threads,
-    write_files,
+    write_files, write_texts,
 };
 use crate::experiment;
 use crate::input;
@@ -328,16 +328,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         serde_json::json!({}),
     );
     files.push(("manifest.json".to_string(), m.to_json()));
-    let makers: Vec<Box<dyn Fn() -> String + '_>> = files
-        .iter()
-        .map(|(_, t)| Box::new(move || t.clone()) as Box<dyn Fn() -> String>)
-        .collect();
-    let refs: Vec<(&str, &dyn Fn() -> String)> = files
-        .iter()
-        .zip(&makers)
-        .map(|((n, _), m)| (n.as_str(), m.as_ref()))
-        .collect();
-    write_files(&dir, &refs)?;
+    write_texts(&dir, &files)?;
     draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();

@@ -194,11 +194,24 @@ pub(super) type FileMaker<'a> = (&'a str, &'a dyn Fn() -> String);
 pub(super) fn write_files(dir: &Path, files: &[FileMaker<'_>]) -> anyhow::Result<()> {
     check_cancel()?;
     for (name, make) in files {
-        let path = dir.join(name);
-        report::write_atomic(&path, make().as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_one(dir, name, &make())?;
     }
     Ok(())
+}
+
+/// Writes texts already made into `dir`, each atomically.
+pub(super) fn write_texts(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
+    check_cancel()?;
+    for (name, text) in files {
+        write_one(dir, name, text)?;
+    }
+    Ok(())
+}
+
+fn write_one(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
+    let path = dir.join(name);
+    report::write_atomic(&path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The manifest of a folder.

@@ -303,18 +303,18 @@ fn build_leg(
     }
     let length = ck.number("length_km", &spec.length_km, ValueKind::Positive);
     let mode = *spec.mode.get_ref();
-    let forbid =
-        |ck: &mut Checker, present: bool, span: Option<Range<usize>>, field: &str, why: &str| {
-            if present {
-                ck.push(
-                    Problem::at(
-                        span.unwrap_or(spec.mode.span()),
-                        format!("`{field}` does not apply to a {} leg", mode.name()),
-                    )
-                    .help(why.to_string()),
-                );
-            }
-        };
+    // A field given where the leg's mode has no use for it (`span` is where it is).
+    let forbid = |ck: &mut Checker, span: Option<Range<usize>>, field: &str, why: &str| {
+        if let Some(span) = span {
+            ck.push(
+                Problem::at(
+                    span,
+                    format!("`{field}` does not apply to a {} leg", mode.name()),
+                )
+                .help(why.to_string()),
+            );
+        }
+    };
     let tariff = opt_number(
         ck,
         "tariff_usd_per_teu",
@@ -335,22 +335,19 @@ fn build_leg(
         Mode::Rail | Mode::Road => {
             forbid(
                 ck,
-                spec.ferry.is_some(),
-                None,
+                spec.ferry.as_ref().map(|_| spec.mode.span()),
                 "ferry",
                 "only sea legs have a ferry service",
             );
             if mode == Mode::Rail {
                 forbid(
                     ck,
-                    spec.capacity_trucks_per_day.is_some(),
                     spec.capacity_trucks_per_day.as_ref().map(Spanned::span),
                     "capacity_trucks_per_day",
                     "use capacity_trains_per_day for rail legs",
                 );
                 forbid(
                     ck,
-                    spec.teu_per_truck.is_some(),
                     spec.teu_per_truck.as_ref().map(Spanned::span),
                     "teu_per_truck",
                     "only road legs carry trucks",
@@ -373,14 +370,12 @@ fn build_leg(
             } else {
                 forbid(
                     ck,
-                    spec.capacity_trains_per_day.is_some(),
                     spec.capacity_trains_per_day.as_ref().map(Spanned::span),
                     "capacity_trains_per_day",
                     "use capacity_trucks_per_day for road legs",
                 );
                 forbid(
                     ck,
-                    spec.gauge_mm.is_some(),
                     spec.gauge_mm.as_ref().map(Spanned::span),
                     "gauge_mm",
                     "only rail legs have a gauge",
@@ -409,28 +404,24 @@ fn build_leg(
         Mode::Sea => {
             forbid(
                 ck,
-                spec.travel_days.is_some(),
                 spec.travel_days.as_ref().map(Spanned::span),
                 "travel_days",
                 "a sea leg's crossing time is its ferry's `sailing_days`",
             );
             forbid(
                 ck,
-                spec.capacity_trains_per_day.is_some(),
                 spec.capacity_trains_per_day.as_ref().map(Spanned::span),
                 "capacity_trains_per_day",
                 "a sea leg's capacity is set by its ferry: vessels, wagons_per_sailing and departure",
             );
             forbid(
                 ck,
-                spec.capacity_trucks_per_day.is_some(),
                 spec.capacity_trucks_per_day.as_ref().map(Spanned::span),
                 "capacity_trucks_per_day",
                 "a sea leg's capacity is set by its ferry",
             );
             forbid(
                 ck,
-                spec.gauge_mm.is_some(),
                 spec.gauge_mm.as_ref().map(Spanned::span),
                 "gauge_mm",
                 "only rail legs have a gauge",
