@@ -461,19 +461,30 @@ pub fn table(s: &Summary) -> String {
     );
     let mut busiest: Vec<_> = s.resources.iter().collect();
     busiest.sort_by(|a, b| b.utilization.mean.total_cmp(&a.utilization.mean));
+    busiest.truncate(8);
+    let names: Vec<String> = busiest
+        .iter()
+        .map(|r| match (&r.from, &r.to) {
+            (Some(a), Some(b)) if r.id != format!("{a}-{b}") => format!("{} ({a}->{b})", r.id),
+            (Some(a), Some(b)) => format!("{a}->{b}"),
+            _ => r.id.clone(),
+        })
+        .collect();
+    let w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
     let _ = writeln!(
         t,
-        "\n{:<34} {:>8} {:>22} {:>22}",
+        "\n{:<w$} {:>8} {:>22} {:>22}",
         "busiest resources", "kind", "utilization", "wait days"
     );
-    for r in busiest.iter().take(8) {
-        let name = match (&r.from, &r.to) {
-            (Some(a), Some(b)) => format!("{} ({a}->{b})", r.id),
-            _ => r.id.clone(),
-        };
+    for (r, name) in busiest.iter().zip(&names) {
         let _ = writeln!(
             t,
-            "{:<34} {:>8} {:>22} {:>22}",
+            "{:<w$} {:>8} {:>22} {:>22}",
             name,
             r.kind,
             ci(&r.utilization),
