@@ -106,22 +106,8 @@ impl TransitEstimateData {
     }
 }
 
-/// The binding resource at a point.
-#[derive(Clone, Debug, Deserialize)]
-pub struct BottleneckData {
-    /// Node or leg id.
-    pub id: String,
-    /// `station`, `rail`, `road` or `ferry`.
-    pub kind: String,
-    /// Legs: where traffic comes from.
-    #[serde(default)]
-    pub from: Option<String>,
-    /// Legs: where traffic goes.
-    #[serde(default)]
-    pub to: Option<String>,
-    /// Its utilisation.
-    pub utilization: EstimateData,
-}
+/// The binding resource at a point (read like any resource of the point).
+pub type BottleneckData = ResourcePointData;
 
 /// One resource at a point.
 #[derive(Clone, Debug, Deserialize)]
