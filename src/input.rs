@@ -16,7 +16,7 @@ use crate::error::{FileProblems, LoadError, Problem};
 use crate::network::Network;
 use crate::scenario::Scenario;
 
-pub use scenario::{check_sweep_value, parse_sweep_param};
+pub use scenario::{MAX_HORIZON_DAYS, check_sweep_value, parse_sweep_param};
 
 /// What kind of input file a text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

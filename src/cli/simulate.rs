@@ -82,8 +82,11 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
     let (mut scenario, network) = input::load_scenario(path)?;
     let run = &mut scenario.run;
     if let Some(h) = common.horizon_days {
-        if !(h.is_finite() && h > 0.0) {
-            bail!("--horizon-days must be a positive number of days, got {h}");
+        if !(h.is_finite() && h > 0.0 && h <= input::MAX_HORIZON_DAYS) {
+            bail!(
+                "--horizon-days must be a positive number of days up to {}, got {h}",
+                input::MAX_HORIZON_DAYS
+            );
         }
         run.horizon_days = h;
     }

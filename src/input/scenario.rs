@@ -19,6 +19,9 @@ use crate::scenario::{
 const DAYS_PER_WEEK: f64 = 7.0;
 /// Days per year, for converting volumes and rates.
 const DAYS_PER_YEAR: f64 = 365.0;
+/// Longest horizon accepted (days): about 27,000 years, far beyond any study, and
+/// still exact in the engine's integer milliseconds.
+pub const MAX_HORIZON_DAYS: f64 = 1e7;
 /// Most alternatives an adaptive flow may choose among.
 const MAX_ALTERNATIVES: i64 = 20;
 
@@ -214,7 +217,14 @@ pub(super) fn build(
 }
 
 fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
-    let horizon = ck.number("horizon_days", &file.horizon_days, ValueKind::Positive);
+    let mut horizon = ck.number("horizon_days", &file.horizon_days, ValueKind::Positive);
+    if let Some(h) = horizon.filter(|h| *h > MAX_HORIZON_DAYS) {
+        ck.push(
+            Problem::at(file.horizon_days.span(), format!("`horizon_days` {h} is beyond the longest horizon, {MAX_HORIZON_DAYS} days"))
+                .help("a horizon is simulated day by day; use more replications rather than centuries of one"),
+        );
+        horizon = None;
+    }
     let warmup = ck.number("warmup_days", &file.warmup_days, ValueKind::NonNegative);
     if let (Some(h), Some(w)) = (horizon, warmup)
         && w >= h

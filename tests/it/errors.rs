@@ -279,6 +279,18 @@ fn warmup_must_be_shorter_than_the_horizon() {
 }
 
 #[test]
+fn absurd_horizons_are_rejected() {
+    let sc = SCENARIO.replace("horizon_days = 200", "horizon_days = 1e300");
+    let report = scenario_problems(NET, &sc);
+    assert_problem(
+        &report,
+        &sc,
+        "is beyond the longest horizon",
+        "horizon_days = 1e300",
+    );
+}
+
+#[test]
 fn split_shares_must_add_up_to_one() {
     let sc = SCENARIO.replace(
         "train = {",
