@@ -252,24 +252,7 @@ impl CapacityChart {
     /// criteria.
     fn delivered_layers(&self, band: &[(f64, f64, f64)]) -> Vec<Layer> {
         let c = &self.curve;
-        let mut meets = Vec::new();
-        let mut fails = Vec::new();
-        let mut line = Vec::new();
-        for p in &c.points {
-            let x = x_of(c, p);
-            let Some(y) = p.delivered_trains_per_week.value() else {
-                continue;
-            };
-            if !x.is_finite() {
-                continue;
-            }
-            line.push((x, y));
-            if p.meets_criteria {
-                meets.push((x, y));
-            } else {
-                fails.push((x, y));
-            }
-        }
+        let (line, meets, fails) = sweep::delivered_points(c, |p| x_of(c, p));
         vec![
             Layer::band(band.to_vec(), DELIVERED),
             Layer::line(line, DELIVERED),

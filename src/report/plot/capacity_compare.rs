@@ -8,7 +8,7 @@ use super::axes::Axis;
 use super::layers::{Dash, Layer, Shape};
 use super::linechart::LineChart;
 use super::overlay::{Legend, Note, Sample};
-use super::results::experiment::CurveData;
+use super::results::experiment::{CurveData, CurvePointData};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 use super::sweep::{self, band_point, capacity_extent, capacity_layers, extent, x_of};
 
@@ -34,7 +34,7 @@ impl CapacityCompareChart {
     /// Draws the chart.
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, theme: &Theme) -> Drawn {
         let demand = self.demand();
-        let x = |c: &CurveData, p| if demand { x_of(c, p) } else { p.value };
+        let x = |c: &CurveData, p: &CurvePointData| if demand { x_of(c, p) } else { p.value };
         let names: Vec<&str> = self.curves.iter().map(|c| c.scenario.as_str()).collect();
         let first = &self.curves[0];
         let reps: Vec<u64> = self.curves.iter().map(|c| c.replications).collect();
@@ -150,23 +150,7 @@ impl CapacityCompareChart {
         }
         for (i, c) in self.curves.iter().enumerate() {
             let color = SERIES[i % SERIES.len()];
-            let mut line = Vec::new();
-            let mut meets = Vec::new();
-            let mut fails = Vec::new();
-            for p in &c.points {
-                let (px, Some(py)) = (x(c, p), p.delivered_trains_per_week.value()) else {
-                    continue;
-                };
-                if !px.is_finite() {
-                    continue;
-                }
-                line.push((px, py));
-                if p.meets_criteria {
-                    meets.push((px, py));
-                } else {
-                    fails.push((px, py));
-                }
-            }
+            let (line, meets, fails) = sweep::delivered_points(c, |p| x(c, p));
             layers.push(Layer::line(line, color));
             layers.push(Layer::markers(meets, Shape::Disc, color));
             layers.push(Layer::markers(fails, Shape::Ring, color));

@@ -26,6 +26,30 @@ pub(super) fn x_of(curve: &CurveData, p: &CurvePointData) -> f64 {
     }
 }
 
+/// The delivered trains of every point against `x`: the line, then the points that
+/// meet the criteria and those that fail one.
+pub(super) type Delivered = (Vec<(f64, f64)>, Vec<(f64, f64)>, Vec<(f64, f64)>);
+
+/// Splits a curve's delivered trains per week into its line and its marked points.
+pub(super) fn delivered_points(curve: &CurveData, x: impl Fn(&CurvePointData) -> f64) -> Delivered {
+    let (mut line, mut meets, mut fails) = (Vec::new(), Vec::new(), Vec::new());
+    for p in &curve.points {
+        let (px, Some(py)) = (x(p), p.delivered_trains_per_week.value()) else {
+            continue;
+        };
+        if !px.is_finite() {
+            continue;
+        }
+        line.push((px, py));
+        if p.meets_criteria {
+            meets.push((px, py));
+        } else {
+            fails.push((px, py));
+        }
+    }
+    (line, meets, fails)
+}
+
 /// The x axis title.
 pub(super) fn x_title(curve: &CurveData) -> String {
     if curve.is_demand() {
