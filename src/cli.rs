@@ -14,9 +14,9 @@ use std::process::ExitCode;
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::error::LoadError;
-use crate::input;
-use crate::routing::Criterion;
+use corridor::error::LoadError;
+use corridor::input;
+use corridor::routing::Criterion;
 
 /// Exit code for mistakes in input files.
 const EXIT_INPUT: u8 = 1;
@@ -26,7 +26,7 @@ const EXIT_FAILURE: u8 = 3;
 /// Monte Carlo simulation of block trains on freight corridors.
 #[derive(Debug, Parser)]
 #[command(name = "corridor", version, about, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -34,7 +34,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check network and scenario files and summarise them.
     Validate {
         /// Network or scenario files.
@@ -95,7 +95,7 @@ pub enum Command {
 
 /// Route criteria on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum By {
+pub(crate) enum By {
     /// Expected days.
     Time,
     /// USD per TEU.
@@ -116,7 +116,7 @@ impl From<By> for Criterion {
 
 /// File kinds for `corridor schema`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum SchemaKind {
+pub(crate) enum SchemaKind {
     /// `networks/*.toml`.
     Network,
     /// `scenarios/*.toml`.
@@ -124,7 +124,7 @@ pub enum SchemaKind {
 }
 
 /// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     // Ctrl-C: let running replications finish, skip the rest and write nothing; a
     // second Ctrl-C stops at once.
@@ -161,7 +161,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Runs one parsed command.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { files } => inspect::validate(&files),
         Command::Routes {
@@ -196,10 +196,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { nodes, seed, out } => {
-            let g = crate::generate::corridor(nodes, seed);
+            let g = corridor::generate::corridor(nodes, seed);
             for (name, text) in [("network.toml", &g.network), ("scenario.toml", &g.scenario)] {
                 let path = out.join(name);
-                crate::report::write_atomic(&path, text.as_bytes())
+                corridor::report::write_atomic(&path, text.as_bytes())
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             }
             println!(
@@ -226,13 +226,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints every problem of a load error with the offending line, to stderr.
-pub fn report_load_error(err: &LoadError) {
+pub(crate) fn report_load_error(err: &LoadError) {
     let mut stderr = std::io::stderr().lock();
     let _ = write_load_error(err, &mut stderr, std::io::stderr().is_terminal());
 }
 
 /// Writes every problem of a load error with the offending line.
-pub fn write_load_error(err: &LoadError, w: &mut dyn Write, color: bool) -> std::io::Result<()> {
+pub(crate) fn write_load_error(err: &LoadError, w: &mut dyn Write, color: bool) -> std::io::Result<()> {
     match err {
         LoadError::Io { .. } => writeln!(w, "error: {err}"),
         LoadError::Invalid(files) => {

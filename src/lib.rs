@@ -36,7 +36,6 @@
 //! # }
 //! ```
 
-pub mod cli;
 pub mod dist;
 pub mod error;
 pub mod experiment;

@@ -11,17 +11,17 @@ use super::simulate::{
     CANCEL, Common, check_cancel, draw_charts, load, manifest, out_dir, progress_bar, threads,
     write_files, write_texts,
 };
-use crate::experiment;
-use crate::input;
-use crate::montecarlo::{self, Control, RunOutput, RunSettings};
-use crate::network::Network;
-use crate::report::{self, experiments as out};
-use crate::scenario::{Scenario, SweepParam};
-use crate::sim::Model;
+use corridor::experiment;
+use corridor::input;
+use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
+use corridor::network::Network;
+use corridor::report::{self, experiments as out};
+use corridor::scenario::{Scenario, SweepParam};
+use corridor::sim::Model;
 
 /// Options of `corridor sweep`.
 #[derive(Debug, Args)]
-pub struct SweepArgs {
+pub(crate) struct SweepArgs {
     /// Scenario file.
     pub scenario: PathBuf,
     /// `demand` (a factor on every flow) or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`
@@ -42,7 +42,7 @@ pub struct SweepArgs {
 
 /// Options of `corridor compare`.
 #[derive(Debug, Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// The base scenario.
     pub base: PathBuf,
     /// Alternative scenarios, each compared with the base.
@@ -275,7 +275,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         ("compare.csv".to_string(), out::compare_csv(&cmp)),
     ];
     for (i, ((s, _), (m, o))) in loaded.iter().zip(&runs).enumerate() {
-        let summary = crate::summary::Summary::new(s, m, o);
+        let summary = corridor::summary::Summary::new(s, m, o);
         files.push((
             format!("summary-{i}-{}.json", s.name),
             report::summary_json(&summary),

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{EXIT_INPUT, report_load_error};
-use crate::input::{self, Loaded};
-use crate::network::{Mode, Network};
-use crate::routing::{Criterion, Router, route_costs};
-use crate::scenario::{RoutePolicy, Scenario};
+use corridor::input::{self, Loaded};
+use corridor::network::{Mode, Network};
+use corridor::routing::{Criterion, Router, route_costs};
+use corridor::scenario::{RoutePolicy, Scenario};
 
 pub(super) fn validate(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
@@ -106,7 +106,7 @@ pub(super) fn routes(
             RoutePolicy::Split(_) => "split",
             RoutePolicy::Adaptive { .. } => "adaptive",
         };
-        let used: Vec<(crate::routing::Route, Option<f64>)> = router
+        let used: Vec<(corridor::routing::Route, Option<f64>)> = router
             .policy_routes(flow)
             .into_iter()
             .enumerate()
@@ -154,8 +154,8 @@ pub(super) fn routes(
 fn write_route(
     out: &mut impl Write,
     network: &Network,
-    r: &crate::routing::Route,
-    train: &crate::scenario::TrainSize,
+    r: &corridor::routing::Route,
+    train: &corridor::scenario::TrainSize,
     label: &str,
 ) -> std::io::Result<()> {
     let c = route_costs(network, r, train);

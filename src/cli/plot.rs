@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use crate::input::{self, Loaded};
-use crate::report::plot::results::{self, NetworkData};
-use crate::report::plot::{Formats, PlotOptions, render_dir};
-use crate::report::{NetworkExport, geojson, write_atomic};
+use corridor::input::{self, Loaded};
+use corridor::report::plot::results::{self, NetworkData};
+use corridor::report::plot::{Formats, PlotOptions, render_dir};
+use corridor::report::{NetworkExport, geojson, write_atomic};
 
 /// Options of `corridor plot`.
 #[derive(Debug, Args)]
-pub struct PlotArgs {
+pub(crate) struct PlotArgs {
     /// A results folder written by `run`, `sweep` or `compare`.
     pub dir: PathBuf,
     /// Image formats.
@@ -29,7 +29,7 @@ pub struct PlotArgs {
 
 /// Image formats on the command line.
 #[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// SVG only.
     Svg,
     /// PNG only.
@@ -50,7 +50,7 @@ impl From<FormatArg> for Formats {
 
 /// Options of `corridor export-geojson`.
 #[derive(Debug, Args)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// A network file, or a results folder written by `run` (adds simulated flows and
     /// utilisation). A scenario file gives its network with the scenario's overrides.
     pub input: PathBuf,

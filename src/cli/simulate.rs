@@ -9,21 +9,21 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::experiment::{self, PrecisionReport, WarmupChoice};
-use crate::input;
-use crate::montecarlo::{self, Control, RunOutput, RunSettings};
-use crate::network::Network;
-use crate::report::{self, manifest};
-use crate::scenario::Scenario;
-use crate::sim::Model;
-use crate::summary::Summary;
+use corridor::experiment::{self, PrecisionReport, WarmupChoice};
+use corridor::input;
+use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
+use corridor::network::Network;
+use corridor::report::{self, manifest};
+use corridor::scenario::Scenario;
+use corridor::sim::Model;
+use corridor::summary::Summary;
 
 /// Set by Ctrl-C; running replications finish, the rest are skipped, nothing is written.
 pub(super) static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// Run settings shared by `run`, `sweep` and `compare`.
 #[derive(Debug, Args)]
-pub struct Common {
+pub(crate) struct Common {
     /// Replications (default: the scenario's).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub replications: Option<u64>,
@@ -53,7 +53,7 @@ pub struct Common {
 
 /// Options of `corridor run`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario file.
     pub scenario: PathBuf,
     #[command(flatten)]
@@ -176,12 +176,12 @@ pub(super) fn draw_charts(dir: &Path, common: &Common) -> anyhow::Result<Vec<Pat
     if common.no_plots {
         return Ok(Vec::new());
     }
-    let opts = crate::report::plot::PlotOptions {
-        formats: crate::report::plot::Formats::Both,
+    let opts = corridor::report::plot::PlotOptions {
+        formats: corridor::report::plot::Formats::Both,
         width: 1600,
         height: 1000,
     };
-    crate::report::plot::render_dir(dir, &opts).with_context(|| {
+    corridor::report::plot::render_dir(dir, &opts).with_context(|| {
         format!(
             "the results are written to {}, but the charts could not be drawn",
             dir.display()
