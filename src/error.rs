@@ -133,13 +133,9 @@ fn display_all(files: &[FileProblems]) -> String {
 }
 
 impl LoadError {
-    /// A read error, with a suggestion of the nearest existing file when it is missing.
-    pub fn io(path: &Path, source: std::io::Error) -> LoadError {
-        let help = if source.kind() == std::io::ErrorKind::NotFound {
-            crate::input::suggest_file(path)
-        } else {
-            None
-        };
+    /// A read error, with a suggestion (e.g. the nearest existing file name) that the
+    /// caller found: this module does no I/O.
+    pub fn io(path: &Path, source: std::io::Error, help: Option<String>) -> LoadError {
         LoadError::Io {
             path: path.to_path_buf(),
             source,

@@ -172,8 +172,17 @@ fn resolve_network_path(scenario: &Path, network: &str) -> PathBuf {
     dir.join(network)
 }
 
+/// A read error, with the nearest existing file suggested when the file is missing.
+fn read_error(path: &Path, source: std::io::Error) -> LoadError {
+    let help = match source.kind() {
+        std::io::ErrorKind::NotFound => suggest_file(path),
+        _ => None,
+    };
+    LoadError::io(path, source, help)
+}
+
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|e| LoadError::io(path, e))
+    std::fs::read_to_string(path).map_err(|e| read_error(path, e))
 }
 
 fn invalid(path: &Path, text: String, problems: Vec<Problem>) -> LoadError {

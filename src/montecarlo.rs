@@ -100,6 +100,11 @@ impl Control<'static> {
     }
 }
 
+/// The number of worker threads a run uses when none is asked for (one per core).
+pub fn default_threads() -> usize {
+    rayon::current_num_threads()
+}
+
 /// Runs the replications on a pool of `settings.threads` threads.
 pub fn run(model: &Model, settings: &RunSettings, control: Control<'_>) -> RunOutput {
     let work = || {

@@ -8,9 +8,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-
 use crate::dist::Dist;
 
 /// Index of a node in [`Network::nodes`].
@@ -22,8 +19,7 @@ pub struct NodeId(pub u32);
 pub struct LegId(pub u32);
 
 /// What a node is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeKind {
     /// A rail terminal or yard.
     RailTerminal,
@@ -54,8 +50,7 @@ impl NodeKind {
 }
 
 /// How a leg is travelled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// Rail line section.
     Rail,
@@ -83,8 +78,7 @@ impl fmt::Display for Mode {
 }
 
 /// How a gauge-change point moves a train from one gauge to the other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GaugeChangeMethod {
     /// Containers are lifted onto wagons of the other gauge.
     Transshipment,

@@ -11,35 +11,10 @@ use std::collections::BinaryHeap;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use schemars::JsonSchema;
-use serde::Deserialize;
 
 use crate::network::{Departure, Ferry, LegId, Mode, Network, NodeId};
+pub use crate::scenario::Criterion;
 use crate::scenario::{Flow, RoutePolicy, TrainSize};
-
-/// What "best" means for a route.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Criterion {
-    /// Least expected days.
-    #[default]
-    Time,
-    /// Least USD per TEU.
-    Cost,
-    /// Least kg CO2 per TEU.
-    Co2,
-}
-
-impl Criterion {
-    /// The name used in files and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Criterion::Time => "time",
-            Criterion::Cost => "cost",
-            Criterion::Co2 => "co2",
-        }
-    }
-}
 
 /// One leg travelled in one direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,7 +7,29 @@ use std::path::PathBuf;
 
 use crate::dist::Dist;
 use crate::network::{Change, NodeId, Param, Target};
-use crate::routing::Criterion;
+
+/// What "best" means for a route.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Criterion {
+    /// Least expected days.
+    #[default]
+    Time,
+    /// Least USD per TEU.
+    Cost,
+    /// Least kg CO2 per TEU.
+    Co2,
+}
+
+impl Criterion {
+    /// The name used in files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Criterion::Time => "time",
+            Criterion::Cost => "cost",
+            Criterion::Co2 => "co2",
+        }
+    }
+}
 
 /// A validated scenario.
 #[derive(Clone, Debug)]

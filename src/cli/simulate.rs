@@ -138,7 +138,7 @@ pub(super) fn threads(common: &Common) -> Option<usize> {
 
 /// The number of worker threads a run will use.
 pub(super) fn threads_used(common: &Common) -> usize {
-    threads(common).unwrap_or_else(rayon::current_num_threads)
+    threads(common).unwrap_or_else(corridor::montecarlo::default_threads)
 }
 
 /// The results folder: `--out`, or `results/<name>/`.

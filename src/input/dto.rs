@@ -12,8 +12,110 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_spanned::Spanned;
 
 use crate::dist::DistParams;
-use crate::network::{GaugeChangeMethod, Mode, NodeKind};
-use crate::routing::Criterion;
+use crate::network;
+use crate::scenario;
+
+/// Declares the file form of a domain enum (snake_case names, as written in files)
+/// and its conversion into the domain type, so the domain modules know no serde.
+macro_rules! file_enum {
+    ($(#[$doc:meta])* $name:ident => $domain:path { $($(#[$vdoc:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl From<$name> for $domain {
+            fn from(v: $name) -> $domain {
+                match v {
+                    $($name::$variant => <$domain>::$variant),+
+                }
+            }
+        }
+    };
+}
+
+/// A `{ dist = ... }` table, as written in a file (see [`DistParams`] for the meaning
+/// of each field).
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+#[allow(missing_docs)]
+pub enum DistSpec {
+    Fixed { value: f64 },
+    Exponential { mean: f64 },
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Normal { mean: f64, sd: f64 },
+    Lognormal { mean: f64, cv: f64 },
+    Empirical { values: Vec<f64> },
+}
+
+impl From<DistSpec> for DistParams {
+    fn from(d: DistSpec) -> DistParams {
+        match d {
+            DistSpec::Fixed { value } => DistParams::Fixed { value },
+            DistSpec::Exponential { mean } => DistParams::Exponential { mean },
+            DistSpec::Uniform { min, max } => DistParams::Uniform { min, max },
+            DistSpec::Triangular { min, mode, max } => DistParams::Triangular { min, mode, max },
+            DistSpec::Normal { mean, sd } => DistParams::Normal { mean, sd },
+            DistSpec::Lognormal { mean, cv } => DistParams::Lognormal { mean, cv },
+            DistSpec::Empirical { values } => DistParams::Empirical { values },
+        }
+    }
+}
+
+file_enum! {
+    /// `kind` of a node.
+    NodeKind => network::NodeKind {
+        /// A rail terminal or yard.
+        RailTerminal,
+        /// A sea port.
+        SeaPort,
+        /// A border crossing.
+        BorderCrossing,
+        /// A point where rail gauge changes.
+        GaugeChange,
+        /// A junction without handling of its own.
+        Junction,
+        /// A road terminal.
+        RoadTerminal,
+    }
+}
+
+file_enum! {
+    /// `mode` of a leg.
+    Mode => network::Mode {
+        /// Rail line section.
+        Rail,
+        /// Sea crossing served by a ferry service.
+        Sea,
+        /// Road leg.
+        Road,
+    }
+}
+
+file_enum! {
+    /// `gauge_change` method of a gauge-change point.
+    GaugeChangeMethod => network::GaugeChangeMethod {
+        /// Containers are lifted onto wagons of the other gauge.
+        Transshipment,
+        /// Wagons get bogies of the other gauge.
+        BogieExchange,
+    }
+}
+
+file_enum! {
+    /// `route_by`: what "best" means for a route.
+    Criterion => scenario::Criterion {
+        /// Least expected days.
+        Time,
+        /// Least USD per TEU.
+        Cost,
+        /// Least kg CO2 per TEU.
+        Co2,
+    }
+}
 
 /// A network file: `networks/*.toml`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -195,7 +297,7 @@ pub enum DurationSpec {
     /// A plain number.
     Fixed(f64),
     /// A `{ dist = ... }` table.
-    Dist(DistParams),
+    Dist(DistSpec),
 }
 
 impl<'de> Deserialize<'de> for DurationSpec {
@@ -218,7 +320,7 @@ impl<'de> Deserialize<'de> for DurationSpec {
                 Ok(DurationSpec::Fixed(v as f64))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DurationSpec, A::Error> {
-                DistParams::deserialize(de::value::MapAccessDeserializer::new(map))
+                DistSpec::deserialize(de::value::MapAccessDeserializer::new(map))
                     .map(DurationSpec::Dist)
             }
         }
@@ -231,7 +333,7 @@ impl JsonSchema for DurationSpec {
         "Duration".into()
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let dist = generator.subschema_for::<DistParams>();
+        let dist = generator.subschema_for::<DistSpec>();
         json_schema!({
             "description": "A duration in days: a plain number (fixed) or a distribution table.",
             "anyOf": [ { "type": "number", "minimum": 0 }, dist ]

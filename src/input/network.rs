@@ -89,7 +89,7 @@ impl Checker {
 pub(super) fn dist_params(spec: &DurationSpec) -> DistParams {
     match spec {
         DurationSpec::Fixed(value) => DistParams::Fixed { value: *value },
-        DurationSpec::Dist(d) => d.clone(),
+        DurationSpec::Dist(d) => d.clone().into(),
     }
 }
 
@@ -183,7 +183,7 @@ fn placeholder_node(spec: &NodeSpec) -> Node {
         country: String::new(),
         lat: 0.0,
         lon: 0.0,
-        kind: *spec.kind.get_ref(),
+        kind: (*spec.kind.get_ref()).into(),
         station: None,
         handling_usd_per_teu: 0.0,
     }
@@ -208,7 +208,7 @@ fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
     let handling = spec.handling_usd_per_teu.as_ref().map_or(Some(0.0), |v| {
         ck.number("handling_usd_per_teu", v, ValueKind::NonNegative)
     });
-    let kind = *spec.kind.get_ref();
+    let kind: NodeKind = (*spec.kind.get_ref()).into();
     let station = match &spec.resource {
         Some(r) => {
             let servers = ck.count("servers", &r.servers);
@@ -230,7 +230,7 @@ fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
                 (Some(servers), Some(service_days)) => Some(Station {
                     servers,
                     service_days,
-                    gauge_change: r.gauge_change,
+                    gauge_change: r.gauge_change.map(Into::into),
                 }),
                 _ => None,
             }
@@ -302,7 +302,7 @@ fn build_leg(
         );
     }
     let length = ck.number("length_km", &spec.length_km, ValueKind::Positive);
-    let mode = *spec.mode.get_ref();
+    let mode: Mode = (*spec.mode.get_ref()).into();
     // A field given where the leg's mode has no use for it (`span` is where it is).
     let forbid = |ck: &mut Checker, span: Option<Range<usize>>, field: &str, why: &str| {
         if let Some(span) = span {

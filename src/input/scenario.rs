@@ -521,7 +521,7 @@ fn build_flow(
         .as_ref()
         .map_or(RoutePolicyKind::Fixed, |r| *r.get_ref());
     let policy_span = spec.route.as_ref().map_or(spec.from.span(), Spanned::span);
-    let route_by = spec.route_by.unwrap_or_default();
+    let route_by = spec.route_by.map(Into::into).unwrap_or_default();
     let nodes = |ck: &mut Checker, list: &[Spanned<String>]| -> Option<Vec<NodeId>> {
         let ids: Vec<Option<NodeId>> = list.iter().map(|n| node_ref(ck, n, network)).collect();
         ids.into_iter().collect()
