@@ -188,7 +188,8 @@ fn contains_word(code: &str, word: &str) -> bool {
         let before = code[..at].chars().next_back();
         let after = code[at + word.len()..].chars().next();
         let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-        !ident(before) && !(ident(after) && word.ends_with(|c: char| c.is_alphanumeric()))
+        let word_ends_in_ident = word.ends_with(|c: char| c.is_alphanumeric());
+        !(ident(before) || (ident(after) && word_ends_in_ident))
     })
 }
 
