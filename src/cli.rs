@@ -5,14 +5,16 @@
 mod experiment;
 mod inspect;
 mod plot;
+mod show;
 mod simulate;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use corridor::error::LoadError;
 use corridor::input;
@@ -30,6 +32,34 @@ pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// Colour in error reports: `auto` colours a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When to colour terminal output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ColorChoice {
+    /// On a terminal, unless the NO_COLOR environment variable is set (and not empty).
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+static COLOR: OnceLock<ColorChoice> = OnceLock::new();
+
+/// Whether to colour what goes to stderr, following `--color` and NO_COLOR.
+pub(crate) fn stderr_color() -> bool {
+    match COLOR.get().copied().unwrap_or(ColorChoice::Auto) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
+    }
 }
 
 /// The subcommands.
@@ -85,6 +115,23 @@ pub(crate) enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// List the nodes, legs, resources, flows and the parameters each target accepts in
+    /// overrides and `--set`.
+    Show {
+        /// Network or scenario file.
+        file: PathBuf,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script (e.g. `corridor completions bash > corridor.bash`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `corridor man > corridor.1`.
+    Man,
     /// Print the JSON Schema of network and scenario files.
     Schema {
         /// Which file kind (both when omitted).
@@ -126,6 +173,7 @@ pub(crate) enum SchemaKind {
 /// Runs the command line and returns the process exit code.
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
+    let _ = COLOR.set(cli.color);
     // Ctrl-C: let running replications finish, skip the rest and write nothing; a
     // second Ctrl-C stops at once.
     let _ = ctrlc::set_handler(|| {
@@ -209,6 +257,23 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Show { file, json } => {
+            show::show(&file, json)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "corridor",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { kind } => {
             let network = schemars::schema_for!(input::dto::NetworkFile);
             let scenario = schemars::schema_for!(input::dto::ScenarioFile);
@@ -228,7 +293,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// Prints every problem of a load error with the offending line, to stderr.
 pub(crate) fn report_load_error(err: &LoadError) {
     let mut stderr = std::io::stderr().lock();
-    let _ = write_load_error(err, &mut stderr, std::io::stderr().is_terminal());
+    let _ = write_load_error(err, &mut stderr, stderr_color());
 }
 
 /// Writes every problem of a load error with the offending line.

@@ -3,12 +3,14 @@
 //! - `architecture`: the module floors and invariants of ARCHITECTURE.md, from the source.
 //! - `errors`: every kind of mistake in a network or scenario file gets its message.
 //! - `cli`: the `corridor` command end to end: exit codes, outputs, atomic writes.
+//! - `conventions`: `show`, completions, the man page, `--color` and NO_COLOR.
 //! - `data_files`: every file shipped in `networks/` and `scenarios/` validates and runs.
 //! - `validation`: the engine against exact queueing results and conservation laws.
 //! - `determinism`: same inputs and seed give byte-identical results at any thread count.
 
 mod architecture;
 mod cli;
+mod conventions;
 mod data_files;
 mod determinism;
 mod errors;
