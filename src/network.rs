@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dist::Dist;
 
@@ -22,7 +22,7 @@ pub struct NodeId(pub u32);
 pub struct LegId(pub u32);
 
 /// What a node is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// A rail terminal or yard.
@@ -54,7 +54,7 @@ impl NodeKind {
 }
 
 /// How a leg is travelled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Rail line section.
@@ -83,7 +83,7 @@ impl fmt::Display for Mode {
 }
 
 /// How a gauge-change point moves a train from one gauge to the other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GaugeChangeMethod {
     /// Containers are lifted onto wagons of the other gauge.

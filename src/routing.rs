@@ -12,13 +12,13 @@ use std::collections::BinaryHeap;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::network::{Departure, Ferry, LegId, Mode, Network, NodeId};
 use crate::scenario::{Flow, RoutePolicy, TrainSize};
 
 /// What "best" means for a route.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Criterion {
     /// Least expected days.
