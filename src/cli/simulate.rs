@@ -231,16 +231,17 @@ pub(super) fn check_cancel() -> anyhow::Result<()> {
 /// Writes a whole results folder: every file (each text made just before it is
 /// written and dropped after, so only one result file is in memory at a time), then
 /// the charts, into a temporary sibling folder that is swapped into place at the end.
-/// Ctrl-C or SIGTERM before the swap, or a failure (a full disk), leaves the folder
-/// as it was. Charts that fail to draw do not lose the data: the folder is swapped in
-/// without them and the error reported. Returns the number of chart files.
+/// Ctrl-C or SIGTERM before the swap, or a failure writing the data (a full disk),
+/// leaves the folder as it was. Charts that fail to draw do not lose the data: the
+/// folder is swapped in with the data and no chart at all, and the error reported.
+/// Returns the number of chart files.
 pub(super) fn write_folder(
     dir: &Path,
     common: &Common,
     files: &mut dyn Iterator<Item = (String, String)>,
 ) -> anyhow::Result<usize> {
     check_cancel()?;
-    let staging = Staging::new(dir)?;
+    let mut staging = Staging::new(dir)?;
     for (name, text) in files {
         check_cancel()?;
         staging.write(&name, text.as_bytes())?;
@@ -248,6 +249,9 @@ pub(super) fn write_folder(
     check_cancel()?;
     let charts = draw_charts(staging.path(), common);
     check_cancel()?;
+    if charts.is_err() {
+        staging.keep_only_written()?;
+    }
     staging.commit()?;
     charts.with_context(|| {
         format!(

@@ -60,6 +60,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> FolderError + '_ {
 pub struct Staging {
     target: PathBuf,
     temp: PathBuf,
+    written: Vec<String>,
     committed: bool,
 }
 
@@ -81,6 +82,7 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             temp,
+            written: Vec::new(),
             committed: false,
         })
     }
@@ -96,11 +98,33 @@ impl Staging {
     }
 
     /// Writes one file into the temporary folder and syncs it to disk.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
         let path = self.temp.join(name);
         let mut file = File::create(&path).map_err(io_error(&path))?;
         file.write_all(bytes).map_err(io_error(&path))?;
-        file.sync_all().map_err(io_error(&path))
+        file.sync_all().map_err(io_error(&path))?;
+        self.written.push(name.to_string());
+        Ok(())
+    }
+
+    /// Removes from the temporary folder everything but the files written with
+    /// [`write`](Staging::write): after charts failed to draw (a full disk), the
+    /// folder then holds the new data and no chart, never a part of the charts.
+    pub fn keep_only_written(&self) -> Result<(), FolderError> {
+        for entry in fs::read_dir(&self.temp).map_err(io_error(&self.temp))? {
+            let entry = entry.map_err(io_error(&self.temp))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !self.written.contains(&name) {
+                let path = entry.path();
+                let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    fs::remove_dir_all(&path)
+                } else {
+                    fs::remove_file(&path)
+                };
+                removed.map_err(io_error(&path))?;
+            }
+        }
+        Ok(())
     }
 
     /// Syncs every file of the temporary folder (charts included) and swaps the folder
@@ -324,13 +348,15 @@ mod tests {
     fn a_folder_is_replaced_whole() {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("res");
-        let s = Staging::new(&target).unwrap();
+        let mut s = Staging::new(&target).unwrap();
         s.write(MANIFEST, b"1").unwrap();
         s.write("chart.svg", b"old chart").unwrap();
         s.commit().unwrap();
         assert_eq!(files(&target), ["chart.svg", MANIFEST]);
-        let s = Staging::new(&target).unwrap();
+        let mut s = Staging::new(&target).unwrap();
         s.write(MANIFEST, b"2").unwrap();
+        fs::write(s.path().join("half-drawn.png"), b"x").unwrap();
+        s.keep_only_written().unwrap();
         // Not committed yet: the old folder is untouched.
         assert_eq!(fs::read(target.join(MANIFEST)).unwrap(), b"1");
         s.commit().unwrap();
@@ -343,10 +369,10 @@ mod tests {
     fn an_abandoned_write_leaves_the_folder_unchanged() {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("res");
-        let s = Staging::new(&target).unwrap();
+        let mut s = Staging::new(&target).unwrap();
         s.write(MANIFEST, b"1").unwrap();
         s.commit().unwrap();
-        let s = Staging::new(&target).unwrap();
+        let mut s = Staging::new(&target).unwrap();
         s.write(MANIFEST, b"2").unwrap();
         drop(s);
         assert_eq!(fs::read(target.join(MANIFEST)).unwrap(), b"1");
