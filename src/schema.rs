@@ -125,11 +125,77 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error
 }
 
 /// CSV text of rows of one type: a header from the field names, then one record per
-/// row (an empty text without rows).
-pub fn to_csv<T: Serialize>(rows: impl IntoIterator<Item = T>) -> String {
+/// row (the header alone without rows).
+pub fn to_csv<T: Serialize + DeserializeOwned>(rows: impl IntoIterator<Item = T>) -> String {
     let mut out = Vec::new();
     write_csv(&mut out, rows).expect("writing to memory");
+    if out.is_empty() {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(fields::<T>()).expect("writing to memory");
+        w.flush().expect("writing to memory");
+        drop(w);
+    }
     String::from_utf8(out).expect("CSV is UTF-8")
+}
+
+/// The field names of a row struct, in order: the CSV header of its file.
+pub fn fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    fields::of::<T>()
+}
+
+/// Reading the field names of a struct from its `Deserialize` impl: a deserializer
+/// that records the names serde asks for and stops.
+mod fields {
+    use serde::de::{self, Deserializer, Visitor};
+
+    pub(super) fn of<T: de::DeserializeOwned>() -> &'static [&'static str] {
+        let mut names: &'static [&'static str] = &[];
+        let _ = T::deserialize(Names(&mut names));
+        names
+    }
+
+    struct Names<'a>(&'a mut &'static [&'static str]);
+
+    #[derive(Debug)]
+    struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names recorded")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Stop {
+            Stop
+        }
+    }
+
+    impl<'de> Deserializer<'de> for Names<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            *self.0 = fields;
+            Err(Stop)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
 }
 
 /// Reads CSV text into rows of one type; the error names the line.
@@ -161,7 +227,7 @@ fn csv_message(line: usize, headers: &csv::StringRecord, e: &csv::Error) -> Stri
     }
 }
 
-/// Writes CSV rows to a writer (for callers that stream).
+/// Writes CSV rows to a writer (for callers that stream); nothing without rows.
 pub fn write_csv<T: Serialize, W: io::Write>(
     out: W,
     rows: impl IntoIterator<Item = T>,
@@ -171,4 +237,72 @@ pub fn write_csv<T: Serialize, W: io::Write>(
         w.serialize(row).map_err(io::Error::other)?;
     }
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_file_without_rows_still_has_its_header() {
+        assert_eq!(
+            to_csv(Vec::<TransitRow>::new()),
+            "scenario,flow,lower_days,upper_days,trains\n"
+        );
+        let row = TransitRow {
+            scenario: "s".into(),
+            flow: "f".into(),
+            lower_days: 1.0,
+            upper_days: 1.5,
+            trains: 3,
+        };
+        let text = to_csv([row.clone()]);
+        assert_eq!(
+            text.lines().next(),
+            to_csv(Vec::<TransitRow>::new()).lines().next()
+        );
+        assert_eq!(from_csv::<TransitRow>(&text).unwrap(), vec![row]);
+    }
+
+    #[test]
+    fn undefined_numbers_are_empty_in_csv_and_null_in_json() {
+        let e = Estimate {
+            mean: f64::NAN,
+            ci95: Some([f64::NAN, 1.0]),
+        };
+        let json = to_json(&e);
+        assert_eq!(
+            json,
+            "{\n  \"mean\": null,\n  \"ci95\": [\n    null,\n    1.0\n  ]\n}\n"
+        );
+        let back: Estimate = from_json(&json).unwrap();
+        assert!(back.mean.is_nan() && back.value().is_none() && back.interval().is_none());
+        assert_eq!(to_json(&back), json);
+        let d = Difference {
+            base: f64::NAN,
+            alternative: 2.0,
+            difference: e,
+            significant: false,
+        };
+        let row = CompareRow {
+            base: "a".into(),
+            alternative: "b".into(),
+            replications: 2,
+            flow: "all".into(),
+            figure: Figure::TransitP95Days,
+            base_mean: d.base,
+            alternative_mean: d.alternative,
+            difference_mean: d.difference.mean,
+            difference_ci95_low: f64::NAN,
+            difference_ci95_high: 1.0,
+            significant: d.significant,
+        };
+        let text = to_csv([row]);
+        assert_eq!(
+            text.lines().nth(1),
+            Some("a,b,2,all,transit_p95_days,,2.0,,,1.0,false")
+        );
+        let back: Vec<CompareRow> = from_csv(&text).unwrap();
+        assert_eq!(to_csv(back), text);
+    }
 }

@@ -208,7 +208,28 @@ pub struct Estimate {
     pub mean: f64,
     /// Student-t 95% confidence interval of the mean; `null` with fewer than two
     /// replications.
+    #[serde(with = "interval")]
     pub ci95: Option<[f64; 2]>,
+}
+
+/// Serde for an optional interval whose ends may be NaN (written as `null`, read
+/// back as NaN).
+mod interval {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<[f64; 2]>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<[f64; 2]>, D::Error> {
+        let ends = Option::<[Option<f64>; 2]>::deserialize(deserializer)?;
+        Ok(ends.map(|[lo, hi]| [lo.unwrap_or(f64::NAN), hi.unwrap_or(f64::NAN)]))
+    }
 }
 
 /// Serde for a number that may be NaN or infinite: written as `null` in JSON and as
