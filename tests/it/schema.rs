@@ -274,3 +274,36 @@ fn snapshots_of_every_file() {
         insta::assert_snapshot!(name, json_shape(&d.join(folder).join(file)));
     }
 }
+
+/// Every scenario file of the repository, recursively.
+fn scenario_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            scenario_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+}
+
+/// The manifest record of every shipped scenario (overrides, disruptions, split and
+/// adaptive routes, ferries, seasonal arrivals) reads back through its type unchanged.
+#[test]
+fn manifest_records_of_every_shipped_scenario_read_back_unchanged() {
+    let mut files = Vec::new();
+    scenario_files(&crate::support::root().join("scenarios"), &mut files);
+    assert!(files.len() >= 3, "{files:?}");
+    for path in files {
+        let (scenario, network) = corridor::input::load_scenario(&path).expect("loads");
+        let record = corridor::report::manifest::ScenarioRecord::new(&scenario, &network);
+        let text = schema::to_json(&record);
+        let back: corridor::schema::ScenarioRecord =
+            schema::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(schema::to_json(&back), text, "{}", path.display());
+        let export = NetworkExport::new(&network);
+        let text = schema::to_json(&export);
+        let back: NetworkExport = schema::from_json(&text).unwrap();
+        assert_eq!(schema::to_json(&back), text, "{}", path.display());
+    }
+}
