@@ -331,3 +331,40 @@ fn a_full_disk_leaves_the_old_folder() {
     assert!(read_folder(&disk.0.join("res")).is(&after));
     assert_eq!(leftovers(&disk.0), Vec::<String>::new());
 }
+
+/// `compare A B` and `compare A C` write two folders, each named after every scenario
+/// compared, so the second never draws from the curves the first left behind.
+#[test]
+fn comparisons_with_different_alternatives_get_their_own_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("net.toml"), NET).unwrap();
+    fs::write(d.join("a.toml"), SCENARIO).unwrap();
+    for (file, name) in [("b.toml", "bee"), ("c.toml", "sea")] {
+        fs::write(
+            d.join(file),
+            SCENARIO.replace("name = \"test\"", &format!("name = \"{name}\"")),
+        )
+        .unwrap();
+    }
+    let short = [
+        "--replications",
+        "2",
+        "--horizon-days",
+        "40",
+        "--quiet",
+        "--no-plots",
+    ];
+    for alt in ["b.toml", "c.toml"] {
+        let mut args = vec!["compare", "a.toml", alt];
+        args.extend(short);
+        let o = corridor(d, &args);
+        assert!(o.status.success(), "{}", text(&o).1);
+    }
+    let mut folders: Vec<String> = fs::read_dir(d.join("results"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(folders, ["compare-test-vs-bee", "compare-test-vs-sea"]);
+}
