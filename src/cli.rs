@@ -174,13 +174,9 @@ pub(crate) enum SchemaKind {
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     let _ = COLOR.set(cli.color);
-    // Ctrl-C: let running replications finish, skip the rest and write nothing; a
-    // second Ctrl-C stops at once.
-    let _ = ctrlc::set_handler(|| {
-        if simulate::CANCEL.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
+    // Ctrl-C or SIGTERM: let running replications finish, skip the rest and write
+    // nothing; a second signal stops at once.
+    simulate::install_signal_handlers();
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -191,9 +187,9 @@ pub(crate) fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            if simulate::CANCEL.load(std::sync::atomic::Ordering::SeqCst) {
+            if let Some(code) = simulate::interrupted_exit_code() {
                 eprintln!("error: {err:#}");
-                return ExitCode::from(130);
+                return ExitCode::from(code);
             }
             eprintln!("error: {err:#}");
             ExitCode::from(EXIT_FAILURE)

@@ -6,11 +6,11 @@
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, LogNormal, StandardNormal, Triangular};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Parameters of a distribution as written in a file, before validation: the table
 /// `{ dist = "exponential", mean = 0.16 }` (and likewise in JSON for manifests).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DistParams {
     /// Always the same value.

@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 use crate::dist::Dist;
 
 /// Index of a node in [`Network::nodes`].
@@ -19,7 +21,8 @@ pub struct NodeId(pub u32);
 pub struct LegId(pub u32);
 
 /// What a node is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// A rail terminal or yard.
     RailTerminal,
@@ -50,7 +53,8 @@ impl NodeKind {
 }
 
 /// How a leg is travelled.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Rail line section.
     Rail,
@@ -78,7 +82,8 @@ impl fmt::Display for Mode {
 }
 
 /// How a gauge-change point moves a train from one gauge to the other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GaugeChangeMethod {
     /// Containers are lifted onto wagons of the other gauge.
     Transshipment,

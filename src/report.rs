@@ -1,17 +1,23 @@
 //! Writing results: JSON, tidy CSV and the terminal table, all from the [`Summary`]
 //! and the per-replication results, never from engine internals.
 //!
-//! Every file is written atomically: to a temporary file in the same folder, then
-//! renamed into place, so a crash or Ctrl-C never leaves a half-written result.
+//! A results folder is written whole ([`folder`]): every file, data and charts, goes
+//! into a hidden temporary sibling folder that is swapped into place at the end, so a
+//! reader sees the old run or the new one, never a mix.
 //!
-//! `summary.json` is [`Summary`] serialized (see its field docs for units); `flows.csv`
-//! has one row per flow (`route` = `all`) and one per route; `resources.csv` one row per
-//! resource and direction; `replications.csv` one row per replication and flow.
+//! Every file has one type in [`crate::schema`]: `summary.json` is [`Summary`]
+//! serialized (see its field docs for units); `flows.csv` has one
+//! [`FlowRow`] per flow (`route` = `all`) and one per route; `resources.csv` one
+//! [`ResourceRow`] per resource and direction; `replications.csv` one
+//! [`ReplicationRow`] per replication and flow; `transit.csv` one [`TransitRow`] per
+//! histogram bin.
 
 pub mod experiments;
 pub mod geojson;
 pub mod manifest;
 pub mod plot;
+
+pub mod folder;
 
 use std::fmt::Write as _;
 use std::io;
@@ -21,9 +27,15 @@ use serde::Serialize;
 
 use crate::montecarlo::RunOutput;
 use crate::network::Network;
+use crate::schema::{
+    self, AllRoutes, FlowRow, LegExport, NodeExport, ReplicationRow, ResourceRow, RouteRef,
+    TransitRow,
+};
 use crate::sim::Model;
 use crate::stats::Estimate;
-use crate::summary::{Summary, Transit};
+use crate::summary::{RunFigures, Summary};
+
+pub use crate::schema::NetworkExport;
 
 /// Writes `bytes` to `path` atomically (temporary file, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -48,320 +60,212 @@ pub fn summary_json(summary: &Summary) -> String {
     pretty_json(summary)
 }
 
-fn est_cols(e: &Estimate) -> [String; 3] {
-    let (lo, hi) = e.ci95.map_or((f64::NAN, f64::NAN), |[a, b]| (a, b));
-    [num(e.mean), num(lo), num(hi)]
+/// Pretty-printed JSON with a final newline, for every JSON file written.
+pub fn pretty_json<T: Serialize>(value: &T) -> String {
+    schema::to_json(value)
 }
 
-fn transit_cols(t: &Transit) -> [String; 5] {
-    let (lo, hi) = t.ci95.map_or((f64::NAN, f64::NAN), |[a, b]| (a, b));
-    [num(t.mean), num(lo), num(hi), opt(t.p50), opt(t.p95)]
-}
-
-/// A number for CSV: shortest round-trip form; empty when not a number.
-fn num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
-        String::new()
+/// The rows of `flows.csv`: one per flow (`route` = `all`) and per route of it.
+pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
+    let mut rows = Vec::new();
+    for f in &s.flows {
+        let (offered, offered_lo, offered_hi) = f.offered_trains.columns();
+        let (delivered, delivered_lo, delivered_hi) = f.delivered_trains.columns();
+        let (in_system, in_system_lo, in_system_hi) = f.in_system_trains.columns();
+        let (offered_pw, offered_pw_lo, offered_pw_hi) = f.offered_trains_per_week.columns();
+        let (delivered_pw, delivered_pw_lo, delivered_pw_hi) =
+            f.delivered_trains_per_week.columns();
+        let (transit, transit_lo, transit_hi) = f.transit_days.estimate().columns();
+        let total = FlowRow {
+            scenario: s.scenario.clone(),
+            replications: s.replications,
+            flow: f.id.clone(),
+            from: f.from.clone(),
+            to: f.to.clone(),
+            route: RouteRef::All(AllRoutes::All),
+            nodes: String::new(),
+            route_share: 1.0,
+            expected_days: f64::NAN,
+            offered_trains_mean: offered,
+            offered_trains_ci95_low: offered_lo,
+            offered_trains_ci95_high: offered_hi,
+            delivered_trains_mean: delivered,
+            delivered_trains_ci95_low: delivered_lo,
+            delivered_trains_ci95_high: delivered_hi,
+            in_system_trains_mean: in_system,
+            in_system_trains_ci95_low: in_system_lo,
+            in_system_trains_ci95_high: in_system_hi,
+            offered_trains_per_week_mean: offered_pw,
+            offered_trains_per_week_ci95_low: offered_pw_lo,
+            offered_trains_per_week_ci95_high: offered_pw_hi,
+            delivered_trains_per_week_mean: delivered_pw,
+            delivered_trains_per_week_ci95_low: delivered_pw_lo,
+            delivered_trains_per_week_ci95_high: delivered_pw_hi,
+            transit_days_mean: transit,
+            transit_days_ci95_low: transit_lo,
+            transit_days_ci95_high: transit_hi,
+            transit_days_p50: f.transit_days.p50.unwrap_or(f64::NAN),
+            transit_days_p95: f.transit_days.p95.unwrap_or(f64::NAN),
+            teu_delivered_mean: f.teu_delivered.mean,
+            tonnes_delivered_mean: f.tonnes_delivered.mean,
+        };
+        rows.push(total);
+        for (j, route) in f.routes.iter().enumerate() {
+            let (delivered, delivered_lo, delivered_hi) = route.delivered_trains.columns();
+            let (in_system, in_system_lo, in_system_hi) = route.in_system_trains.columns();
+            rows.push(FlowRow {
+                scenario: s.scenario.clone(),
+                replications: s.replications,
+                flow: f.id.clone(),
+                from: f.from.clone(),
+                to: f.to.clone(),
+                route: RouteRef::Number(j as u32 + 1),
+                nodes: route.nodes.join(">"),
+                route_share: route.share,
+                expected_days: route.expected_days,
+                offered_trains_mean: f64::NAN,
+                offered_trains_ci95_low: f64::NAN,
+                offered_trains_ci95_high: f64::NAN,
+                delivered_trains_mean: delivered,
+                delivered_trains_ci95_low: delivered_lo,
+                delivered_trains_ci95_high: delivered_hi,
+                in_system_trains_mean: in_system,
+                in_system_trains_ci95_low: in_system_lo,
+                in_system_trains_ci95_high: in_system_hi,
+                offered_trains_per_week_mean: f64::NAN,
+                offered_trains_per_week_ci95_low: f64::NAN,
+                offered_trains_per_week_ci95_high: f64::NAN,
+                delivered_trains_per_week_mean: f64::NAN,
+                delivered_trains_per_week_ci95_low: f64::NAN,
+                delivered_trains_per_week_ci95_high: f64::NAN,
+                transit_days_mean: route.transit_days_mean.unwrap_or(f64::NAN),
+                transit_days_ci95_low: f64::NAN,
+                transit_days_ci95_high: f64::NAN,
+                transit_days_p50: route.transit_days_p50.unwrap_or(f64::NAN),
+                transit_days_p95: route.transit_days_p95.unwrap_or(f64::NAN),
+                teu_delivered_mean: f64::NAN,
+                tonnes_delivered_mean: f64::NAN,
+            });
+        }
     }
-}
-
-fn opt(v: Option<f64>) -> String {
-    v.map(num).unwrap_or_default()
-}
-
-fn csv_string(rows: Vec<Vec<String>>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).expect("writing to memory");
-    }
-    String::from_utf8(w.into_inner().expect("writing to memory")).expect("utf-8")
-}
-
-fn header(names: &[&str]) -> Vec<String> {
-    names.iter().map(|s| s.to_string()).collect()
-}
-
-fn with_ci(base: &str) -> [String; 3] {
-    [
-        format!("{base}_mean"),
-        format!("{base}_ci95_low"),
-        format!("{base}_ci95_high"),
-    ]
+    rows
 }
 
 /// `flows.csv`: one row per flow (`route` = `all`) and per route of it.
 pub fn flows_csv(s: &Summary) -> String {
-    let mut h = header(&[
-        "scenario",
-        "replications",
-        "flow",
-        "from",
-        "to",
-        "route",
-        "nodes",
-        "route_share",
-        "expected_days",
-    ]);
-    for base in [
-        "offered_trains",
-        "delivered_trains",
-        "in_system_trains",
-        "offered_trains_per_week",
-        "delivered_trains_per_week",
-    ] {
-        h.extend(with_ci(base));
-    }
-    h.extend(with_ci("transit_days"));
-    h.extend(header(&[
-        "transit_days_p50",
-        "transit_days_p95",
-        "teu_delivered_mean",
-        "tonnes_delivered_mean",
-    ]));
-    let mut rows = vec![h];
-    for f in &s.flows {
-        let mut r = vec![
-            s.scenario.clone(),
-            s.replications.to_string(),
-            f.id.clone(),
-            f.from.clone(),
-            f.to.clone(),
-            "all".into(),
-            String::new(),
-            "1".into(),
-            String::new(),
-        ];
-        for e in [
-            &f.offered_trains,
-            &f.delivered_trains,
-            &f.in_system_trains,
-            &f.offered_trains_per_week,
-            &f.delivered_trains_per_week,
-        ] {
-            r.extend(est_cols(e));
-        }
-        r.extend(transit_cols(&f.transit_days));
-        r.extend([num(f.teu_delivered.mean), num(f.tonnes_delivered.mean)]);
-        rows.push(r);
-        for (j, route) in f.routes.iter().enumerate() {
-            let mut r = vec![
-                s.scenario.clone(),
-                s.replications.to_string(),
-                f.id.clone(),
-                f.from.clone(),
-                f.to.clone(),
-                (j + 1).to_string(),
-                route.nodes.join(">"),
-                num(route.share),
-                num(route.expected_days),
-            ];
-            r.extend([String::new(), String::new(), String::new()]);
-            r.extend(est_cols(&route.delivered_trains));
-            r.extend(est_cols(&route.in_system_trains));
-            r.extend(std::iter::repeat_n(String::new(), 6));
-            r.extend([
-                opt(route.transit_days_mean),
-                String::new(),
-                String::new(),
-                opt(route.transit_days_p50),
-                opt(route.transit_days_p95),
-            ]);
-            r.extend([String::new(), String::new()]);
-            rows.push(r);
-        }
-    }
-    csv_string(rows)
+    schema::to_csv(flow_rows(s))
+}
+
+/// The rows of `resources.csv`: one per resource (and direction, for legs).
+pub fn resource_rows(s: &Summary) -> Vec<ResourceRow> {
+    s.resources
+        .iter()
+        .map(|r| {
+            let (u, u_lo, u_hi) = r.utilization.columns();
+            let (w, w_lo, w_hi) = r.wait_days.columns();
+            let (q, q_lo, q_hi) = r.queue_length.columns();
+            let (i, i_lo, i_hi) = r.in_service.columns();
+            let (a, a_lo, a_hi) = r.arrivals_per_day.columns();
+            let (c, c_lo, c_hi) = r.closed_share.columns();
+            ResourceRow {
+                scenario: s.scenario.clone(),
+                replications: s.replications,
+                resource: r.id.clone(),
+                kind: r.kind,
+                detail: r.detail,
+                from: r.from.clone(),
+                to: r.to.clone(),
+                capacity: r.capacity,
+                utilization_mean: u,
+                utilization_ci95_low: u_lo,
+                utilization_ci95_high: u_hi,
+                wait_days_mean: w,
+                wait_days_ci95_low: w_lo,
+                wait_days_ci95_high: w_hi,
+                queue_trains_mean: q,
+                queue_trains_ci95_low: q_lo,
+                queue_trains_ci95_high: q_hi,
+                in_service_trains_mean: i,
+                in_service_trains_ci95_low: i_lo,
+                in_service_trains_ci95_high: i_hi,
+                arrivals_per_day_mean: a,
+                arrivals_per_day_ci95_low: a_lo,
+                arrivals_per_day_ci95_high: a_hi,
+                closed_share_mean: c,
+                closed_share_ci95_low: c_lo,
+                closed_share_ci95_high: c_hi,
+            }
+        })
+        .collect()
 }
 
 /// `resources.csv`: one row per resource (and direction, for legs).
 pub fn resources_csv(s: &Summary) -> String {
-    let mut h = header(&[
-        "scenario",
-        "replications",
-        "resource",
-        "kind",
-        "detail",
-        "from",
-        "to",
-        "capacity",
-    ]);
-    for base in [
-        "utilization",
-        "wait_days",
-        "queue_trains",
-        "in_service_trains",
-        "arrivals_per_day",
-        "closed_share",
-    ] {
-        h.extend(with_ci(base));
-    }
-    let mut rows = vec![h];
-    for r in &s.resources {
-        let mut row = vec![
-            s.scenario.clone(),
-            s.replications.to_string(),
-            r.id.clone(),
-            r.kind.clone(),
-            r.detail.clone(),
-            r.from.clone().unwrap_or_default(),
-            r.to.clone().unwrap_or_default(),
-            num(r.capacity),
-        ];
-        for e in [
-            &r.utilization,
-            &r.wait_days,
-            &r.queue_length,
-            &r.in_service,
-            &r.arrivals_per_day,
-            &r.closed_share,
-        ] {
-            row.extend(est_cols(e));
+    schema::to_csv(resource_rows(s))
+}
+
+/// The rows of `replications.csv` of one run (of one sweep point, with `sweep` =
+/// the parameter and its value): one per replication and flow.
+pub fn replication_rows(
+    scenario: &str,
+    sweep: Option<(&str, f64)>,
+    model: &Model,
+    out: &RunOutput,
+) -> Vec<ReplicationRow> {
+    let figures = RunFigures::new(model, out);
+    let mut rows = Vec::with_capacity(out.replications.len() * model.flows().len());
+    for (k, r) in out.replications.iter().enumerate() {
+        for ((f, info), fig) in r.flows.iter().zip(model.flows()).zip(&figures.flows) {
+            rows.push(ReplicationRow {
+                scenario: scenario.to_string(),
+                param: sweep.map(|(p, _)| p.to_string()),
+                value: sweep.map(|(_, v)| v),
+                replication: r.index,
+                flow: info.id.clone(),
+                offered_trains: f.offered,
+                delivered_trains: f.delivered,
+                in_system_trains: f.in_system,
+                delivered_in_window_trains: f.completed,
+                transit_days_mean: fig.transit_mean_days[k],
+                transit_days_p50: f.transit_p50_days,
+                transit_days_p95: f.transit_p95_days,
+                teu_delivered: f.teu_delivered,
+                tonnes_delivered: f.tonnes_delivered,
+                events: r.events,
+            });
         }
-        rows.push(row);
     }
-    csv_string(rows)
+    rows
 }
 
 /// `replications.csv`: one row per replication and flow, for people who run their
 /// own statistics.
 pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
-    let mut rows = vec![header(&["scenario"])];
-    replication_rows(&mut rows, &[scenario.to_string()], model, out);
-    csv_string(rows)
+    schema::to_csv(replication_rows(scenario, None, model, out))
 }
 
-/// Columns of a per-replication row, after the caller's leading columns.
-const REPLICATION_COLUMNS: [&str; 12] = [
-    "replication",
-    "flow",
-    "offered_trains",
-    "delivered_trains",
-    "in_system_trains",
-    "delivered_in_window_trains",
-    "transit_days_mean",
-    "transit_days_p50",
-    "transit_days_p95",
-    "teu_delivered",
-    "tonnes_delivered",
-    "events",
-];
-
-/// Appends the per-replication, per-flow rows of a run, each starting with `lead`, and
-/// extends the header row (`rows[0]`, holding the lead's column names) with the rest.
-fn replication_rows(rows: &mut Vec<Vec<String>>, lead: &[String], model: &Model, out: &RunOutput) {
-    if rows.len() == 1 && rows[0].len() == lead.len() {
-        rows[0].extend(header(&REPLICATION_COLUMNS));
-    }
-    for r in &out.replications {
-        for (f, info) in r.flows.iter().zip(model.flows()) {
-            let mean = if f.delivered > 0 {
-                f.transit_sum_days / f.delivered as f64
-            } else {
-                f64::NAN
-            };
-            let mut row = lead.to_vec();
-            row.extend([
-                r.index.to_string(),
-                info.id.clone(),
-                f.offered.to_string(),
-                f.delivered.to_string(),
-                f.in_system.to_string(),
-                f.completed.to_string(),
-                num(mean),
-                num(f.transit_p50_days),
-                num(f.transit_p95_days),
-                num(f.teu_delivered),
-                num(f.tonnes_delivered),
-                r.events.to_string(),
-            ]);
-            rows.push(row);
-        }
-    }
-}
-
-/// Pretty-printed JSON with a final newline, for every JSON file written.
-pub fn pretty_json<T: Serialize>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("result types serialize");
-    s.push('\n');
-    s
-}
-
-/// `transit.csv`: the pooled transit-time histogram of every flow (all delivered trains
-/// of all replications), one row per non-empty bin, for distribution plots.
-pub fn transit_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
-    let mut rows = vec![header(&[
-        "scenario",
-        "flow",
-        "lower_days",
-        "upper_days",
-        "trains",
-    ])];
+/// The rows of `transit.csv`: the pooled transit-time histogram of every flow (all
+/// delivered trains of all replications), one row per non-empty bin.
+pub fn transit_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<TransitRow> {
+    let mut rows = Vec::new();
     for (info, h) in model.flows().iter().zip(&out.pooled) {
         for (lo, hi, n) in h.bins() {
-            rows.push(vec![
-                scenario.to_string(),
-                info.id.clone(),
-                num(lo),
-                num(hi),
-                n.to_string(),
-            ]);
+            rows.push(TransitRow {
+                scenario: scenario.to_string(),
+                flow: info.id.clone(),
+                lower_days: lo,
+                upper_days: hi,
+                trains: n,
+            });
         }
     }
-    csv_string(rows)
+    rows
 }
 
-/// The network as run (overrides applied), for maps and GeoJSON: `network.json`.
-#[derive(Debug, Serialize)]
-pub struct NetworkExport {
-    /// Network name.
-    pub name: String,
-    /// Nodes.
-    pub nodes: Vec<NodeExport>,
-    /// Legs.
-    pub legs: Vec<LegExport>,
-}
-
-/// A node in `network.json`.
-#[derive(Debug, Serialize)]
-pub struct NodeExport {
-    /// Node id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// ISO country code.
-    pub country: String,
-    /// Latitude (degrees north).
-    pub lat: f64,
-    /// Longitude (degrees east).
-    pub lon: f64,
-    /// Node kind.
-    pub kind: String,
-    /// Servers of its resource (0 without one).
-    pub servers: u32,
-}
-
-/// A leg in `network.json`.
-#[derive(Debug, Serialize)]
-pub struct LegExport {
-    /// Leg id.
-    pub id: String,
-    /// Start node id.
-    pub from: String,
-    /// End node id.
-    pub to: String,
-    /// `rail`, `sea` or `road`.
-    pub mode: String,
-    /// Length (km).
-    pub length_km: f64,
-    /// Trains or trucks per day per direction; for ferries, wagons per day one
-    /// direction can carry; `null` without a limit.
-    pub capacity_per_day: Option<f64>,
-    /// Rail gauge (mm).
-    pub gauge_mm: Option<u32>,
-    /// True if it runs only from `from` to `to`.
-    pub one_way: bool,
+/// `transit.csv`: the pooled transit-time histogram of every flow, for distribution
+/// plots.
+pub fn transit_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
+    schema::to_csv(transit_rows(scenario, model, out))
 }
 
 impl NetworkExport {
@@ -378,7 +282,7 @@ impl NetworkExport {
                     country: n.country.clone(),
                     lat: n.lat,
                     lon: n.lon,
-                    kind: n.kind.name().to_string(),
+                    kind: n.kind,
                     servers: n.station.as_ref().map_or(0, |s| s.servers),
                 })
                 .collect(),
@@ -389,7 +293,7 @@ impl NetworkExport {
                     id: l.id.clone(),
                     from: network.node(l.from).id.clone(),
                     to: network.node(l.to).id.clone(),
-                    mode: l.mode.name().to_string(),
+                    mode: l.mode,
                     length_km: l.length_km,
                     capacity_per_day: match &l.ferry {
                         Some(f) => Some(crate::routing::ferry_capacity_wagons_per_day(
@@ -486,7 +390,7 @@ pub fn table(s: &Summary) -> String {
             t,
             "{:<w$} {:>8} {:>22} {:>22}",
             name,
-            r.kind,
+            r.kind.name(),
             ci(&r.utilization),
             ci(&r.wait_days)
         );

@@ -5,11 +5,14 @@
 
 use std::path::PathBuf;
 
+use serde::{Deserialize, Serialize};
+
 use crate::dist::Dist;
 use crate::network::{Change, NodeId, Param, Target};
 
 /// What "best" means for a route.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Criterion {
     /// Least expected days.
     #[default]

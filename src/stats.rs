@@ -1,7 +1,7 @@
 //! Plain numeric summaries that merge: streaming means, quantile histograms, and
 //! Student-t confidence intervals over replications. Knows nothing about trains.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Mantissa bits kept per power of two: 128 bins per octave, so a quantile read from
@@ -201,13 +201,55 @@ fn bin_mid(i: usize) -> f64 {
 }
 
 /// A mean over replications with its 95% confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
-    /// Mean of the replication values.
+    /// Mean of the replication values (`null` in files when not a number).
+    #[serde(with = "number")]
     pub mean: f64,
     /// Student-t 95% confidence interval of the mean; `null` with fewer than two
     /// replications.
+    #[serde(with = "interval")]
     pub ci95: Option<[f64; 2]>,
+}
+
+/// Serde for an optional interval whose ends may be NaN (written as `null`, read
+/// back as NaN).
+mod interval {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<[f64; 2]>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<[f64; 2]>, D::Error> {
+        let ends = Option::<[Option<f64>; 2]>::deserialize(deserializer)?;
+        Ok(ends.map(|[lo, hi]| [lo.unwrap_or(f64::NAN), hi.unwrap_or(f64::NAN)]))
+    }
+}
+
+/// Serde for a number that may be NaN or infinite: written as `null` in JSON and as
+/// an empty field in CSV, read back as NaN. Use with `#[serde(with = "number")]`.
+pub mod number {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes a finite number as itself, anything else as nothing.
+    pub fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if value.is_finite() {
+            serializer.serialize_f64(*value)
+        } else {
+            serializer.serialize_none()
+        }
+    }
+
+    /// Reads a number, or nothing as NaN.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::NAN))
+    }
 }
 
 impl Estimate {

@@ -1,191 +1,174 @@
-//! The summary of a run: means over replications with 95% intervals, pooled
-//! percentiles, per flow, route and resource. This is the schema of `summary.json`.
-
-use serde::Serialize;
+//! Summarising a run: per-replication figures computed once ([`RunFigures`]), then
+//! means over replications with 95% intervals and pooled percentiles, per flow, route
+//! and resource ([`Summary`], the type of `summary.json`, lives in [`crate::schema`]).
+//! Sweeps, comparisons and the precision loop aggregate the same [`RunFigures`].
 
 use crate::montecarlo::RunOutput;
 use crate::scenario::Scenario;
-use crate::sim::{Model, ReplicationResult};
+use crate::sim::{FlowResult, Model, ReplicationResult};
 use crate::stats::{Estimate, Histogram};
 
+use crate::schema::Detail;
+pub use crate::schema::{FlowSummary, Overall, ResourceSummary, RouteSummary, Summary, Transit};
+
 /// Days per week.
-const WEEK: f64 = 7.0;
+pub const DAYS_PER_WEEK: f64 = 7.0;
 
-/// The summary of a run (`summary.json`).
-#[derive(Clone, Debug, Serialize)]
-pub struct Summary {
-    /// Scenario name.
-    pub scenario: String,
-    /// Scenario description.
-    pub description: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications every figure rests on.
-    pub replications: u64,
-    /// Simulated days, warm-up included.
-    pub horizon_days: f64,
-    /// Discarded initial days.
-    pub warmup_days: f64,
-    /// Observed days per replication (horizon minus warm-up).
-    pub window_days: f64,
+/// One figure per replication, in replication order, for one flow or all flows.
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
+    /// Trains that arrived in the window.
+    pub offered_trains: Vec<f64>,
+    /// Of those, trains delivered by the horizon.
+    pub delivered_trains: Vec<f64>,
+    /// Of those, trains still under way at the horizon.
+    pub in_system_trains: Vec<f64>,
+    /// Offered trains per week.
+    pub offered_trains_per_week: Vec<f64>,
+    /// Trains reaching their destination per week in the window (throughput).
+    pub delivered_trains_per_week: Vec<f64>,
+    /// Mean transit of the delivered trains (days; NaN without any).
+    pub transit_mean_days: Vec<f64>,
+    /// 95th percentile transit (days).
+    pub transit_p95_days: Vec<f64>,
+    /// TEU delivered.
+    pub teu_delivered: Vec<f64>,
+    /// Tonnes delivered.
+    pub tonnes_delivered: Vec<f64>,
+}
+
+impl Figures {
+    fn push(&mut self, f: FlowTotals, per_week: f64) {
+        self.offered_trains.push(f.offered);
+        self.delivered_trains.push(f.delivered);
+        self.in_system_trains.push(f.in_system);
+        self.offered_trains_per_week.push(f.offered * per_week);
+        self.delivered_trains_per_week.push(f.completed * per_week);
+        self.transit_mean_days.push(f.transit_mean_days);
+        self.transit_p95_days.push(f.transit_p95_days);
+        self.teu_delivered.push(f.teu);
+        self.tonnes_delivered.push(f.tonnes);
+    }
+
+    /// Delivered / offered per replication (NaN with nothing offered).
+    pub fn delivered_ratio(&self) -> Vec<f64> {
+        self.offered_trains_per_week
+            .iter()
+            .zip(&self.delivered_trains_per_week)
+            .map(|(o, d)| if *o > 0.0 { d / o } else { f64::NAN })
+            .collect()
+    }
+}
+
+/// The per-replication figures of a run: all flows together and each flow.
+#[derive(Clone, Debug)]
+pub struct RunFigures {
     /// All flows together.
-    pub overall: Overall,
-    /// Per flow.
-    pub flows: Vec<FlowSummary>,
-    /// Per resource some route uses.
-    pub resources: Vec<ResourceSummary>,
-    /// Mean events processed per replication.
-    pub events_per_replication: f64,
+    pub overall: Figures,
+    /// Per flow, in the model's order.
+    pub flows: Vec<Figures>,
+    /// Observed days per replication.
+    pub window_days: f64,
 }
 
-/// Transit-time figures (days).
-#[derive(Clone, Copy, Debug, Serialize)]
-pub struct Transit {
-    /// Mean over replications of each replication's mean transit time.
-    pub mean: f64,
-    /// Its Student-t 95% interval.
-    pub ci95: Option<[f64; 2]>,
-    /// Median of all delivered trains of all replications (pooled).
-    pub p50: Option<f64>,
-    /// 95th percentile, pooled.
-    pub p95: Option<f64>,
-    /// Trains the percentiles rest on.
-    pub trains: u64,
+/// One replication's totals of one flow or all flows.
+#[derive(Clone, Copy)]
+struct FlowTotals {
+    offered: f64,
+    delivered: f64,
+    in_system: f64,
+    completed: f64,
+    transit_mean_days: f64,
+    transit_p95_days: f64,
+    teu: f64,
+    tonnes: f64,
 }
 
-/// Figures of all flows together.
-#[derive(Clone, Debug, Serialize)]
-pub struct Overall {
-    /// Trains that arrived in the window.
-    pub offered_trains: Estimate,
-    /// Of those, trains delivered by the horizon.
-    pub delivered_trains: Estimate,
-    /// Of those, trains still under way at the horizon.
-    pub in_system_trains: Estimate,
-    /// Offered trains per week.
-    pub offered_trains_per_week: Estimate,
-    /// Trains reaching their destination per week (any arrival time): throughput.
-    pub delivered_trains_per_week: Estimate,
-    /// Transit times of delivered trains.
-    pub transit_days: Transit,
-    /// TEU delivered.
-    pub teu_delivered: Estimate,
-    /// Tonnes delivered.
-    pub tonnes_delivered: Estimate,
+/// Mean transit of a flow's delivered trains in one replication (days; NaN without
+/// any): the one place this is computed.
+pub fn flow_transit_mean_days(f: &FlowResult) -> f64 {
+    if f.delivered > 0 {
+        f.transit_sum_days / f.delivered as f64
+    } else {
+        f64::NAN
+    }
 }
 
-/// Figures of one flow.
-#[derive(Clone, Debug, Serialize)]
-pub struct FlowSummary {
-    /// Flow id.
-    pub id: String,
-    /// Origin node id.
-    pub from: String,
-    /// Destination node id.
-    pub to: String,
-    /// Volume in the scenario (trains per week).
-    pub scenario_trains_per_week: f64,
-    /// Trains that arrived in the window.
-    pub offered_trains: Estimate,
-    /// Of those, trains delivered by the horizon.
-    pub delivered_trains: Estimate,
-    /// Of those, trains still under way at the horizon.
-    pub in_system_trains: Estimate,
-    /// Offered trains per week.
-    pub offered_trains_per_week: Estimate,
-    /// Throughput (trains per week).
-    pub delivered_trains_per_week: Estimate,
-    /// Transit times.
-    pub transit_days: Transit,
-    /// TEU delivered.
-    pub teu_delivered: Estimate,
-    /// Tonnes delivered.
-    pub tonnes_delivered: Estimate,
-    /// The routes trains took.
-    pub routes: Vec<RouteSummary>,
+impl RunFigures {
+    /// The figures of every replication of `out`, run on `model`.
+    pub fn new(model: &Model, out: &RunOutput) -> RunFigures {
+        let window = model.horizon_days() - model.warmup_days();
+        let per_week = DAYS_PER_WEEK / window.max(f64::MIN_POSITIVE);
+        let n_flows = model.flows().len();
+        let mut overall = Figures::default();
+        let mut flows = vec![Figures::default(); n_flows];
+        for r in &out.replications {
+            overall.push(totals(r), per_week);
+            for (fig, f) in flows.iter_mut().zip(&r.flows) {
+                fig.push(
+                    FlowTotals {
+                        offered: f.offered as f64,
+                        delivered: f.delivered as f64,
+                        in_system: f.in_system as f64,
+                        completed: f.completed as f64,
+                        transit_mean_days: flow_transit_mean_days(f),
+                        transit_p95_days: f.transit_p95_days,
+                        teu: f.teu_delivered,
+                        tonnes: f.tonnes_delivered,
+                    },
+                    per_week,
+                );
+            }
+        }
+        RunFigures {
+            overall,
+            flows,
+            window_days: window,
+        }
+    }
 }
 
-/// Figures of one route of a flow.
-#[derive(Clone, Debug, Serialize)]
-pub struct RouteSummary {
-    /// Node ids visited.
-    pub nodes: Vec<String>,
-    /// Share of the flow's delivered trains that took this route (pooled).
-    pub share: f64,
-    /// Expected days without queueing (the routing estimate).
-    pub expected_days: f64,
-    /// Length (km).
-    pub km: f64,
-    /// Delivered trains.
-    pub delivered_trains: Estimate,
-    /// Trains still under way on it at the horizon.
-    pub in_system_trains: Estimate,
-    /// Mean transit of its delivered trains (days) (pooled over replications).
-    pub transit_days_mean: Option<f64>,
-    /// Median transit of its delivered trains (days), pooled.
-    pub transit_days_p50: Option<f64>,
-    /// 95th percentile transit of its delivered trains (days), pooled.
-    pub transit_days_p95: Option<f64>,
-}
-
-/// Figures of one resource.
-#[derive(Clone, Debug, Serialize)]
-pub struct ResourceSummary {
-    /// Node or leg id.
-    pub id: String,
-    /// `station`, `rail`, `road` or `ferry`.
-    pub kind: String,
-    /// Node kind of a station, mode of a leg.
-    pub detail: String,
-    /// Legs: where traffic comes from.
-    pub from: Option<String>,
-    /// Legs: where traffic goes.
-    pub to: Option<String>,
-    /// Servers (stations), trains or trucks per day (0 = no limit), wagons per day
-    /// (ferries).
-    pub capacity: f64,
-    /// Share of capacity used.
-    pub utilization: Estimate,
-    /// Mean wait before service, entry or sailing (days).
-    pub wait_days: Estimate,
-    /// Time-average number of trains waiting.
-    pub queue_length: Estimate,
-    /// Time-average number of trains in service (stations) or occupying the line.
-    pub in_service: Estimate,
-    /// Trains arriving per day.
-    pub arrivals_per_day: Estimate,
-    /// Share of time closed.
-    pub closed_share: Estimate,
+fn totals(r: &ReplicationResult) -> FlowTotals {
+    let sum = |g: fn(&FlowResult) -> f64| r.flows.iter().map(g).sum::<f64>();
+    FlowTotals {
+        offered: sum(|f| f.offered as f64),
+        delivered: sum(|f| f.delivered as f64),
+        in_system: sum(|f| f.in_system as f64),
+        completed: sum(|f| f.completed as f64),
+        transit_mean_days: r.transit_mean_days(),
+        transit_p95_days: r.transit_p95_days,
+        teu: sum(|f| f.teu_delivered),
+        tonnes: sum(|f| f.tonnes_delivered),
+    }
 }
 
 impl Summary {
     /// Summarises a run of `model` for `scenario`.
     pub fn new(scenario: &Scenario, model: &Model, out: &RunOutput) -> Summary {
         let reps = &out.replications;
-        let window = model.horizon_days() - model.warmup_days();
-        let per_week = WEEK / window;
+        let figures = RunFigures::new(model, out);
+        let window = figures.window_days;
         let est = |f: &dyn Fn(&ReplicationResult) -> f64| -> Estimate {
             Estimate::of(&reps.iter().map(f).collect::<Vec<_>>())
         };
-        let sum_flows = |r: &ReplicationResult,
-                         g: &dyn Fn(&crate::sim::FlowResult) -> f64|
-         -> f64 { r.flows.iter().map(g).sum() };
+        let o = &figures.overall;
         let overall = Overall {
-            offered_trains: est(&|r| sum_flows(r, &|f| f.offered as f64)),
-            delivered_trains: est(&|r| sum_flows(r, &|f| f.delivered as f64)),
-            in_system_trains: est(&|r| sum_flows(r, &|f| f.in_system as f64)),
-            offered_trains_per_week: est(&|r| sum_flows(r, &|f| f.offered as f64) * per_week),
-            delivered_trains_per_week: est(&|r| sum_flows(r, &|f| f.completed as f64) * per_week),
-            transit_days: transit(&est(&|r| r.transit_mean_days()), &out.pooled_all()),
-            teu_delivered: est(&|r| sum_flows(r, &|f| f.teu_delivered)),
-            tonnes_delivered: est(&|r| sum_flows(r, &|f| f.tonnes_delivered)),
+            offered_trains: Estimate::of(&o.offered_trains),
+            delivered_trains: Estimate::of(&o.delivered_trains),
+            in_system_trains: Estimate::of(&o.in_system_trains),
+            offered_trains_per_week: Estimate::of(&o.offered_trains_per_week),
+            delivered_trains_per_week: Estimate::of(&o.delivered_trains_per_week),
+            transit_days: transit(&Estimate::of(&o.transit_mean_days), &out.pooled_all()),
+            teu_delivered: Estimate::of(&o.teu_delivered),
+            tonnes_delivered: Estimate::of(&o.tonnes_delivered),
         };
         let flows = model
             .flows()
             .iter()
             .enumerate()
             .map(|(i, info)| {
-                let fe = |g: &dyn Fn(&crate::sim::FlowResult) -> f64| est(&|r| g(&r.flows[i]));
+                let fe = |g: &dyn Fn(&FlowResult) -> f64| est(&|r| g(&r.flows[i]));
+                let fig = &figures.flows[i];
                 let delivered_total: u64 = reps.iter().map(|r| r.flows[i].delivered).sum();
                 let routes = info
                     .routes
@@ -218,23 +201,17 @@ impl Summary {
                     from: info.from.clone(),
                     to: info.to.clone(),
                     scenario_trains_per_week: info.trains_per_week,
-                    offered_trains: fe(&|f| f.offered as f64),
-                    delivered_trains: fe(&|f| f.delivered as f64),
-                    in_system_trains: fe(&|f| f.in_system as f64),
-                    offered_trains_per_week: fe(&|f| f.offered as f64 * per_week),
-                    delivered_trains_per_week: fe(&|f| f.completed as f64 * per_week),
+                    offered_trains: Estimate::of(&fig.offered_trains),
+                    delivered_trains: Estimate::of(&fig.delivered_trains),
+                    in_system_trains: Estimate::of(&fig.in_system_trains),
+                    offered_trains_per_week: Estimate::of(&fig.offered_trains_per_week),
+                    delivered_trains_per_week: Estimate::of(&fig.delivered_trains_per_week),
                     transit_days: transit(
-                        &fe(&|f| {
-                            if f.delivered > 0 {
-                                f.transit_sum_days / f.delivered as f64
-                            } else {
-                                f64::NAN
-                            }
-                        }),
+                        &Estimate::of(&fig.transit_mean_days),
                         out.pooled.get(i).unwrap_or(&Histogram::new()),
                     ),
-                    teu_delivered: fe(&|f| f.teu_delivered),
-                    tonnes_delivered: fe(&|f| f.tonnes_delivered),
+                    teu_delivered: Estimate::of(&fig.teu_delivered),
+                    tonnes_delivered: Estimate::of(&fig.tonnes_delivered),
                     routes,
                 }
             })
@@ -248,8 +225,8 @@ impl Summary {
                     |g: &dyn Fn(&crate::sim::ResourceResult) -> f64| est(&|r| g(&r.resources[k]));
                 ResourceSummary {
                     id: info.id.clone(),
-                    kind: info.kind.name().to_string(),
-                    detail: info.detail.clone(),
+                    kind: info.kind,
+                    detail: detail(&info.detail),
                     from: info.from.clone(),
                     to: info.to.clone(),
                     capacity: info.capacity,
@@ -279,6 +256,15 @@ impl Summary {
     }
 }
 
+/// The detail of a resource from the name the model gives it (a node kind or a mode,
+/// spelled as in files).
+pub(crate) fn detail(name: &str) -> Detail {
+    use serde::Deserialize;
+    use serde::de::value::{Error, StrDeserializer};
+    Detail::deserialize(StrDeserializer::<Error>::new(name))
+        .expect("the model names resources by node kind or mode, as in files")
+}
+
 fn route_pool(out: &RunOutput, flow: usize, route: usize) -> Option<&Histogram> {
     out.pooled_routes.get(flow).and_then(|r| r.get(route))
 }
@@ -291,5 +277,28 @@ pub(crate) fn transit(mean: &Estimate, pooled: &Histogram) -> Transit {
         p50: pooled.quantile(0.5),
         p95: pooled.quantile(0.95),
         trains: pooled.count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Mode, NodeKind};
+
+    #[test]
+    fn every_node_kind_and_mode_is_a_detail() {
+        for k in [
+            NodeKind::RailTerminal,
+            NodeKind::SeaPort,
+            NodeKind::BorderCrossing,
+            NodeKind::GaugeChange,
+            NodeKind::Junction,
+            NodeKind::RoadTerminal,
+        ] {
+            assert_eq!(detail(k.name()), Detail::Node(k));
+        }
+        for m in [Mode::Rail, Mode::Sea, Mode::Road] {
+            assert_eq!(detail(m.name()), Detail::Leg(m));
+        }
     }
 }

@@ -8,8 +8,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::simulate::{
-    CANCEL, Common, check_cancel, draw_charts, load, manifest, out_dir, progress_bar, threads,
-    write_files, write_texts,
+    CANCEL, Common, check_cancel, load, made, manifest, out_dir, progress_bar, threads,
+    write_folder,
 };
 use corridor::experiment;
 use corridor::input;
@@ -17,6 +17,7 @@ use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
 use corridor::network::Network;
 use corridor::report::{self, experiments as out};
 use corridor::scenario::{Scenario, SweepParam};
+use corridor::schema::{Details, RunKind, SweepDetails};
 use corridor::sim::Model;
 
 /// Options of `corridor sweep`.
@@ -164,25 +165,20 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         factor,
         &points,
     );
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     let dir = out_dir(
         &common.out,
-        &Path::new("results")
-            .join(&scenario.name)
-            .join(format!("sweep-{safe}")),
+        &Path::new("results").join(folder_name(&format!("{}-sweep-{name}", scenario.name))),
     );
-    let details = serde_json::json!({ "sweep": { "param": name, "values": values, "p95_limit_factor": factor } });
+    let details = Details {
+        sweep: Some(SweepDetails {
+            param: name.clone(),
+            values: values.clone(),
+            p95_limit_factor: factor,
+        }),
+        ..Details::default()
+    };
     let m = manifest(
-        "sweep",
+        RunKind::Sweep,
         common,
         &[(&scenario, &network)],
         scenario.run.replications,
@@ -190,9 +186,10 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         wall,
         details,
     );
-    write_files(
+    write_folder(
         &dir,
-        &[
+        common,
+        &mut made(&[
             ("curve.json", &|| out::curve_json(&curve)),
             ("curve.csv", &|| out::curve_csv(&curve)),
             ("curve_resources.csv", &|| out::curve_resources_csv(&curve)),
@@ -204,9 +201,8 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
                 report::NetworkExport::new(&network).to_json()
             }),
             ("manifest.json", &|| m.to_json()),
-        ],
+        ]),
     )?;
-    draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", out::curve_table(&curve))?;
@@ -266,9 +262,10 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         (&runs[0].0, &runs[0].1),
         &alts,
     );
+    let names: Vec<&str> = loaded.iter().map(|(s, _)| s.name.as_str()).collect();
     let dir = out_dir(
         &common.out,
-        &Path::new("results").join(format!("compare-{}", loaded[0].0.name)),
+        &Path::new("results").join(compare_folder_name(&names)),
     );
     let mut files = vec![
         ("compare.json".to_string(), out::compare_json(&cmp)),
@@ -281,6 +278,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             report::summary_json(&summary),
         ));
     }
+    let mut sweep_values = None;
     if let (Some(param), Some(values)) = (&args.param, &args.values) {
         if !(args.p95_limit_factor.is_finite() && args.p95_limit_factor > 1.0) {
             bail!(
@@ -292,6 +290,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             experiment::parse_values(values).map_err(|e| anyhow::anyhow!("--values: {e}"))?;
         values.sort_by(f64::total_cmp);
         values.dedup();
+        sweep_values = Some(values.clone());
         for (i, (s, n)) in loaded.iter().enumerate() {
             let p = input::parse_sweep_param(param, n)
                 .map_err(|e| anyhow::anyhow!("scenario `{}`: {e}", s.name))?;
@@ -318,18 +317,28 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         }
     }
     let pairs: Vec<(&Scenario, &Network)> = loaded.iter().map(|(s, n)| (s, n)).collect();
+    let details = Details {
+        sweep: match (&args.param, &sweep_values) {
+            (Some(param), Some(values)) => Some(SweepDetails {
+                param: param.clone(),
+                values: values.clone(),
+                p95_limit_factor: args.p95_limit_factor,
+            }),
+            _ => None,
+        },
+        ..Details::default()
+    };
     let m = manifest(
-        "compare",
+        RunKind::Compare,
         common,
         &pairs,
         reps,
         &warmup,
         wall,
-        serde_json::json!({}),
+        details,
     );
     files.push(("manifest.json".to_string(), m.to_json()));
-    write_texts(&dir, &files)?;
-    draw_charts(&dir, common)?;
+    write_folder(&dir, common, &mut files.into_iter())?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", out::compare_table(&cmp))?;
@@ -342,4 +351,58 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Longest folder name made from scenario names, in bytes (file systems allow 255;
+/// the temporary sibling adds about 30).
+const MAX_FOLDER_NAME: usize = 180;
+
+/// A folder name from free text: letters, digits, `-`, `_` and `.` kept, anything else
+/// replaced by `_`; a name too long is cut and ends with a hash of the whole text, so
+/// that two different texts keep different folders.
+fn folder_name(text: &str) -> String {
+    let safe: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = if safe.starts_with('.') {
+        format!("_{safe}")
+    } else {
+        safe
+    };
+    if safe.len() <= MAX_FOLDER_NAME {
+        return safe;
+    }
+    let hash = corridor::report::manifest::sha256_hex(text.as_bytes());
+    format!("{}-{}", &safe[..MAX_FOLDER_NAME - 17], &hash[..16])
+}
+
+/// The default folder of a comparison: named after every scenario compared,
+/// `compare-BASE-vs-ALT1-ALT2`.
+fn compare_folder_name(names: &[&str]) -> String {
+    let (base, alternatives) = names.split_first().map_or(("", &[][..]), |(b, a)| (*b, a));
+    folder_name(&format!("compare-{base}-vs-{}", alternatives.join("-")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compare_folders_are_named_after_every_scenario() {
+        assert_eq!(compare_folder_name(&["A", "B", "C"]), "compare-A-vs-B-C");
+        assert_eq!(compare_folder_name(&["a b", "../x"]), "compare-a_b-vs-.._x");
+        let long = "s".repeat(300);
+        let name = compare_folder_name(&["A", &long]);
+        assert_eq!(name.len(), MAX_FOLDER_NAME);
+        assert_ne!(name, compare_folder_name(&["A", &format!("{long}t")]));
+        assert_eq!(folder_name(".hidden"), "_.hidden");
+        assert_eq!(folder_name("w/demand"), "w_demand");
+    }
 }

@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use corridor::input::{self, Loaded};
-use corridor::report::plot::results::{self, NetworkData};
+use corridor::report::plot::results;
 use corridor::report::plot::{Formats, PlotOptions, render_dir};
 use corridor::report::{NetworkExport, geojson, write_atomic};
 
@@ -92,7 +92,7 @@ pub(super) fn export_geojson(args: &ExportArgs) -> anyhow::Result<()> {
             Loaded::Network(n) => n,
             Loaded::Scenario(_, n) => n,
         };
-        let network = NetworkData::from_export(&NetworkExport::new(&network));
+        let network = NetworkExport::new(&network);
         geojson::feature_collection(&network, None)
     };
     match &args.out {

@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -13,13 +13,71 @@ use corridor::experiment::{self, PrecisionReport, WarmupChoice};
 use corridor::input;
 use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
 use corridor::network::Network;
+use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
 use corridor::scenario::Scenario;
+use corridor::schema::{Details, RunKind, WarmupSource};
 use corridor::sim::Model;
 use corridor::summary::Summary;
 
-/// Set by Ctrl-C; running replications finish, the rest are skipped, nothing is written.
+/// Set by Ctrl-C or SIGTERM; running replications finish, the rest are skipped,
+/// nothing is written.
 pub(super) static CANCEL: AtomicBool = AtomicBool::new(false);
+
+/// The signal that set [`CANCEL`] (0: none yet).
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// Exit code after SIGINT (Ctrl-C).
+const EXIT_SIGINT: u8 = 130;
+/// Exit code after SIGTERM.
+const EXIT_SIGTERM: u8 = 143;
+
+/// Installs the handlers of Ctrl-C (SIGINT) and SIGTERM: the first asks the run to
+/// stop cleanly (running replications finish, nothing is written, a results folder
+/// being written is left as it was); a second stops the process at once (a temporary
+/// folder it leaves is removed by the next run).
+pub(super) fn install_signal_handlers() {
+    #[cfg(unix)]
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: `on_signal` only touches atomics and calls `_exit`, both
+        // async-signal-safe; the `sigaction` struct is fully initialised.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigaction(sig, &action, std::ptr::null_mut());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrlc::set_handler(|| {
+        if CANCEL.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(EXIT_SIGINT));
+        }
+    });
+}
+
+#[cfg(unix)]
+extern "C" fn on_signal(sig: libc::c_int) {
+    if SIGNAL.swap(sig, Ordering::SeqCst) != 0 {
+        // SAFETY: `_exit` is async-signal-safe.
+        unsafe { libc::_exit(128 + sig) };
+    }
+    CANCEL.store(true, Ordering::SeqCst);
+}
+
+/// The exit code of an interrupted run (130 after Ctrl-C, 143 after SIGTERM), or
+/// `None` if no signal came.
+pub(super) fn interrupted_exit_code() -> Option<u8> {
+    if !CANCEL.load(Ordering::SeqCst) {
+        return None;
+    }
+    #[cfg(unix)]
+    if SIGNAL.load(Ordering::SeqCst) == libc::SIGTERM {
+        return Some(EXIT_SIGTERM);
+    }
+    Some(EXIT_SIGINT)
+}
 
 /// Run settings shared by `run`, `sweep` and `compare`.
 #[derive(Debug, Args)]
@@ -73,7 +131,7 @@ pub(crate) struct RunArgs {
 
 /// How the warm-up was set.
 pub(super) struct Warmup {
-    pub(super) source: String,
+    pub(super) source: WarmupSource,
     pub(super) choice: Option<WarmupChoice>,
 }
 
@@ -91,7 +149,7 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
         run.horizon_days = h;
     }
     let mut warmup = Warmup {
-        source: "scenario".into(),
+        source: WarmupSource::Scenario,
         choice: None,
     };
     let auto = matches!(common.warmup_days.as_deref(), Some("auto"));
@@ -106,7 +164,7 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
                 )
             })?;
         run.warmup_days = w;
-        warmup.source = "command line".into();
+        warmup.source = WarmupSource::CommandLine;
     }
     if !auto && run.warmup_days >= run.horizon_days {
         bail!(
@@ -125,7 +183,7 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
         let choice = experiment::auto_warmup(&scenario, &network, threads(common))?;
         scenario.run.warmup_days = choice.warmup_days;
         warmup = Warmup {
-            source: "auto (MSER-5)".into(),
+            source: WarmupSource::Auto,
             choice: Some(choice),
         };
     }
@@ -170,18 +228,32 @@ pub(super) fn check_cancel() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Draws the charts of a results folder (after its data files are written, so a
-/// failure here never loses results); returns the chart files.
-pub(super) fn draw_charts(dir: &Path, common: &Common) -> anyhow::Result<Vec<PathBuf>> {
-    if common.no_plots {
-        return Ok(Vec::new());
+/// Writes a whole results folder: every file (each text made just before it is
+/// written and dropped after, so only one result file is in memory at a time), then
+/// the charts, into a temporary sibling folder that is swapped into place at the end.
+/// Ctrl-C or SIGTERM before the swap, or a failure writing the data (a full disk),
+/// leaves the folder as it was. Charts that fail to draw do not lose the data: the
+/// folder is swapped in with the data and no chart at all, and the error reported.
+/// Returns the number of chart files.
+pub(super) fn write_folder(
+    dir: &Path,
+    common: &Common,
+    files: &mut dyn Iterator<Item = (String, String)>,
+) -> anyhow::Result<usize> {
+    check_cancel()?;
+    let mut staging = Staging::new(dir)?;
+    for (name, text) in files {
+        check_cancel()?;
+        staging.write(&name, text.as_bytes())?;
     }
-    let opts = corridor::report::plot::PlotOptions {
-        formats: corridor::report::plot::Formats::Both,
-        width: 1600,
-        height: 1000,
-    };
-    corridor::report::plot::render_dir(dir, &opts).with_context(|| {
+    check_cancel()?;
+    let charts = draw_charts(staging.path(), common);
+    check_cancel()?;
+    if charts.is_err() {
+        staging.keep_only_written()?;
+    }
+    staging.commit()?;
+    charts.with_context(|| {
         format!(
             "the results are written to {}, but the charts could not be drawn",
             dir.display()
@@ -189,57 +261,47 @@ pub(super) fn draw_charts(dir: &Path, common: &Common) -> anyhow::Result<Vec<Pat
     })
 }
 
+/// Draws the charts of a results folder being written (after its data files, so a
+/// failure here never loses results); returns the number of chart files.
+fn draw_charts(dir: &Path, common: &Common) -> anyhow::Result<usize> {
+    if common.no_plots {
+        return Ok(0);
+    }
+    let opts = corridor::report::plot::PlotOptions {
+        formats: corridor::report::plot::Formats::Both,
+        width: 1600,
+        height: 1000,
+    };
+    Ok(corridor::report::plot::render_dir(dir, &opts)?.len())
+}
+
 /// A file to write and the function that makes its text.
 pub(super) type FileMaker<'a> = (&'a str, &'a dyn Fn() -> String);
 
-/// Writes files into `dir`, each atomically. Each text is made just before it is
-/// written and dropped after, so only one result file is in memory at a time.
-pub(super) fn write_files(dir: &Path, files: &[FileMaker<'_>]) -> anyhow::Result<()> {
-    check_cancel()?;
-    for (name, make) in files {
-        write_one(dir, name, &make())?;
-    }
-    Ok(())
-}
-
-/// Writes texts already made into `dir`, each atomically.
-pub(super) fn write_texts(dir: &Path, files: &[(String, String)]) -> anyhow::Result<()> {
-    check_cancel()?;
-    for (name, text) in files {
-        write_one(dir, name, text)?;
-    }
-    Ok(())
-}
-
-fn write_one(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
-    let path = dir.join(name);
-    report::write_atomic(&path, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))
+/// The files of `makers`, each text made when it is reached.
+pub(super) fn made<'a>(makers: &'a [FileMaker<'a>]) -> impl Iterator<Item = (String, String)> + 'a {
+    makers.iter().map(|(name, make)| (name.to_string(), make()))
 }
 
 /// The manifest of a folder.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn manifest(
-    kind: &str,
+    kind: RunKind,
     common: &Common,
     scenarios: &[(&Scenario, &Network)],
     replications: u64,
     warmup: &Warmup,
     wall: f64,
-    details: serde_json::Value,
+    details: Details,
 ) -> manifest::Manifest {
     let (first, _) = scenarios[0];
-    let mut details = details;
-    if let (Some(choice), Some(map)) = (&warmup.choice, details.as_object_mut()) {
-        map.insert(
-            "warmup_choice".into(),
-            serde_json::to_value(choice).unwrap_or_default(),
-        );
-    }
+    let details = Details {
+        warmup_choice: warmup.choice.clone(),
+        ..details
+    };
     manifest::Manifest {
         corridor_version: env!("CARGO_PKG_VERSION").to_string(),
         command: std::env::args().collect(),
-        kind: kind.to_string(),
+        kind,
         created_utc: manifest::now_utc(),
         wall_seconds: wall,
         threads: threads_used(common),
@@ -247,7 +309,7 @@ pub(super) fn manifest(
         replications,
         horizon_days: first.run.horizon_days,
         warmup_days: first.run.warmup_days,
-        warmup_source: warmup.source.clone(),
+        warmup_source: warmup.source,
         details,
         scenarios: scenarios
             .iter()
@@ -304,9 +366,12 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     let wall = started.elapsed().as_secs_f64();
     let summary = Summary::new(&scenario, &model, &out);
     let dir = out_dir(&common.out, &Path::new("results").join(&scenario.name));
-    let details = serde_json::json!({ "precision": precision });
+    let details = Details {
+        precision: precision.clone(),
+        ..Details::default()
+    };
     let m = manifest(
-        "run",
+        RunKind::Run,
         common,
         &[(&scenario, &network)],
         out.replications.len() as u64,
@@ -314,9 +379,10 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         wall,
         details,
     );
-    write_files(
+    let charts = write_folder(
         &dir,
-        &[
+        common,
+        &mut made(&[
             ("summary.json", &|| report::summary_json(&summary)),
             ("flows.csv", &|| report::flows_csv(&summary)),
             ("resources.csv", &|| report::resources_csv(&summary)),
@@ -330,9 +396,8 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
                 report::NetworkExport::new(&network).to_json()
             }),
             ("manifest.json", &|| m.to_json()),
-        ],
+        ]),
     )?;
-    let charts = draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", report::table(&summary))?;
@@ -370,10 +435,10 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
             out.replications.len(),
             wall,
             dir.display(),
-            if charts.is_empty() {
+            if charts == 0 {
                 String::new()
             } else {
-                format!(" ({} chart files)", charts.len())
+                format!(" ({charts} chart files)")
             }
         )?;
     }
@@ -396,13 +461,14 @@ fn replay(
     let summary = Summary::new(scenario, model, &out);
     let dir = out_dir(
         &common.out,
-        &Path::new("results")
-            .join(&scenario.name)
-            .join(format!("replay-{k}")),
+        &Path::new("results").join(format!("{}-replay-{k}", scenario.name)),
     );
-    let details = serde_json::json!({ "replay": k });
+    let details = Details {
+        replay: Some(k),
+        ..Details::default()
+    };
     let m = manifest(
-        "replay",
+        RunKind::Replay,
         common,
         &[(scenario, network)],
         1,
@@ -410,9 +476,10 @@ fn replay(
         wall,
         details,
     );
-    write_files(
+    write_folder(
         &dir,
-        &[
+        common,
+        &mut made(&[
             ("summary.json", &|| report::summary_json(&summary)),
             ("replications.csv", &|| {
                 report::replications_csv(&scenario.name, model, &out)
@@ -425,9 +492,8 @@ fn replay(
                 report::NetworkExport::new(network).to_json()
             }),
             ("manifest.json", &|| m.to_json()),
-        ],
+        ]),
     )?;
-    draw_charts(&dir, common)?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", report::table(&summary))?;

@@ -1,82 +1,31 @@
 //! Adding replications until the main figures are as precise as asked.
 
-use serde::Serialize;
-
 use crate::montecarlo::{self, Control, RunOutput, RunSettings};
+use crate::schema::FigurePrecision;
+pub use crate::schema::PrecisionReport;
 use crate::sim::Model;
 use crate::stats::Estimate;
-
-/// Days per week.
-const WEEK: f64 = 7.0;
-
-/// How the precision target was met.
-#[derive(Clone, Debug, Serialize)]
-pub struct PrecisionReport {
-    /// Target: 95% half-width at most this share of the mean.
-    pub target_relative_half_width: f64,
-    /// True if every main figure met the target.
-    pub reached: bool,
-    /// Replications the figures rest on.
-    pub replications: u64,
-    /// The most replications allowed.
-    pub max_replications: u64,
-    /// Runs of replications it took.
-    pub rounds: u32,
-    /// Each main figure and its relative half-width at the end.
-    pub figures: Vec<FigurePrecision>,
-}
-
-/// One figure's precision.
-#[derive(Clone, Debug, Serialize)]
-pub struct FigurePrecision {
-    /// What it is.
-    pub figure: String,
-    /// Its mean.
-    pub mean: f64,
-    /// 95% half-width / |mean|.
-    pub relative_half_width: f64,
-}
+use crate::summary::RunFigures;
 
 /// The main figures: delivered trains per week and mean transit overall, and each
 /// flow's mean transit.
 fn figures(model: &Model, out: &RunOutput) -> Vec<FigurePrecision> {
-    let per_week = WEEK / (model.horizon_days() - model.warmup_days());
-    let reps = &out.replications;
+    let fig = RunFigures::new(model, out);
     let mut list = vec![
         (
             "delivered_trains_per_week".to_string(),
-            Estimate::of(
-                &reps
-                    .iter()
-                    .map(|r| r.flows.iter().map(|f| f.completed as f64).sum::<f64>() * per_week)
-                    .collect::<Vec<_>>(),
-            ),
+            Estimate::of(&fig.overall.delivered_trains_per_week),
         ),
         (
             "transit_mean_days".to_string(),
-            Estimate::of(
-                &reps
-                    .iter()
-                    .map(|r| r.transit_mean_days())
-                    .collect::<Vec<_>>(),
-            ),
+            Estimate::of(&fig.overall.transit_mean_days),
         ),
     ];
-    for (i, f) in model.flows().iter().enumerate() {
-        let e = Estimate::of(
-            &reps
-                .iter()
-                .map(|r| {
-                    let x = &r.flows[i];
-                    if x.delivered > 0 {
-                        x.transit_sum_days / x.delivered as f64
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect::<Vec<_>>(),
-        );
-        list.push((format!("{}: transit_mean_days", f.id), e));
+    for (info, f) in model.flows().iter().zip(&fig.flows) {
+        list.push((
+            format!("{}: transit_mean_days", info.id),
+            Estimate::of(&f.transit_mean_days),
+        ));
     }
     list.into_iter()
         .map(|(figure, e)| FigurePrecision {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::schema::TrainRow;
 use crate::sim::time::SimTime;
 use crate::sim::{Model, ReplicationResult, Trace, run_replication_traced};
 
@@ -63,47 +64,36 @@ impl Trace for TrainLog {
 }
 
 impl TrainLog {
-    /// `trains.csv`: one row per train and step, in the order trains reached steps.
-    /// Times are days since the start; `leave_day` is empty for a step a train had not
-    /// left at the horizon.
+    /// The rows of `trains.csv`: one per train and step, in the order trains reached
+    /// steps. Times are days since the start; `leave_day` is empty for a step a train
+    /// had not left at the horizon.
+    pub fn rows(&self, model: &Model, replication: u64) -> Vec<TrainRow> {
+        self.rows
+            .iter()
+            .map(|r| {
+                let (route_in_flow, start) = model.route_position(r.route);
+                let res = model.step_resource(r.step);
+                TrainRow {
+                    replication,
+                    train: r.train,
+                    flow: model.flows()[r.flow as usize].id.clone(),
+                    route: route_in_flow + 1,
+                    step: r.step - start + 1,
+                    resource: res.id.clone(),
+                    kind: res.kind,
+                    from: res.from.clone(),
+                    to: res.to.clone(),
+                    arrive_day: r.arrive.days(),
+                    start_day: r.start.map(SimTime::days),
+                    leave_day: r.leave.map(SimTime::days),
+                }
+            })
+            .collect()
+    }
+
+    /// `trains.csv`: the [`rows`](TrainLog::rows) as CSV.
     pub fn to_csv(&self, model: &Model, replication: u64) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let header = [
-            "replication",
-            "train",
-            "flow",
-            "route",
-            "step",
-            "resource",
-            "kind",
-            "from",
-            "to",
-            "arrive_day",
-            "start_day",
-            "leave_day",
-        ];
-        w.write_record(header).expect("writing to memory");
-        let day = |t: SimTime| format!("{}", t.days());
-        for r in &self.rows {
-            let (route_in_flow, start) = model.route_position(r.route);
-            let res = model.step_resource(r.step);
-            w.write_record([
-                replication.to_string(),
-                r.train.to_string(),
-                model.flows()[r.flow as usize].id.clone(),
-                (route_in_flow + 1).to_string(),
-                (r.step - start + 1).to_string(),
-                res.id.clone(),
-                res.kind.name().to_string(),
-                res.from.clone().unwrap_or_default(),
-                res.to.clone().unwrap_or_default(),
-                day(r.arrive),
-                r.start.map(day).unwrap_or_default(),
-                r.leave.map(day).unwrap_or_default(),
-            ])
-            .expect("writing to memory");
-        }
-        String::from_utf8(w.into_inner().expect("writing to memory")).expect("utf-8")
+        crate::schema::to_csv(self.rows(model, replication))
     }
 
     /// Number of steps recorded.

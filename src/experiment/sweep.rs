@@ -1,148 +1,17 @@
 //! Capacity curves: the figures of every sweep point, the practical capacity with its
 //! uncertainty, and the bottleneck at every point.
 
-use serde::Serialize;
-
 use crate::montecarlo::RunOutput;
-use crate::sim::{Model, ReplicationResult};
+pub use crate::schema::{
+    Bottleneck, Curve, CurvePoint, FlowPoint, PracticalCapacity, ResourcePoint,
+};
+use crate::schema::{Bracket, LimitedBy};
+use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
-use crate::summary::{Transit, transit};
+use crate::summary::{RunFigures, transit};
 
-/// Days per week.
-const WEEK: f64 = 7.0;
 /// Delivered/offered at or above this counts as keeping up with demand.
 pub const DELIVERED_RATIO_MIN: f64 = 0.99;
-
-/// A capacity curve (`curve.json`).
-#[derive(Clone, Debug, Serialize)]
-pub struct Curve {
-    /// Scenario name.
-    pub scenario: String,
-    /// The swept parameter: `demand` (a factor on every flow) or `TARGET.PARAM`.
-    pub param: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications per point, with the same random streams at every point.
-    pub replications: u64,
-    /// Simulated days per replication, warm-up included.
-    pub horizon_days: f64,
-    /// Discarded initial days.
-    pub warmup_days: f64,
-    /// Largest acceptable p95 transit, as a multiple of the reference p95.
-    pub p95_limit_factor: f64,
-    /// The p95 limit (days): the factor times the reference p95 (each replication's
-    /// p95, averaged) at the lowest demand (for a demand sweep) or at the best point
-    /// (otherwise).
-    pub p95_limit_days: f64,
-    /// Delivered/offered must stay at or above this.
-    pub delivered_ratio_min: f64,
-    /// The points, by increasing value.
-    pub points: Vec<CurvePoint>,
-    /// Demand sweeps: the practical capacity.
-    pub practical_capacity: Option<PracticalCapacity>,
-    /// The smallest swept value whose point meets both criteria.
-    pub first_value_meeting_criteria: Option<f64>,
-}
-
-/// The figures of one sweep point.
-#[derive(Clone, Debug, Serialize)]
-pub struct CurvePoint {
-    /// The parameter's value.
-    pub value: f64,
-    /// Offered block trains per week.
-    pub offered_trains_per_week: Estimate,
-    /// Delivered block trains per week (throughput).
-    pub delivered_trains_per_week: Estimate,
-    /// Delivered / offered, per replication.
-    pub delivered_ratio: Estimate,
-    /// Transit times: replication means with their interval; pooled p50 and p95.
-    pub transit_days: Transit,
-    /// The 95th percentile of each replication's transit times.
-    pub transit_p95_days: Estimate,
-    /// True if the mean delivered/offered >= the minimum and the mean p95 of the
-    /// replications is within the limit.
-    pub meets_criteria: bool,
-    /// Share of replications meeting both criteria.
-    pub replications_meeting: f64,
-    /// The binding resource.
-    pub bottleneck: Option<Bottleneck>,
-    /// Every resource.
-    pub resources: Vec<ResourcePoint>,
-    /// Every flow.
-    pub flows: Vec<FlowPoint>,
-}
-
-/// The binding resource at a point.
-#[derive(Clone, Debug, Serialize)]
-pub struct Bottleneck {
-    /// Node or leg id.
-    pub id: String,
-    /// `station`, `rail`, `road` or `ferry`.
-    pub kind: String,
-    /// Legs: where traffic comes from.
-    pub from: Option<String>,
-    /// Legs: where traffic goes.
-    pub to: Option<String>,
-    /// Its utilisation.
-    pub utilization: Estimate,
-    /// Share of replications in which it had the highest utilisation.
-    pub binding_share: f64,
-    /// Its share of all waiting time at this point.
-    pub wait_share: f64,
-}
-
-/// One resource at one point.
-#[derive(Clone, Debug, Serialize)]
-pub struct ResourcePoint {
-    /// Node or leg id.
-    pub id: String,
-    /// `station`, `rail`, `road` or `ferry`.
-    pub kind: String,
-    /// Legs: where traffic comes from.
-    pub from: Option<String>,
-    /// Legs: where traffic goes.
-    pub to: Option<String>,
-    /// Utilisation.
-    pub utilization: Estimate,
-    /// Mean wait (days).
-    pub wait_days: Estimate,
-    /// Share of all waiting time at this point.
-    pub wait_share: f64,
-}
-
-/// One flow at one point.
-#[derive(Clone, Debug, Serialize)]
-pub struct FlowPoint {
-    /// Flow id.
-    pub id: String,
-    /// Offered block trains per week.
-    pub offered_trains_per_week: Estimate,
-    /// Delivered block trains per week.
-    pub delivered_trains_per_week: Estimate,
-    /// Transit times.
-    pub transit_days: Transit,
-}
-
-/// The largest offered load at which the corridor keeps up (delivered/offered at
-/// least 0.99) and the p95 transit stays within its limit, interpolated linearly
-/// between sweep points.
-#[derive(Clone, Debug, Serialize)]
-pub struct PracticalCapacity {
-    /// The practical capacity from the mean curve (trains per week), with a 95%
-    /// percentile-bootstrap interval over replications (1,000 resamples).
-    pub offered_trains_per_week: Estimate,
-    /// From the mean curve (trains per week).
-    pub point_estimate: f64,
-    /// The demand factor at the point estimate.
-    pub value: f64,
-    /// `within_range`, `above_range` (every point passed: capacity is at least the last
-    /// point) or `below_range` (the first point failed).
-    pub bracket: String,
-    /// `throughput` or `transit_p95`: the criterion that failed first; `none`.
-    pub limited_by: String,
-    /// The binding resource at the first failing point.
-    pub bottleneck: Option<String>,
-}
 
 /// One point's inputs.
 struct Series {
@@ -170,38 +39,20 @@ pub fn analyse_curve(
 ) -> Curve {
     let first_model = points.first().map(|p| p.1);
     let (horizon, warmup) = first_model.map_or((0.0, 0.0), |m| (m.horizon_days(), m.warmup_days()));
-    let per_week = WEEK / (horizon - warmup).max(f64::MIN_POSITIVE);
-    let series: Vec<Series> = points
+    let figures: Vec<RunFigures> = points
         .iter()
-        .map(|(_, _, out)| {
-            let sum = |r: &ReplicationResult, g: &dyn Fn(&crate::sim::FlowResult) -> f64| -> f64 {
-                r.flows.iter().map(g).sum()
-            };
-            let offered: Vec<f64> = out
-                .replications
-                .iter()
-                .map(|r| sum(r, &|f| f.offered as f64) * per_week)
-                .collect();
-            let delivered: Vec<f64> = out
-                .replications
-                .iter()
-                .map(|r| sum(r, &|f| f.completed as f64) * per_week)
-                .collect();
-            let ratio = offered
-                .iter()
-                .zip(&delivered)
-                .map(|(o, d)| if *o > 0.0 { d / o } else { f64::NAN })
-                .collect();
-            let p95: Vec<f64> = out
-                .replications
-                .iter()
-                .map(|r| r.transit_p95_days)
-                .collect();
+        .map(|(_, model, out)| RunFigures::new(model, out))
+        .collect();
+    let series: Vec<Series> = figures
+        .iter()
+        .map(|fig| {
+            let o = &fig.overall;
+            let p95 = o.transit_p95_days.clone();
             let p95_mean = Estimate::of(&p95).mean;
             Series {
-                offered,
-                delivered,
-                ratio,
+                offered: o.offered_trains_per_week.clone(),
+                delivered: o.delivered_trains_per_week.clone(),
+                ratio: o.delivered_ratio(),
                 p95,
                 p95_mean,
             }
@@ -220,7 +71,7 @@ pub fn analyse_curve(
     let ok = |ratio: f64, p95: f64| ratio >= DELIVERED_RATIO_MIN && p95 <= limit;
 
     let mut curve_points = Vec::with_capacity(points.len());
-    for ((value, model, out), s) in points.iter().zip(&series) {
+    for (((value, model, out), s), fig) in points.iter().zip(&series).zip(&figures) {
         let ratio = Estimate::of(&s.ratio);
         let meets = ok(ratio.mean, s.p95_mean);
         let reps = s.ratio.len().max(1) as f64;
@@ -232,12 +83,7 @@ pub fn analyse_curve(
             .count() as f64
             / reps;
         let (resources, bottleneck) = resources_at(model, out);
-        let transit_mean = Estimate::of(
-            &out.replications
-                .iter()
-                .map(|r| r.transit_mean_days())
-                .collect::<Vec<_>>(),
-        );
+        let transit_mean = Estimate::of(&fig.overall.transit_mean_days);
         curve_points.push(CurvePoint {
             value: *value,
             offered_trains_per_week: Estimate::of(&s.offered),
@@ -249,7 +95,7 @@ pub fn analyse_curve(
             replications_meeting: meeting,
             bottleneck,
             resources,
-            flows: flows_at(model, out, per_week),
+            flows: flows_at(model, out, fig),
         });
     }
 
@@ -274,8 +120,8 @@ pub fn analyse_curve(
             },
             point_estimate,
             value: interpolate(&x, &values, point_estimate),
-            bracket: bracket.to_string(),
-            limited_by: limited_by.to_string(),
+            bracket,
+            limited_by,
             bottleneck: failed_at
                 .and_then(|j| curve_points[j].bottleneck.as_ref())
                 .map(|b| b.id.clone()),
@@ -342,25 +188,25 @@ fn crossing(
     ratio: &[f64],
     p95: &[f64],
     limit: f64,
-) -> (f64, &'static str, Option<usize>, &'static str) {
+) -> (f64, Bracket, Option<usize>, LimitedBy) {
     // NaN (nothing offered or delivered) fails too.
     let fails_ratio = |j: usize| ratio[j].is_nan() || ratio[j] < DELIVERED_RATIO_MIN;
     let fails_p95 = |j: usize| p95[j].is_nan() || p95[j] > limit;
     let Some(j) = (0..x.len()).find(|&j| fails_ratio(j) || fails_p95(j)) else {
         return (
             x.last().copied().unwrap_or(f64::NAN),
-            "above_range",
+            Bracket::AboveRange,
             None,
-            "none",
+            LimitedBy::None,
         );
     };
     let limited_by = if fails_ratio(j) {
-        "throughput"
+        LimitedBy::Throughput
     } else {
-        "transit_p95"
+        LimitedBy::TransitP95
     };
     if j == 0 {
-        return (x[0], "below_range", Some(0), limited_by);
+        return (x[0], Bracket::BelowRange, Some(0), limited_by);
     }
     let i = j - 1;
     let mut t: f64 = 1.0;
@@ -373,7 +219,7 @@ fn crossing(
     let t = t.clamp(0.0, 1.0);
     (
         x[i] + t * (x[j] - x[i]),
-        "within_range",
+        Bracket::WithinRange,
         Some(j),
         limited_by,
     )
@@ -422,7 +268,7 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
             let wait: f64 = reps.iter().map(|r| r.resources[k].wait_sum_days).sum();
             ResourcePoint {
                 id: info.id.clone(),
-                kind: info.kind.name().to_string(),
+                kind: info.kind,
                 from: info.from.clone(),
                 to: info.to.clone(),
                 utilization: Estimate::of(
@@ -456,7 +302,7 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
         let p = &points[k];
         Bottleneck {
             id: p.id.clone(),
-            kind: p.kind.clone(),
+            kind: p.kind,
             from: p.from.clone(),
             to: p.to.clone(),
             utilization: p.utilization,
@@ -467,29 +313,20 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
     (points, bottleneck)
 }
 
-fn flows_at(model: &Model, out: &RunOutput, per_week: f64) -> Vec<FlowPoint> {
+fn flows_at(model: &Model, out: &RunOutput, fig: &RunFigures) -> Vec<FlowPoint> {
     model
         .flows()
         .iter()
+        .zip(&fig.flows)
         .enumerate()
-        .map(|(i, info)| {
-            let reps = &out.replications;
-            let col = |g: &dyn Fn(&crate::sim::FlowResult) -> f64| {
-                Estimate::of(&reps.iter().map(|r| g(&r.flows[i])).collect::<Vec<_>>())
-            };
-            let mean = col(&|f| {
-                if f.delivered > 0 {
-                    f.transit_sum_days / f.delivered as f64
-                } else {
-                    f64::NAN
-                }
-            });
-            FlowPoint {
-                id: info.id.clone(),
-                offered_trains_per_week: col(&|f| f.offered as f64 * per_week),
-                delivered_trains_per_week: col(&|f| f.completed as f64 * per_week),
-                transit_days: transit(&mean, out.pooled.get(i).unwrap_or(&Histogram::new())),
-            }
+        .map(|(i, (info, f))| FlowPoint {
+            id: info.id.clone(),
+            offered_trains_per_week: Estimate::of(&f.offered_trains_per_week),
+            delivered_trains_per_week: Estimate::of(&f.delivered_trains_per_week),
+            transit_days: transit(
+                &Estimate::of(&f.transit_mean_days),
+                out.pooled.get(i).unwrap_or(&Histogram::new()),
+            ),
         })
         .collect()
 }
@@ -504,13 +341,22 @@ mod tests {
         // The ratio falls below 0.99 between 20 and 30: 1.0 -> 0.98, crossing at 25.
         let (c, bracket, at, by) = crossing(&x, &[1.0, 1.0, 0.98, 0.9], &[1.0, 1.0, 1.0, 1.0], 2.0);
         assert!((c - 25.0).abs() < 1e-9, "{c}");
-        assert_eq!((bracket, at, by), ("within_range", Some(2), "throughput"));
+        assert_eq!(
+            (bracket, at, by),
+            (Bracket::WithinRange, Some(2), LimitedBy::Throughput)
+        );
         // p95 passes its limit 2.0 a quarter of the way from 30 to 40.
         let (c, _, at, by) = crossing(&x, &[1.0; 4], &[1.0, 1.2, 1.5, 3.5], 2.0);
         assert!((c - 32.5).abs() < 1e-9, "{c}");
-        assert_eq!((at, by), (Some(3), "transit_p95"));
-        assert_eq!(crossing(&x, &[1.0; 4], &[1.0; 4], 2.0).1, "above_range");
-        assert_eq!(crossing(&x, &[0.5; 4], &[1.0; 4], 2.0).1, "below_range");
+        assert_eq!((at, by), (Some(3), LimitedBy::TransitP95));
+        assert_eq!(
+            crossing(&x, &[1.0; 4], &[1.0; 4], 2.0).1,
+            Bracket::AboveRange
+        );
+        assert_eq!(
+            crossing(&x, &[0.5; 4], &[1.0; 4], 2.0).1,
+            Bracket::BelowRange
+        );
     }
 
     #[test]

@@ -5,11 +5,11 @@
 //! means of an output series where the standard error of the remaining mean,
 //! `sum((z - mean_d)^2) / (n - d)^2`, is smallest, searching the first half only.
 
-use serde::Serialize;
-
 use crate::montecarlo::{self, RunSettings};
 use crate::network::Network;
 use crate::scenario::Scenario;
+pub use crate::schema::WarmupChoice;
+use crate::schema::WarmupMethod;
 use crate::sim::time::{MS_PER_DAY, SimTime};
 use crate::sim::{Model, ModelError, Trace};
 
@@ -19,23 +19,6 @@ const PILOT_REPLICATIONS: u64 = 10;
 const PER_BIN: f64 = 5.0;
 /// Most bins in the series.
 const MAX_BINS: f64 = 2000.0;
-
-/// The warm-up chosen and how.
-#[derive(Clone, Debug, Serialize)]
-pub struct WarmupChoice {
-    /// The chosen warm-up (days).
-    pub warmup_days: f64,
-    /// `MSER-5`.
-    pub method: String,
-    /// Pilot replications (warm-up 0, the scenario's horizon).
-    pub pilot_replications: u64,
-    /// Width of the time bins of the delivery series (days).
-    pub bin_days: f64,
-    /// Batches of five bins in the series.
-    pub batches: usize,
-    /// Batches truncated.
-    pub truncated_batches: usize,
-}
 
 /// MSER-5: the number of leading observations to drop (a multiple of 5) from a series.
 pub fn mser5(series: &[f64]) -> usize {
@@ -90,7 +73,7 @@ pub fn auto_warmup(
     let model = Model::new(network, &pilot)?;
     let horizon = scenario.run.horizon_days;
     let reps = PILOT_REPLICATIONS.min(scenario.run.replications.max(2));
-    let per_day = scenario.offered_trains_per_week() / 7.0 * reps as f64;
+    let per_day = scenario.offered_trains_per_week() / crate::summary::DAYS_PER_WEEK * reps as f64;
     let bin_days = (PER_BIN / per_day.max(1e-9)).max(horizon / MAX_BINS);
     let n_bins = (horizon / bin_days).ceil() as usize;
     let bin_ms = ((bin_days * MS_PER_DAY) as u64).max(1);
@@ -121,7 +104,7 @@ pub fn auto_warmup(
     let warmup_days = times.get(cut).copied().unwrap_or(0.0).min(horizon / 2.0);
     Ok(WarmupChoice {
         warmup_days,
-        method: "MSER-5".to_string(),
+        method: WarmupMethod::Mser5,
         pilot_replications: reps,
         bin_days,
         batches: series.len() / 5,

@@ -7,11 +7,12 @@
 
 use std::fmt::Write as _;
 
-use super::{
-    csv_string, est_cols, header, num, opt, pretty_json, replication_rows, transit_cols, with_ci,
-};
-use crate::experiment::{Comparison, Curve, Difference};
+use super::{pretty_json, replication_rows};
 use crate::montecarlo::RunOutput;
+use crate::schema::{
+    self, Bracket, CompareRow, Comparison, Curve, CurveFlowRow, CurveResourceRow, CurveRow,
+    Difference,
+};
 use crate::sim::Model;
 use crate::stats::Estimate;
 
@@ -20,119 +21,124 @@ pub fn curve_json(curve: &Curve) -> String {
     pretty_json(curve)
 }
 
+/// The rows of `curve.csv`: one per sweep point.
+pub fn curve_rows(c: &Curve) -> Vec<CurveRow> {
+    c.points
+        .iter()
+        .map(|p| {
+            let (o, o_lo, o_hi) = p.offered_trains_per_week.columns();
+            let (d, d_lo, d_hi) = p.delivered_trains_per_week.columns();
+            let (r, r_lo, r_hi) = p.delivered_ratio.columns();
+            let (t, t_lo, t_hi) = p.transit_days.estimate().columns();
+            let (q, q_lo, q_hi) = p.transit_p95_days.columns();
+            let b = p.bottleneck.as_ref();
+            CurveRow {
+                scenario: c.scenario.clone(),
+                param: c.param.clone(),
+                value: p.value,
+                replications: c.replications,
+                offered_trains_per_week_mean: o,
+                offered_trains_per_week_ci95_low: o_lo,
+                offered_trains_per_week_ci95_high: o_hi,
+                delivered_trains_per_week_mean: d,
+                delivered_trains_per_week_ci95_low: d_lo,
+                delivered_trains_per_week_ci95_high: d_hi,
+                delivered_ratio_mean: r,
+                delivered_ratio_ci95_low: r_lo,
+                delivered_ratio_ci95_high: r_hi,
+                transit_days_mean: t,
+                transit_days_ci95_low: t_lo,
+                transit_days_ci95_high: t_hi,
+                transit_days_p50: p.transit_days.p50.unwrap_or(f64::NAN),
+                transit_days_p95: p.transit_days.p95.unwrap_or(f64::NAN),
+                transit_p95_days_per_replication_mean: q,
+                transit_p95_days_per_replication_ci95_low: q_lo,
+                transit_p95_days_per_replication_ci95_high: q_hi,
+                meets_criteria: p.meets_criteria,
+                replications_meeting_share: p.replications_meeting,
+                bottleneck: b.map(|b| b.id.clone()),
+                bottleneck_kind: b.map(|b| b.kind),
+                bottleneck_from: b.and_then(|b| b.from.clone()),
+                bottleneck_to: b.and_then(|b| b.to.clone()),
+                bottleneck_utilization_mean: b.map_or(f64::NAN, |b| b.utilization.mean),
+                bottleneck_binding_share: b.map_or(f64::NAN, |b| b.binding_share),
+                bottleneck_wait_share: b.map_or(f64::NAN, |b| b.wait_share),
+            }
+        })
+        .collect()
+}
+
 /// `curve.csv`: one row per sweep point.
 pub fn curve_csv(c: &Curve) -> String {
-    let mut h = header(&["scenario", "param", "value", "replications"]);
-    for base in [
-        "offered_trains_per_week",
-        "delivered_trains_per_week",
-        "delivered_ratio",
-        "transit_days",
-    ] {
-        h.extend(with_ci(base));
-    }
-    h.extend(header(&["transit_days_p50", "transit_days_p95"]));
-    h.extend(with_ci("transit_p95_days_per_replication"));
-    h.extend(header(&[
-        "meets_criteria",
-        "replications_meeting_share",
-        "bottleneck",
-        "bottleneck_kind",
-        "bottleneck_from",
-        "bottleneck_to",
-        "bottleneck_utilization_mean",
-        "bottleneck_binding_share",
-        "bottleneck_wait_share",
-    ]));
-    let mut rows = vec![h];
+    schema::to_csv(curve_rows(c))
+}
+
+/// The rows of `curve_resources.csv`: one per sweep point and resource.
+pub fn curve_resource_rows(c: &Curve) -> Vec<CurveResourceRow> {
+    let mut rows = Vec::new();
     for p in &c.points {
-        let mut r = vec![
-            c.scenario.clone(),
-            c.param.clone(),
-            num(p.value),
-            c.replications.to_string(),
-        ];
-        for e in [
-            &p.offered_trains_per_week,
-            &p.delivered_trains_per_week,
-            &p.delivered_ratio,
-        ] {
-            r.extend(est_cols(e));
+        for r in &p.resources {
+            let (u, u_lo, u_hi) = r.utilization.columns();
+            let (w, w_lo, w_hi) = r.wait_days.columns();
+            rows.push(CurveResourceRow {
+                scenario: c.scenario.clone(),
+                param: c.param.clone(),
+                value: p.value,
+                resource: r.id.clone(),
+                kind: r.kind,
+                from: r.from.clone(),
+                to: r.to.clone(),
+                utilization_mean: u,
+                utilization_ci95_low: u_lo,
+                utilization_ci95_high: u_hi,
+                wait_days_mean: w,
+                wait_days_ci95_low: w_lo,
+                wait_days_ci95_high: w_hi,
+                wait_share: r.wait_share,
+            });
         }
-        let t = transit_cols(&p.transit_days);
-        r.extend(t);
-        r.extend(est_cols(&p.transit_p95_days));
-        r.push(p.meets_criteria.to_string());
-        r.push(num(p.replications_meeting));
-        match &p.bottleneck {
-            Some(b) => r.extend([
-                b.id.clone(),
-                b.kind.clone(),
-                b.from.clone().unwrap_or_default(),
-                b.to.clone().unwrap_or_default(),
-                num(b.utilization.mean),
-                num(b.binding_share),
-                num(b.wait_share),
-            ]),
-            None => r.extend(std::iter::repeat_n(String::new(), 7)),
-        }
-        rows.push(r);
     }
-    csv_string(rows)
+    rows
 }
 
 /// `curve_resources.csv`: one row per sweep point and resource.
 pub fn curve_resources_csv(c: &Curve) -> String {
-    let mut h = header(&[
-        "scenario", "param", "value", "resource", "kind", "from", "to",
-    ]);
-    h.extend(with_ci("utilization"));
-    h.extend(with_ci("wait_days"));
-    h.push("wait_share".into());
-    let mut rows = vec![h];
+    schema::to_csv(curve_resource_rows(c))
+}
+
+/// The rows of `curve_flows.csv`: one per sweep point and flow.
+pub fn curve_flow_rows(c: &Curve) -> Vec<CurveFlowRow> {
+    let mut rows = Vec::new();
     for p in &c.points {
-        for r in &p.resources {
-            let mut row = vec![
-                c.scenario.clone(),
-                c.param.clone(),
-                num(p.value),
-                r.id.clone(),
-                r.kind.clone(),
-                r.from.clone().unwrap_or_default(),
-                r.to.clone().unwrap_or_default(),
-            ];
-            row.extend(est_cols(&r.utilization));
-            row.extend(est_cols(&r.wait_days));
-            row.push(num(r.wait_share));
-            rows.push(row);
+        for f in &p.flows {
+            let (o, o_lo, o_hi) = f.offered_trains_per_week.columns();
+            let (d, d_lo, d_hi) = f.delivered_trains_per_week.columns();
+            let (t, t_lo, t_hi) = f.transit_days.estimate().columns();
+            rows.push(CurveFlowRow {
+                scenario: c.scenario.clone(),
+                param: c.param.clone(),
+                value: p.value,
+                flow: f.id.clone(),
+                offered_trains_per_week_mean: o,
+                offered_trains_per_week_ci95_low: o_lo,
+                offered_trains_per_week_ci95_high: o_hi,
+                delivered_trains_per_week_mean: d,
+                delivered_trains_per_week_ci95_low: d_lo,
+                delivered_trains_per_week_ci95_high: d_hi,
+                transit_days_mean: t,
+                transit_days_ci95_low: t_lo,
+                transit_days_ci95_high: t_hi,
+                transit_days_p50: f.transit_days.p50.unwrap_or(f64::NAN),
+                transit_days_p95: f.transit_days.p95.unwrap_or(f64::NAN),
+            });
         }
     }
-    csv_string(rows)
+    rows
 }
 
 /// `curve_flows.csv`: one row per sweep point and flow.
 pub fn curve_flows_csv(c: &Curve) -> String {
-    let mut h = header(&["scenario", "param", "value", "flow"]);
-    h.extend(with_ci("offered_trains_per_week"));
-    h.extend(with_ci("delivered_trains_per_week"));
-    h.extend(with_ci("transit_days"));
-    h.extend(header(&["transit_days_p50", "transit_days_p95"]));
-    let mut rows = vec![h];
-    for p in &c.points {
-        for f in &p.flows {
-            let mut row = vec![
-                c.scenario.clone(),
-                c.param.clone(),
-                num(p.value),
-                f.id.clone(),
-            ];
-            row.extend(est_cols(&f.offered_trains_per_week));
-            row.extend(est_cols(&f.delivered_trains_per_week));
-            row.extend(transit_cols(&f.transit_days));
-            rows.push(row);
-        }
-    }
-    csv_string(rows)
+    schema::to_csv(curve_flow_rows(c))
 }
 
 /// `replications.csv` of a sweep: one row per point, replication and flow.
@@ -141,16 +147,18 @@ pub fn sweep_replications_csv(
     param: &str,
     runs: &[(f64, Model, RunOutput)],
 ) -> String {
-    let mut rows = vec![header(&["scenario", "param", "value"])];
-    for (value, model, out) in runs {
-        replication_rows(
-            &mut rows,
-            &[scenario.to_string(), param.to_string(), num(*value)],
-            model,
-            out,
-        );
+    schema::to_csv(runs.iter().flat_map(|(value, model, out)| {
+        replication_rows(scenario, Some((param, *value)), model, out)
+    }))
+}
+
+/// A number for the terminal: shortest round-trip form, `-` when not a number.
+fn num(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "-".to_string()
     }
-    csv_string(rows)
 }
 
 fn ci(e: &Estimate) -> String {
@@ -195,9 +203,7 @@ pub fn curve_table(c: &Curve) -> String {
                 mean: p.transit_days.mean,
                 ci95: p.transit_days.ci95
             }),
-            opt(p.transit_days.p95)
-                .parse::<f64>()
-                .map_or("-".into(), |v| format!("{v:.2}")),
+            p.transit_days.p95.map_or("-".into(), |v| format!("{v:.2}")),
             if p.meets_criteria { "yes" } else { "no" },
             b
         );
@@ -208,10 +214,10 @@ pub fn curve_table(c: &Curve) -> String {
         c.delivered_ratio_min, c.p95_limit_days, c.p95_limit_factor
     );
     if let Some(pc) = &c.practical_capacity {
-        let what = match pc.bracket.as_str() {
-            "above_range" => "at least (every point met the criteria)",
-            "below_range" => "below the lowest point, at most",
-            _ => "",
+        let what = match pc.bracket {
+            Bracket::AboveRange => "at least (every point met the criteria)",
+            Bracket::BelowRange => "below the lowest point, at most",
+            Bracket::WithinRange => "",
         };
         let _ = writeln!(
             t,
@@ -221,7 +227,7 @@ pub fn curve_table(c: &Curve) -> String {
                 .ci95
                 .map(|[lo, hi]| format!(" (95% bootstrap interval {lo:.1} to {hi:.1})"))
                 .unwrap_or_default(),
-            pc.limited_by,
+            pc.limited_by.name(),
             pc.bottleneck
                 .as_ref()
                 .map(|b| format!(", bottleneck {b}"))
@@ -236,44 +242,35 @@ pub fn compare_json(c: &Comparison) -> String {
     pretty_json(c)
 }
 
-/// `compare.csv`: one row per alternative, flow and figure.
-pub fn compare_csv(c: &Comparison) -> String {
-    let mut h = header(&[
-        "base",
-        "alternative",
-        "replications",
-        "flow",
-        "figure",
-        "base_mean",
-        "alternative_mean",
-    ]);
-    h.extend(with_ci("difference"));
-    h.push("significant".into());
-    let mut rows = vec![h];
+/// The rows of `compare.csv`: one per alternative, flow and figure.
+pub fn compare_rows(c: &Comparison) -> Vec<CompareRow> {
+    let mut rows = Vec::new();
     for alt in &c.alternatives {
         for f in std::iter::once(&alt.overall).chain(&alt.flows) {
-            for (figure, d) in [
-                ("offered_trains_per_week", &f.offered_trains_per_week),
-                ("delivered_trains_per_week", &f.delivered_trains_per_week),
-                ("transit_mean_days", &f.transit_mean_days),
-                ("transit_p95_days", &f.transit_p95_days),
-            ] {
-                let mut r = vec![
-                    c.base.clone(),
-                    alt.scenario.clone(),
-                    c.replications.to_string(),
-                    f.flow.clone(),
-                    figure.to_string(),
-                    num(d.base),
-                    num(d.alternative),
-                ];
-                r.extend(est_cols(&d.difference));
-                r.push(d.significant.to_string());
-                rows.push(r);
+            for (figure, d) in f.figures() {
+                let (m, lo, hi) = d.difference.columns();
+                rows.push(CompareRow {
+                    base: c.base.clone(),
+                    alternative: alt.scenario.clone(),
+                    replications: c.replications,
+                    flow: f.flow.clone(),
+                    figure,
+                    base_mean: d.base,
+                    alternative_mean: d.alternative,
+                    difference_mean: m,
+                    difference_ci95_low: lo,
+                    difference_ci95_high: hi,
+                    significant: d.significant,
+                });
             }
         }
     }
-    csv_string(rows)
+    rows
+}
+
+/// `compare.csv`: one row per alternative, flow and figure.
+pub fn compare_csv(c: &Comparison) -> String {
+    schema::to_csv(compare_rows(c))
 }
 
 /// The table printed after a comparison.

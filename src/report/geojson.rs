@@ -20,11 +20,11 @@
 
 use serde::Serialize;
 
-use crate::report::plot::results::{EstimateData, NetworkData, SummaryData};
+use crate::report::plot::results::{Estimate, NetworkExport, Summary};
 
 /// The GeoJSON text of `network`, with results from `summary` if given: one feature
 /// per line, with a final newline.
-pub fn feature_collection(network: &NetworkData, summary: Option<&SummaryData>) -> String {
+pub fn feature_collection(network: &NetworkExport, summary: Option<&Summary>) -> String {
     let nodes = network.nodes.iter().map(|n| Feature {
         kind: "Feature",
         geometry: Geometry::Point {
@@ -34,12 +34,12 @@ pub fn feature_collection(network: &NetworkData, summary: Option<&SummaryData>) 
             id: &n.id,
             name: &n.name,
             country: &n.country,
-            kind: &n.kind,
+            kind: n.kind.name(),
             servers: n.servers,
             results: summary.map(|s| {
                 let station = s.station(&n.id);
-                let est = |f: fn(&crate::report::plot::results::ResourceData) -> EstimateData| {
-                    station.map(f).unwrap_or_default()
+                let est = |f: fn(&crate::report::plot::results::ResourceSummary) -> Estimate| {
+                    station.map(f).unwrap_or(Estimate::MISSING)
                 };
                 let utilization = est(|r| r.utilization);
                 NodeResults {
@@ -62,7 +62,7 @@ pub fn feature_collection(network: &NetworkData, summary: Option<&SummaryData>) 
                 id: &l.id,
                 from: &l.from,
                 to: &l.to,
-                mode: &l.mode,
+                mode: l.mode.name(),
                 length_km: finite(l.length_km),
                 capacity_per_day: l.capacity_per_day.and_then(finite),
                 gauge_mm: l.gauge_mm,
@@ -73,7 +73,7 @@ pub fn feature_collection(network: &NetworkData, summary: Option<&SummaryData>) 
                     };
                     let forward = direction(&l.from, &l.to);
                     let backward = direction(&l.to, &l.from);
-                    let trains = |r: Option<&crate::report::plot::results::ResourceData>| {
+                    let trains = |r: Option<&crate::report::plot::results::ResourceSummary>| {
                         r.and_then(|r| r.arrivals_per_day.value()).unwrap_or(0.0)
                     };
                     LegResults {
@@ -170,26 +170,26 @@ struct LegResults {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::plot::results::{LegData, NodeData};
+    use crate::report::plot::results::{LegExport, NodeExport};
 
-    fn network() -> NetworkData {
-        let node = |id: &str, lon: f64, servers: u32| NodeData {
+    fn network() -> NetworkExport {
+        let node = |id: &str, lon: f64, servers: u32| NodeExport {
             id: id.into(),
             name: id.to_uppercase(),
             country: "KZ".into(),
             lat: 43.0,
             lon,
-            kind: "rail_terminal".into(),
+            kind: crate::network::NodeKind::RailTerminal,
             servers,
         };
-        NetworkData {
+        NetworkExport {
             name: "n".into(),
             nodes: vec![node("a", 51.0, 2), node("b", 52.0, 0)],
-            legs: vec![LegData {
+            legs: vec![LegExport {
                 id: "a-b".into(),
                 from: "a".into(),
                 to: "b".into(),
-                mode: "rail".into(),
+                mode: crate::network::Mode::Rail,
                 length_km: 90.0,
                 capacity_per_day: Some(12.0),
                 gauge_mm: Some(1520),
@@ -218,15 +218,80 @@ mod tests {
 
     #[test]
     fn results_add_flows_and_utilisation() {
-        let summary: SummaryData = serde_json::from_str(
-            r#"{"scenario": "s", "replications": 3, "flows": [], "resources": [
-                {"id": "a", "kind": "station", "utilization": {"mean": 0.5, "ci95": [0.4, 0.6]},
-                 "wait_days": {"mean": 0.1, "ci95": null}, "arrivals_per_day": {"mean": 2.0, "ci95": null}},
-                {"id": "a-b", "kind": "rail", "from": "b", "to": "a",
-                 "utilization": {"mean": 0.25, "ci95": null}, "arrivals_per_day": {"mean": 1.5, "ci95": null}}
-            ]}"#,
-        )
-        .unwrap();
+        use crate::network::{Mode, NodeKind};
+        use crate::schema::{Detail, Overall, ResourceSummary, Transit};
+        use crate::sim::ResourceKind;
+        let est = |mean: f64, ci95: Option<[f64; 2]>| Estimate { mean, ci95 };
+        let none = Estimate::MISSING;
+        let resource =
+            |id: &str, kind, detail, from: Option<&str>, to: Option<&str>| ResourceSummary {
+                id: id.into(),
+                kind,
+                detail,
+                from: from.map(Into::into),
+                to: to.map(Into::into),
+                capacity: 1.0,
+                utilization: none,
+                wait_days: none,
+                queue_length: none,
+                in_service: none,
+                arrivals_per_day: none,
+                closed_share: none,
+            };
+        let station = ResourceSummary {
+            utilization: est(0.5, Some([0.4, 0.6])),
+            wait_days: est(0.1, None),
+            arrivals_per_day: est(2.0, None),
+            ..resource(
+                "a",
+                ResourceKind::Station,
+                Detail::Node(NodeKind::RailTerminal),
+                None,
+                None,
+            )
+        };
+        let leg = ResourceSummary {
+            utilization: est(0.25, None),
+            arrivals_per_day: est(1.5, None),
+            ..resource(
+                "a-b",
+                ResourceKind::Rail,
+                Detail::Leg(Mode::Rail),
+                Some("b"),
+                Some("a"),
+            )
+        };
+        let transit = Transit {
+            mean: f64::NAN,
+            ci95: None,
+            p50: None,
+            p95: None,
+            trains: 0,
+        };
+        let summary = Summary {
+            scenario: "s".into(),
+            description: String::new(),
+            seed: 1,
+            replications: 3,
+            horizon_days: 10.0,
+            warmup_days: 0.0,
+            window_days: 10.0,
+            overall: Overall {
+                offered_trains: none,
+                delivered_trains: none,
+                in_system_trains: none,
+                offered_trains_per_week: none,
+                delivered_trains_per_week: none,
+                transit_days: transit,
+                teu_delivered: none,
+                tonnes_delivered: none,
+            },
+            flows: Vec::new(),
+            resources: vec![station, leg],
+            events_per_replication: 0.0,
+        };
+        // The summary goes through its file form, as `export-geojson DIR` reads it.
+        let summary: Summary = serde_json::from_str(&crate::schema::to_json(&summary)).unwrap();
         let v: serde_json::Value =
             serde_json::from_str(&feature_collection(&network(), Some(&summary))).unwrap();
         let f = v["features"].as_array().unwrap();

@@ -330,7 +330,7 @@ fn figures(dir: &Path) -> Result<Vec<Figure>, PlotError> {
 }
 
 /// The charts of a `sweep` folder.
-fn sweep_figures(curve: &experiment::CurveData) -> Vec<Figure> {
+fn sweep_figures(curve: &experiment::Curve) -> Vec<Figure> {
     vec![
         Figure::Capacity(capacity::CapacityChart::new(curve)),
         Figure::TransitLoad(transit_load::TransitLoadChart::new(curve)),

@@ -157,7 +157,8 @@ pub struct ResourceInfo {
 }
 
 /// Kinds of resources.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     /// Parallel servers at a node.
     Station,

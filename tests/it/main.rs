@@ -7,6 +7,8 @@
 //! - `data_files`: every file shipped in `networks/` and `scenarios/` validates and runs.
 //! - `validation`: the engine against exact queueing results and conservation laws.
 //! - `determinism`: same inputs and seed give byte-identical results at any thread count.
+//! - `schema`: every output file reads back through its one type; snapshots of every file.
+//! - `faults`: whole results folders under kill -9, signals, a full disk, concurrent runs.
 
 mod architecture;
 mod cli;
@@ -15,7 +17,9 @@ mod data_files;
 mod determinism;
 mod errors;
 mod experiments;
+mod faults;
 mod mechanisms;
 mod plots;
+mod schema;
 mod support;
 mod validation;

@@ -187,7 +187,7 @@ fn plot_names_a_corrupt_transit_table() {
     let (_, err) = text(&o);
     assert!(!o.status.success());
     assert!(
-        err.contains("transit.csv: line 2: `one` in column `lower_days` is not a number of days"),
+        err.contains("transit.csv: line 2: column `lower_days`: invalid float literal"),
         "{err}"
     );
 }
@@ -478,7 +478,10 @@ fn plot_names_a_corrupt_curve_or_comparison() {
         err.contains("write it again with `corridor sweep`"),
         "{err}"
     );
-    let empty = r#"{"scenario": "test", "param": "demand", "replications": 4, "points": []}"#;
+    let empty = r#"{"scenario": "test", "param": "demand", "seed": 1, "replications": 4,
+        "horizon_days": 10.0, "warmup_days": 0.0, "p95_limit_factor": 2.0, "p95_limit_days": 3.0,
+        "delivered_ratio_min": 0.99, "points": [], "practical_capacity": null,
+        "first_value_meeting_criteria": null}"#;
     fs::write(d.join("sw/curve.json"), empty).unwrap();
     let err = plot_fails(d, "sw");
     assert!(

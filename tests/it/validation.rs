@@ -76,7 +76,7 @@ fn ferry_matches_the_markov_chain() {
     const N: u64 = 20;
     let (s, _, _) = run_file("scenarios/reference/ferry.toml", 21_000.0, 1_000.0, N, None);
     let port = &s.resources[0];
-    assert_eq!(port.kind, "ferry");
+    assert_eq!(port.kind, corridor::sim::ResourceKind::Ferry);
     assert_within_3se("port wait", &port.wait_days, N, 0.3834806, 0.01);
     let t = &s.overall.transit_days;
     assert_within_3se(

@@ -8,7 +8,7 @@ use super::axes::Axis;
 use super::layers::{Dash, Layer, Shape};
 use super::linechart::LineChart;
 use super::overlay::{Legend, Note, Sample};
-use super::results::experiment::CurveData;
+use super::results::experiment::{Bracket, Curve};
 use super::style::{self, Area, Drawn, SERIES, Theme};
 use super::sweep::{self, CAPACITY, band_point, extent, x_of};
 
@@ -18,7 +18,7 @@ const TOP: usize = 5;
 /// The chart's data.
 #[derive(Debug)]
 pub(super) struct BottlenecksLoadChart {
-    curve: CurveData,
+    curve: Curve,
     /// The busiest resources, busiest first.
     lines: Vec<Line>,
     /// Resources used at some point.
@@ -37,7 +37,7 @@ struct Line {
 
 impl BottlenecksLoadChart {
     /// The busiest resources of `curve`.
-    pub(super) fn new(curve: &CurveData) -> BottlenecksLoadChart {
+    pub(super) fn new(curve: &Curve) -> BottlenecksLoadChart {
         // Resources in order of first appearance, keyed by id and direction.
         let mut lines: Vec<(String, Line)> = Vec::new();
         for p in &curve.points {
@@ -60,7 +60,7 @@ impl BottlenecksLoadChart {
                     None => {
                         let name = sweep::resource_name(
                             &r.id,
-                            &r.kind,
+                            r.kind.name(),
                             r.from.as_deref(),
                             r.to.as_deref(),
                         );
@@ -116,8 +116,8 @@ impl BottlenecksLoadChart {
         let capacity = c
             .practical_capacity
             .as_ref()
-            .filter(|cap| cap.bracket == "within_range")
-            .and_then(|cap| cap.point_estimate)
+            .filter(|cap| cap.bracket == Bracket::WithinRange)
+            .map(|cap| cap.point_estimate)
             .filter(|v| v.is_finite());
         let (x_lo, x_hi) =
             extent(c.points.iter().map(|p| x_of(c, p)).chain(capacity)).unwrap_or((0.0, 1.0));

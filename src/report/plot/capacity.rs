@@ -13,7 +13,7 @@ use super::axes::Axis;
 use super::layers::{Dash, Layer, Shape};
 use super::linechart::LineChart;
 use super::overlay::{Legend, Note, Sample};
-use super::results::experiment::CurveData;
+use super::results::experiment::{Bracket, Curve};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 use super::sweep::{
     self, CAPACITY, FAILS, MEETS, band_point, capacity_extent, capacity_layers, capacity_words,
@@ -28,12 +28,12 @@ const OFFERED: RGBColor = SERIES[1];
 /// The capacity chart's data.
 #[derive(Debug)]
 pub(super) struct CapacityChart {
-    curve: CurveData,
+    curve: Curve,
 }
 
 impl CapacityChart {
     /// The chart of `curve`.
-    pub(super) fn new(curve: &CurveData) -> CapacityChart {
+    pub(super) fn new(curve: &Curve) -> CapacityChart {
         CapacityChart {
             curve: curve.clone(),
         }
@@ -104,7 +104,7 @@ impl CapacityChart {
         self.point_legend(&mut legend);
         if let Some(cap) = capacity {
             let (title, detail) = capacity_words(cap, c);
-            if let Some(x) = cap.point_estimate.filter(|v| v.is_finite()) {
+            if let Some(x) = Some(cap.point_estimate).filter(|v| v.is_finite()) {
                 notes.push(Note {
                     title,
                     lines: vec![detail].into_iter().filter(|d| !d.is_empty()).collect(),
@@ -114,7 +114,7 @@ impl CapacityChart {
                     leader: false,
                 });
             }
-            let within = cap.bracket == "within_range";
+            let within = cap.bracket == Bracket::WithinRange;
             let dash = if within { Dash::Solid } else { Dash::Dashed };
             let mut sample = Sample::line(CAPACITY, dash);
             if within && cap.offered_trains_per_week.interval().is_some() {

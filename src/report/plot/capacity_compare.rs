@@ -8,19 +8,19 @@ use super::axes::Axis;
 use super::layers::{Dash, Layer, Shape};
 use super::linechart::LineChart;
 use super::overlay::{Legend, Note, Sample};
-use super::results::experiment::{CurveData, CurvePointData};
+use super::results::experiment::{Curve, CurvePoint};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 use super::sweep::{self, band_point, capacity_extent, capacity_layers, extent, x_of};
 
 /// The chart's data.
 #[derive(Debug)]
 pub(super) struct CapacityCompareChart {
-    curves: Vec<CurveData>,
+    curves: Vec<Curve>,
 }
 
 impl CapacityCompareChart {
     /// The chart of `curves`, in colour order.
-    pub(super) fn new(curves: &[CurveData]) -> CapacityCompareChart {
+    pub(super) fn new(curves: &[Curve]) -> CapacityCompareChart {
         CapacityCompareChart {
             curves: curves.to_vec(),
         }
@@ -28,13 +28,13 @@ impl CapacityCompareChart {
 
     /// True if every curve sweeps demand (x is then the offered load).
     fn demand(&self) -> bool {
-        self.curves.iter().all(CurveData::is_demand)
+        self.curves.iter().all(Curve::is_demand)
     }
 
     /// Draws the chart.
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, theme: &Theme) -> Drawn {
         let demand = self.demand();
-        let x = |c: &CurveData, p: &CurvePointData| if demand { x_of(c, p) } else { p.value };
+        let x = |c: &Curve, p: &CurvePoint| if demand { x_of(c, p) } else { p.value };
         let names: Vec<&str> = self.curves.iter().map(|c| c.scenario.as_str()).collect();
         let first = &self.curves[0];
         let reps: Vec<u64> = self.curves.iter().map(|c| c.replications).collect();
@@ -124,9 +124,9 @@ impl CapacityCompareChart {
                     }
                     layers.push(layer);
                 }
-                if let Some(v) = cap.point_estimate.filter(|v| v.is_finite()) {
+                if let Some(v) = Some(cap.point_estimate).filter(|v| v.is_finite()) {
                     let n = style::number(v, 1);
-                    let short = match cap.bracket.as_str() {
+                    let short = match cap.bracket.name() {
                         "above_range" => format!("≥ {n}"),
                         "below_range" => format!("< {n}"),
                         _ => n,

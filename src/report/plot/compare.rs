@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{self, Axis, Frame};
 use super::layers::{self, Shape};
-use super::results::experiment::{CompareData, DifferenceData, FlowComparisonData};
+use super::results::experiment::{Comparison, Difference, FlowComparison};
 use super::style::{self, Area, Drawn, INK, MUTED, SERIES, Theme, size};
 
 /// The three measures, with their panel titles and units.
@@ -39,10 +39,10 @@ pub(super) struct CompareChart {
 struct Row {
     flow: String,
     /// Per alternative: the differences of the three measures, if the flow is there.
-    cells: Vec<Option<[DifferenceData; 3]>>,
+    cells: Vec<Option<[Difference; 3]>>,
 }
 
-fn measures(f: &FlowComparisonData) -> [DifferenceData; 3] {
+fn measures(f: &FlowComparison) -> [Difference; 3] {
     [
         f.delivered_trains_per_week,
         f.transit_mean_days,
@@ -52,7 +52,7 @@ fn measures(f: &FlowComparisonData) -> [DifferenceData; 3] {
 
 impl CompareChart {
     /// The chart of `data`.
-    pub(super) fn new(data: &CompareData) -> CompareChart {
+    pub(super) fn new(data: &Comparison) -> CompareChart {
         let n = data.alternatives.len();
         let mut rows = vec![Row {
             flow: "all flows".into(),

@@ -25,7 +25,7 @@ use self::layout::View;
 use self::names::short_names;
 use self::paint::{draw_graticule, marker, radius, round, stroke};
 use super::labels::{Placer, Rect};
-use super::results::{NetworkData, SummaryData};
+use super::results::{NetworkExport, Summary};
 use super::style::{self, Area, Drawn, INK, MUTED, Theme, UNUSED, size};
 
 /// The map's data.
@@ -136,7 +136,7 @@ const MAX_LABELS: usize = 300;
 
 impl MapChart {
     /// The map of `network`, with flows and utilisation from `summary` if given.
-    pub(super) fn new(network: &NetworkData, summary: Option<&SummaryData>) -> MapChart {
+    pub(super) fn new(network: &NetworkExport, summary: Option<&Summary>) -> MapChart {
         let mean_lat = if network.nodes.is_empty() {
             0.0
         } else {
@@ -187,7 +187,7 @@ impl MapChart {
                 Some(MapLeg {
                     a: index(&l.from)?,
                     b: index(&l.to)?,
-                    mode: Mode::of(&l.mode),
+                    mode: Mode::of(l.mode.name()),
                     flow: leg_flow.get(l.id.as_str()).copied().filter(|f| *f > 0.0),
                 })
             })

@@ -6,8 +6,8 @@ use plotters::prelude::RGBColor;
 
 use super::layers::{Dash, Layer};
 use super::overlay::Note;
-use super::results::EstimateData;
-use super::results::experiment::{BottleneckData, CapacityData, CurveData, CurvePointData};
+use super::results::Estimate;
+use super::results::experiment::{Bottleneck, Bracket, Curve, CurvePoint, PracticalCapacity};
 use super::style::{self, INK, SERIES};
 
 /// Colour of the practical capacity.
@@ -18,7 +18,7 @@ pub(super) const MEETS: RGBColor = SERIES[2];
 pub(super) const FAILS: RGBColor = SERIES[3];
 
 /// The x of a point: offered trains per week for a demand sweep, else the value.
-pub(super) fn x_of(curve: &CurveData, p: &CurvePointData) -> f64 {
+pub(super) fn x_of(curve: &Curve, p: &CurvePoint) -> f64 {
     if curve.is_demand() {
         p.offered_trains_per_week.value().unwrap_or(f64::NAN)
     } else {
@@ -31,7 +31,7 @@ pub(super) fn x_of(curve: &CurveData, p: &CurvePointData) -> f64 {
 pub(super) type Delivered = (Vec<(f64, f64)>, Vec<(f64, f64)>, Vec<(f64, f64)>);
 
 /// Splits a curve's delivered trains per week into its line and its marked points.
-pub(super) fn delivered_points(curve: &CurveData, x: impl Fn(&CurvePointData) -> f64) -> Delivered {
+pub(super) fn delivered_points(curve: &Curve, x: impl Fn(&CurvePoint) -> f64) -> Delivered {
     let (mut line, mut meets, mut fails) = (Vec::new(), Vec::new(), Vec::new());
     for p in &curve.points {
         let (px, Some(py)) = (x(p), p.delivered_trains_per_week.value()) else {
@@ -51,7 +51,7 @@ pub(super) fn delivered_points(curve: &CurveData, x: impl Fn(&CurvePointData) ->
 }
 
 /// The x axis title.
-pub(super) fn x_title(curve: &CurveData) -> String {
+pub(super) fn x_title(curve: &Curve) -> String {
     if curve.is_demand() {
         "Offered load (block trains per week)".to_string()
     } else {
@@ -61,7 +61,7 @@ pub(super) fn x_title(curve: &CurveData) -> String {
 
 /// Ticks of the x axis from `lo` to `hi`: whole numbers for a parameter swept over
 /// whole numbers (such as vessels).
-pub(super) fn x_ticks(curve: &CurveData, lo: f64, hi: f64) -> style::Ticks {
+pub(super) fn x_ticks(curve: &Curve, lo: f64, hi: f64) -> style::Ticks {
     let whole = !curve.is_demand() && curve.points.iter().all(|p| p.value.fract() == 0.0);
     if whole {
         let span = (hi - lo).round().max(1.0) as usize;
@@ -80,7 +80,7 @@ pub(super) fn value(v: f64) -> String {
 
 /// "middle-corridor-2030: demand ×0.5 to ×2 (16 points), 100 replications per point
 /// with common random numbers."
-pub(super) fn lead(curve: &CurveData) -> String {
+pub(super) fn lead(curve: &Curve) -> String {
     let (lo, hi) = (
         curve.points.first().map_or(0.0, |p| p.value),
         curve.points.last().map_or(0.0, |p| p.value),
@@ -99,9 +99,9 @@ pub(super) fn lead(curve: &CurveData) -> String {
 }
 
 /// The p95 limit in words, "30.8 days (2 × the p95 at the lowest demand)", if known.
-pub(super) fn limit_words(curve: &CurveData) -> Option<String> {
-    let limit = curve.p95_limit_days.filter(|v| v.is_finite())?;
-    let factor = curve.p95_limit_factor.map_or(String::new(), |f| {
+pub(super) fn limit_words(curve: &Curve) -> Option<String> {
+    let limit = Some(curve.p95_limit_days).filter(|v| v.is_finite())?;
+    let factor = Some(curve.p95_limit_factor).map_or(String::new(), |f| {
         let reference = if curve.is_demand() {
             "the p95 at the lowest demand"
         } else {
@@ -113,8 +113,8 @@ pub(super) fn limit_words(curve: &CurveData) -> Option<String> {
 }
 
 /// The criteria a point must meet, in words.
-pub(super) fn criteria_words(curve: &CurveData) -> String {
-    let ratio = curve.delivered_ratio_min.unwrap_or(0.99);
+pub(super) fn criteria_words(curve: &Curve) -> String {
+    let ratio = curve.delivered_ratio_min;
     let mut s = format!(
         "A point meets the criteria when delivered ≥ {}% of offered",
         style::number(ratio * 100.0, 0)
@@ -137,13 +137,13 @@ pub(super) fn resource_name(id: &str, kind: &str, from: Option<&str>, to: Option
     }
 }
 
-fn bottleneck_name(b: &BottleneckData) -> String {
-    resource_name(&b.id, &b.kind, b.from.as_deref(), b.to.as_deref())
+fn bottleneck_name(b: &Bottleneck) -> String {
+    resource_name(&b.id, b.kind.name(), b.from.as_deref(), b.to.as_deref())
 }
 
 /// The point where the curve turns: a failing point next to a passing one (the first
 /// such), else the first failing point.
-pub(super) fn knee(curve: &CurveData) -> Option<usize> {
+pub(super) fn knee(curve: &Curve) -> Option<usize> {
     let pts = &curve.points;
     let next_to_pass = |i: usize| {
         (i > 0 && pts[i - 1].meets_criteria) || pts.get(i + 1).is_some_and(|p| p.meets_criteria)
@@ -154,7 +154,7 @@ pub(super) fn knee(curve: &CurveData) -> Option<usize> {
 }
 
 /// The note naming the bottleneck at the knee, anchored at `(x, y)` of that point.
-pub(super) fn bottleneck_note(curve: &CurveData, anchor: (f64, f64)) -> Option<Note> {
+pub(super) fn bottleneck_note(curve: &Curve, anchor: (f64, f64)) -> Option<Note> {
     let i = knee(curve)?;
     let p = &curve.points[i];
     let b = p.bottleneck.as_ref()?;
@@ -187,14 +187,14 @@ pub(super) fn bottleneck_note(curve: &CurveData, anchor: (f64, f64)) -> Option<N
 }
 
 /// "95% CI 67.8–70.7".
-pub(super) fn interval_words(e: &EstimateData) -> Option<String> {
+pub(super) fn interval_words(e: &Estimate) -> Option<String> {
     e.interval()
         .map(|(lo, hi)| format!("95% CI {}–{}", style::number(lo, 1), style::number(hi, 1)))
 }
 
 /// What limits the capacity, in words; `None` if nothing did.
-fn limited_words(c: &CapacityData) -> Option<&'static str> {
-    match c.limited_by.as_str() {
+fn limited_words(c: &PracticalCapacity) -> Option<&'static str> {
+    match c.limited_by.name() {
         "throughput" => Some("limited by throughput"),
         "transit_p95" => Some("limited by p95 transit time"),
         _ => None,
@@ -203,11 +203,11 @@ fn limited_words(c: &CapacityData) -> Option<&'static str> {
 
 /// The practical capacity as a note title and a detail line, e.g. "Practical capacity
 /// 70.9 trains/week" and "95% CI 67.8–70.7, limited by throughput".
-pub(super) fn capacity_words(c: &CapacityData, curve: &CurveData) -> (String, String) {
-    let est = c.point_estimate.filter(|v| v.is_finite());
+pub(super) fn capacity_words(c: &PracticalCapacity, curve: &Curve) -> (String, String) {
+    let est = Some(c.point_estimate).filter(|v| v.is_finite());
     let n = |v: f64| style::number(v, 1);
     let mut detail: Vec<String> = Vec::new();
-    let title = match (c.bracket.as_str(), est) {
+    let title = match (c.bracket.name(), est) {
         ("above_range", Some(v)) => {
             detail.push("every swept point meets the criteria".into());
             format!("Practical capacity at least {} trains/week", n(v))
@@ -225,7 +225,7 @@ pub(super) fn capacity_words(c: &CapacityData, curve: &CurveData) -> (String, St
         (_, Some(v)) => format!("Practical capacity {} trains/week", n(v)),
         (_, None) => "Practical capacity unknown".to_string(),
     };
-    if c.bracket == "within_range"
+    if c.bracket == Bracket::WithinRange
         && let Some(ci) = interval_words(&c.offered_trains_per_week)
     {
         detail.push(ci);
@@ -238,9 +238,9 @@ pub(super) fn capacity_words(c: &CapacityData, curve: &CurveData) -> (String, St
 
 /// The practical capacity's layers: its 95% interval as a light strip and a vertical
 /// line at the point estimate, from `y.0` to `y.1`, in `color`.
-pub(super) fn capacity_layers(c: &CapacityData, y: (f64, f64), color: RGBColor) -> Vec<Layer> {
+pub(super) fn capacity_layers(c: &PracticalCapacity, y: (f64, f64), color: RGBColor) -> Vec<Layer> {
     let mut layers = Vec::new();
-    if c.bracket == "within_range"
+    if c.bracket == Bracket::WithinRange
         && let Some((lo, hi)) = c.offered_trains_per_week.interval()
     {
         layers.push(Layer::Strip {
@@ -249,8 +249,8 @@ pub(super) fn capacity_layers(c: &CapacityData, y: (f64, f64), color: RGBColor) 
             opacity: 0.13,
         });
     }
-    if let Some(v) = c.point_estimate.filter(|v| v.is_finite()) {
-        let dash = if c.bracket == "within_range" {
+    if let Some(v) = Some(c.point_estimate).filter(|v| v.is_finite()) {
+        let dash = if c.bracket == Bracket::WithinRange {
             Dash::Solid
         } else {
             Dash::Dashed
@@ -266,9 +266,9 @@ pub(super) fn capacity_layers(c: &CapacityData, y: (f64, f64), color: RGBColor) 
 }
 
 /// The x of the practical capacity line and the ends of its interval, for axis ranges.
-pub(super) fn capacity_extent(c: &CapacityData) -> Vec<f64> {
-    let mut xs: Vec<f64> = c.point_estimate.into_iter().collect();
-    if c.bracket == "within_range"
+pub(super) fn capacity_extent(c: &PracticalCapacity) -> Vec<f64> {
+    let mut xs: Vec<f64> = Some(c.point_estimate).into_iter().collect();
+    if c.bracket == Bracket::WithinRange
         && let Some((lo, hi)) = c.offered_trains_per_week.interval()
     {
         xs.extend([lo, hi]);
@@ -289,7 +289,7 @@ pub(super) fn extent(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)
 }
 
 /// A mean and its interval as `(x, low, high)`, the mean for missing ends.
-pub(super) fn band_point(x: f64, e: &EstimateData) -> Option<(f64, f64, f64)> {
+pub(super) fn band_point(x: f64, e: &Estimate) -> Option<(f64, f64, f64)> {
     let m = e.value()?;
     let (lo, hi) = e.interval().unwrap_or((m, m));
     Some((x, lo, hi))

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{self, Axis, Frame};
 use super::labels::Rect;
-use super::results::{SummaryData, TransitBin};
+use super::results::{Summary, TransitRow};
 use super::style::{self, Area, Drawn, GRID, INK, MUTED, SERIES, Theme, size};
 
 /// The transit chart's data.
@@ -35,7 +35,7 @@ struct Curve {
 
 impl TransitChart {
     /// Builds the curves of every flow of `summary` (and any other flow in `bins`).
-    pub(super) fn new(summary: &SummaryData, bins: &[TransitBin]) -> TransitChart {
+    pub(super) fn new(summary: &Summary, bins: &[TransitRow]) -> TransitChart {
         let mut flows: Vec<&str> = summary.flows.iter().map(|f| f.id.as_str()).collect();
         for b in bins {
             if !flows.contains(&b.flow.as_str()) {
@@ -45,7 +45,7 @@ impl TransitChart {
         let mut curves = Vec::new();
         let mut empty = Vec::new();
         for (i, flow) in flows.iter().enumerate() {
-            let mut own: Vec<&TransitBin> = bins.iter().filter(|b| b.flow == *flow).collect();
+            let mut own: Vec<&TransitRow> = bins.iter().filter(|b| b.flow == *flow).collect();
             own.sort_by(|a, b| a.lower_days.total_cmp(&b.lower_days));
             let n: u64 = own.iter().map(|b| b.trains).sum();
             if n == 0 {
@@ -357,7 +357,7 @@ impl Legend {
 
 /// The `q` quantile as `Histogram::quantile` computes it: the midpoint of the bin
 /// holding the value of rank `ceil(q * n)`.
-fn quantile(bins: &[&TransitBin], n: u64, q: f64) -> Option<f64> {
+fn quantile(bins: &[&TransitRow], n: u64, q: f64) -> Option<f64> {
     let rank = ((q * n as f64).ceil() as u64).max(1);
     let mut seen = 0;
     bins.iter().find_map(|b| {

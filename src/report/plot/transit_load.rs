@@ -8,8 +8,7 @@ use super::axes::Axis;
 use super::layers::{Dash, Layer, Shape};
 use super::linechart::LineChart;
 use super::overlay::{Legend, Note, Sample};
-use super::results::EstimateData;
-use super::results::experiment::{CurveData, CurvePointData, TransitEstimateData};
+use super::results::experiment::{Bracket, Curve, CurvePoint, Transit};
 use super::style::{self, Area, Drawn, INK, SERIES, Theme};
 use super::sweep::{self, CAPACITY, band_point, extent, x_of};
 
@@ -23,12 +22,12 @@ const P95: RGBColor = SERIES[3];
 /// The transit-against-load chart's data.
 #[derive(Debug)]
 pub(super) struct TransitLoadChart {
-    curve: CurveData,
+    curve: Curve,
 }
 
 impl TransitLoadChart {
     /// The chart of `curve`.
-    pub(super) fn new(curve: &CurveData) -> TransitLoadChart {
+    pub(super) fn new(curve: &Curve) -> TransitLoadChart {
         TransitLoadChart {
             curve: curve.clone(),
         }
@@ -51,26 +50,21 @@ impl TransitLoadChart {
         let top = style::header(area, theme, &title, &subtitle)?;
 
         // One of the transit figures of every point, against x.
-        let series = |pick: fn(&TransitEstimateData) -> Option<f64>| -> Vec<(f64, f64)> {
+        let series = |pick: fn(&Transit) -> Option<f64>| -> Vec<(f64, f64)> {
             c.points
                 .iter()
                 .filter_map(|p| Some((x_of(c, p), pick(&p.transit_days)?)))
                 .filter(|(x, y)| x.is_finite() && y.is_finite())
                 .collect()
         };
-        let mean = series(|t| t.mean);
+        let mean = series(|t| Some(t.mean));
         let p50 = series(|t| t.p50);
         // The p95 the criteria use: each replication's, averaged (with its band).
-        let p95_estimate = |p: &CurvePointData| {
-            p.transit_p95_days.unwrap_or(EstimateData {
-                mean: p.transit_days.p95,
-                ci95: None,
-            })
-        };
+        let p95_estimate = |p: &CurvePoint| p.transit_p95_days;
         let p95: Vec<(f64, f64)> = c
             .points
             .iter()
-            .filter_map(|p| Some((x_of(c, p), p95_estimate(p).mean?)))
+            .filter_map(|p| Some((x_of(c, p), p95_estimate(p).value()?)))
             .filter(|(x, y)| x.is_finite() && y.is_finite())
             .collect();
         let p95_band: Vec<(f64, f64, f64)> = c
@@ -85,12 +79,12 @@ impl TransitLoadChart {
             .filter_map(|p| band_point(x_of(c, p), &p.transit_days.estimate()))
             .filter(|b| b.0.is_finite())
             .collect();
-        let limit = c.p95_limit_days.filter(|v| v.is_finite() && *v > 0.0);
+        let limit = Some(c.p95_limit_days).filter(|v| v.is_finite() && *v > 0.0);
         let capacity = c
             .practical_capacity
             .as_ref()
-            .filter(|cap| cap.bracket == "within_range")
-            .and_then(|cap| cap.point_estimate)
+            .filter(|cap| cap.bracket == Bracket::WithinRange)
+            .map(|cap| cap.point_estimate)
             .filter(|v| v.is_finite());
 
         let (x_lo, x_hi) =
@@ -131,7 +125,7 @@ impl TransitLoadChart {
                 INK,
                 Dash::Dashed,
             ));
-            let factor = c.p95_limit_factor.map_or(String::new(), |f| {
+            let factor = Some(c.p95_limit_factor).map_or(String::new(), |f| {
                 format!(" ({} × reference)", sweep::value(f))
             });
             notes.push(Note::label(

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::axes::{self, Axis, Frame};
-use super::results::{ResourceData, SummaryData};
+use super::results::{ResourceSummary, Summary};
 use super::style::{self, Area, Drawn, INK, MUTED, Theme, size};
 
 /// Resources shown at most.
@@ -41,15 +41,15 @@ struct Bar {
 impl UtilizationChart {
     /// The busiest resources of `summary` (resources without a capacity limit have no
     /// utilisation and are left out).
-    pub(super) fn new(summary: &SummaryData) -> UtilizationChart {
+    pub(super) fn new(summary: &Summary) -> UtilizationChart {
         let mut bars: Vec<Bar> = summary
             .resources
             .iter()
-            .filter(|r| r.capacity != Some(0.0))
+            .filter(|r| r.capacity != 0.0)
             .filter_map(|r| {
                 Some(Bar {
                     label: label(r),
-                    kind: r.kind.clone(),
+                    kind: r.kind.name().to_string(),
                     mean: r.utilization.value()?,
                     ci: r.utilization.interval(),
                 })
@@ -193,7 +193,7 @@ impl UtilizationChart {
 
 /// `id` for a station. For a leg direction `from → to`, after the leg id unless the id
 /// is `from-to`.
-fn label(r: &ResourceData) -> String {
+fn label(r: &ResourceSummary) -> String {
     match r.direction() {
         None => r.id.clone(),
         Some((from, to)) if r.id == format!("{from}-{to}") => format!("{from} → {to}"),

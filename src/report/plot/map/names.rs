@@ -1,11 +1,11 @@
 //! Short node names for map labels.
 
-use super::super::results::NetworkData;
+use super::super::results::NetworkExport;
 
 /// Short display names: the part of the name before any parenthesis, slash or comma,
 /// without a trailing "junction" or "port", at most about 20 characters; names that
 /// then repeat get their country code.
-pub(super) fn short_names(network: &NetworkData) -> Vec<String> {
+pub(super) fn short_names(network: &NetworkExport) -> Vec<String> {
     let short: Vec<String> = network
         .nodes
         .iter()
@@ -48,23 +48,23 @@ pub(super) fn short_names(network: &NetworkData) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::plot::results::NodeData;
+    use crate::report::plot::results::NodeExport;
 
-    fn node(id: &str, name: &str, country: &str) -> NodeData {
-        NodeData {
+    fn node(id: &str, name: &str, country: &str) -> NodeExport {
+        NodeExport {
             id: id.into(),
             name: name.into(),
             country: country.into(),
             lat: 40.0,
             lon: 50.0,
-            kind: "junction".into(),
+            kind: crate::network::NodeKind::Junction,
             servers: 0,
         }
     }
 
     #[test]
     fn names_are_shortened_and_made_unique() {
-        let network = NetworkData {
+        let network = NetworkExport {
             name: "n".into(),
             nodes: vec![
                 node("a", "Aktau port (ferry/container berths)", "KZ"),
