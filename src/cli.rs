@@ -232,7 +232,11 @@ pub(crate) fn report_load_error(err: &LoadError) {
 }
 
 /// Writes every problem of a load error with the offending line.
-pub(crate) fn write_load_error(err: &LoadError, w: &mut dyn Write, color: bool) -> std::io::Result<()> {
+pub(crate) fn write_load_error(
+    err: &LoadError,
+    w: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
     match err {
         LoadError::Io { .. } => writeln!(w, "error: {err}"),
         LoadError::Invalid(files) => {

@@ -3,10 +3,9 @@
 //! The library's result types only serialize, so this module holds small mirrors of
 //! the parts of `summary.json` and `network.json` that charts need, and reads
 //! `transit.csv`; [`experiment`] reads the files of `sweep` and `compare` folders
-//! and [`bench`](mod@bench) the benchmark tables. Every error names the file and says
-//! what is wrong with it.
+//! (the benchmark tables are drawn by the bench scripts). Every error names the file
+//! and says what is wrong with it.
 
-pub mod bench;
 pub mod experiment;
 
 use std::path::{Path, PathBuf};

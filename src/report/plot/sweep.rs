@@ -4,8 +4,8 @@
 
 use plotters::prelude::RGBColor;
 
-use super::layers::{Dash, Layer};
-use super::overlay::Note;
+use super::chart::Note;
+use super::chart::{Dash, Layer};
 use super::results::EstimateData;
 use super::results::experiment::{BottleneckData, CapacityData, CurveData, CurvePointData};
 use super::style::{self, INK, SERIES};
