@@ -201,12 +201,11 @@ impl Text {
 
     fn font(&self) -> FontDesc<'static> {
         let font = (FAMILY, self.size).into_font();
-        let font = if self.bold {
+        if self.bold {
             font.style(FontStyle::Bold)
         } else {
             font
-        };
-        font
+        }
     }
 
     /// Width and height of `s` in pixels (the height is one line, whatever `s` is).
@@ -450,6 +449,16 @@ mod tests {
         assert_eq!(count(1_000_000), "1,000,000");
         assert_eq!(plural(1, "train"), "1 train");
         assert_eq!(plural(12000, "train"), "12,000 trains");
+    }
+
+    #[test]
+    fn text_is_measured_with_the_embedded_font() {
+        let t = Theme::new(1600, 1000).text(24.0 * 1.24, INK);
+        // About 0.55 em per character for DejaVu Sans.
+        let w = t.measure("Transit time (days)").0;
+        assert!((200..280).contains(&w), "{w}");
+        assert!(t.bold().measure("Bold").0 > t.measure("Bold").0);
+        assert_eq!(t.measure("").0, 0);
     }
 
     #[test]
