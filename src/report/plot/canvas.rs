@@ -80,5 +80,21 @@ fn rasterise(svg: &str, (width, height): (u32, u32)) -> Result<Vec<u8>, String> 
         tiny_skia::Transform::identity(),
         &mut pixmap.as_mut(),
     );
-    pixmap.encode_png().map_err(|e| e.to_string())
+    // The image is opaque (drawn on white), so its RGB is the straight colour; fast
+    // compression keeps encoding from costing more than drawing.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let e = |e: png::EncodingError| e.to_string();
+    let mut writer = encoder.write_header().map_err(e)?;
+    writer.write_image_data(&rgb).map_err(e)?;
+    writer.finish().map_err(e)?;
+    Ok(png)
 }

@@ -364,10 +364,10 @@ impl LineChart<'_> {
         // The legend goes inside the plot where it hides no data, or else above it.
         let (mut chart, mut placer, mut spots, legend) = self.layout(area, theme, top)?;
         let mut above = None;
-        if legend.is_some_and(|(_, cost)| cost > 0) {
+        if !self.legend.rows.is_empty() && legend.is_none_or(|(_, cost)| cost > 0) {
             let m = theme.margin();
-            let (columns, h) = self.rows_above(theme, theme.width - 2 * m);
-            above = Some((columns, top));
+            let (grid, h) = self.rows_above(theme, theme.width - 2 * m);
+            above = Some((grid, top));
             (chart, placer, spots, _) = self.layout(area, theme, top + h + theme.px(8.0))?;
         }
         mesh(&mut chart, theme, axes, true)?;
@@ -387,9 +387,9 @@ impl LineChart<'_> {
             }
         }
         match above {
-            Some((columns, y)) => {
+            Some((grid, y)) => {
                 let x = chart.plotting_area().get_pixel_range().0.start - theme.px(14.0);
-                self.draw_rows(area, theme, (x.max(theme.margin()), y), columns)
+                self.draw_rows(area, theme, (x.max(theme.margin()), y), grid)
             }
             None => self.draw_legend(&mut chart, theme, &mut placer),
         }
@@ -451,41 +451,62 @@ impl LineChart<'_> {
         )))
     }
 
-    /// Columns and height of the legend drawn above the plot within `width` pixels.
-    fn rows_above(&self, theme: &Theme, width: i32) -> (usize, i32) {
+    /// Columns, rows per column and height of the legend drawn above the plot within
+    /// `width` pixels, in at most a third of the image's height.
+    fn rows_above(&self, theme: &Theme, width: i32) -> ((usize, usize), i32) {
         let t = theme.text(size::LABEL, INK);
-        let widest = self.legend.rows.iter().map(|r| t.measure(&r.1).0).max();
-        let column = widest.unwrap_or(0) + theme.px(100.0);
-        let n = self.legend.rows.len();
-        let columns = (width / column.max(1)).clamp(1, n.max(1) as i32) as usize;
-        let h = n.div_ceil(columns) as i32 * (t.line_height() + theme.px(12.0));
-        (columns, h)
+        let row_h = t.line_height() + theme.px(12.0);
+        let n = self.legend.rows.len().max(1);
+        let columns = (width / self.column_width(theme).max(1)).clamp(1, n as i32) as usize;
+        let most = (theme.height / 3 / row_h.max(1)).max(1) as usize;
+        let per_column = n.div_ceil(columns).min(most);
+        ((columns, per_column), per_column as i32 * row_h)
     }
 
-    /// The legend rows in `columns` columns from `(x, y)`.
+    /// Width of a column of the legend above the plot.
+    fn column_width(&self, theme: &Theme) -> i32 {
+        let t = theme.text(size::LABEL, INK);
+        let widest = self.legend.rows.iter().map(|r| t.measure(&r.1).0).max();
+        widest.unwrap_or(0) + theme.px(100.0)
+    }
+
+    /// The legend rows in `columns` columns of `per_column` rows from `(x, y)`; the
+    /// last place says how many rows did not fit, if some did not.
     fn draw_rows<DB: DrawingBackend>(
         &self,
         area: &Area<DB>,
         theme: &Theme,
         (x, y): (i32, i32),
-        columns: usize,
+        (columns, per_column): (usize, usize),
     ) -> Drawn {
         let t = theme.text(size::LABEL, INK);
-        let widest = self.legend.rows.iter().map(|r| t.measure(&r.1).0).max();
-        let column = widest.unwrap_or(0) + theme.px(100.0);
-        let per_column = self.legend.rows.len().div_ceil(columns);
         let row_h = t.line_height() + theme.px(12.0);
-        for (i, (sample, text)) in self.legend.rows.iter().enumerate() {
-            let x0 = x + (i / per_column) as i32 * column + theme.px(14.0);
-            let y0 = y + (i % per_column) as i32 * row_h + t.line_height() / 2;
-            let w = theme.px(32.0);
+        let (n, places) = (self.legend.rows.len(), columns * per_column);
+        let shown = if n > places { places - 1 } else { n };
+        let at = |i: usize| {
+            let x0 = x + (i / per_column) as i32 * self.column_width(theme) + theme.px(14.0);
+            (
+                x0,
+                y + (i % per_column) as i32 * row_h + t.line_height() / 2,
+            )
+        };
+        let w = theme.px(32.0);
+        for (i, (sample, text)) in self.legend.rows.iter().take(shown).enumerate() {
+            let (x0, y0) = at(i);
+            let sample = *sample;
+            let theme = *theme;
             area.draw(&SampleElement {
                 at: (x0, y0),
-                sample: *sample,
-                theme: *theme,
+                sample,
+                theme,
                 w,
             })?;
             t.draw(area, text, (x0 + w + theme.px(12.0), y0))?;
+        }
+        if shown < n {
+            let (x0, y0) = at(shown);
+            let more = theme.text(size::LABEL, MUTED);
+            more.draw(area, &format!("… and {} more", n - shown), (x0, y0))?;
         }
         Ok(())
     }
@@ -599,4 +620,19 @@ fn draw_layer<DB: DrawingBackend>(chart: &mut Plot<DB>, theme: &Theme, layer: &L
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scale_maps_linearly_and_keeps_out_of_range_values_at_the_edge() {
+        let scale = Scale::new(0.0, 10.0, &[0.0, 5.0, 10.0]);
+        assert_eq!(scale.map(&5.0, (100, 300)), 200);
+        assert_eq!(scale.map(&0.0, (100, 300)), 100);
+        assert!((99..=101).contains(&scale.map(&-50.0, (100, 300))));
+        assert!((299..=301).contains(&scale.map(&1e9, (100, 300))));
+        assert_eq!(Scale::new(3.0, 3.0, &[3.0]).range(), 3.0..4.0);
+    }
 }
