@@ -4,9 +4,10 @@ reference models, measured in one sitting. Medians of --repeat runs.
 
 Usage (from the repository root, after `cargo build --release`):
     python3 -m pip install simpy==4.1.2 ciw==3.2.7     # once
-    python3 benches/peers.py --peers ../shared/peers --repeat 3
+    python3 benches/peers.py --peers DIR --repeat 3     # DIR: the peer scripts
 
-Writes benches/results/peers.csv and prints a Markdown table for BENCHMARKS.md.
+Writes benches/results/peers.csv and prints a Markdown table for BENCHMARKS.md;
+`python3 benches/charts.py` then draws benches/results/peers.svg.
 Every tool times only its simulation (the peers time inside the program; corridor's
 manifest.json records the wall time of the replications), on one thread, for a
 100,000-day horizon with a 1,000-day warm-up.
@@ -46,7 +47,7 @@ def peer(peers, script, days, seed):
 
 def main():
     a = argparse.ArgumentParser()
-    a.add_argument("--peers", default=os.path.join(ROOT, "..", "shared", "peers"))
+    a.add_argument("--peers", required=True, help="the folder of the peer scripts (simpy_*.py, ciw_*.py)")
     a.add_argument("--repeat", type=int, default=3, help="runs of each peer")
     a.add_argument("--corridor-repeat", type=int, default=7, help="runs of corridor (each takes well under a second)")
     a.add_argument("--days", type=float, default=100000)

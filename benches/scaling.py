@@ -4,7 +4,7 @@ the horizon, the replications, the threads and the network size.
 
 Usage (from the repository root, after `cargo build --release`):
     python3 benches/scaling.py            # about two minutes on 2 cores
-    target/release/corridor plot benches/results
+    python3 benches/charts.py      # draws benches/results/scaling.svg
 
 Writes benches/results/scaling.csv (one row per measurement: experiment, x, wall
 seconds of the whole process, seconds of simulation from manifest.json, peak resident

@@ -34,15 +34,9 @@
 //! - `capacity_compare`: the capacity curves of every scenario overlaid, each with its
 //!   95% band and practical capacity.
 //!
-//! A benchmark folder (`benches/results`) gives:
-//!
-//! - `scaling`: wall time, simulation time and peak memory against the horizon, the
-//!   replications, the threads and the network size, on log scales where the values
-//!   span a factor of ten (`scaling.csv`);
-//! - `peers`: trains simulated per second beside the peer simulators on a log scale,
-//!   with the ratio to SimPy (`peers.csv`).
-//!
-//! Output is deterministic: the same files give byte-identical images.
+//! Each chart is drawn once, as SVG, by plotters; the PNG is that SVG rasterised by
+//! resvg with the embedded font. Output is deterministic: the same files give
+//! byte-identical images.
 //!
 //! # Adding a chart
 //!
@@ -53,29 +47,21 @@
 //! `sweep_figures`, or directly in `figures` for the other kinds). A new kind of
 //! folder also gets its reader in [`results`] and a mention in the `NoResults` error.
 //!
-//! The `style` module holds the palette, fonts, number formatting and the title block;
-//! `axes` holds plot frames with linear and logarithmic ticks and axis titles; `canvas`
-//! writes the files. Line charts are made of `layers` (bands, lines, markers, drawn in
-//! order) with `overlay` notes and a legend, laid out by `linechart`, which places
-//! them with an `occupancy` grid where they hide no data; `sweep` holds what the
-//! charts of capacity curves share.
+//! The `style` module holds the palette, the font and its metrics, number formatting
+//! and the title block; `chart` turns a description of a line chart (axes, data layers,
+//! notes, legend) into a plotters `ChartBuilder` chart with its mesh, series and legend,
+//! and holds the markers and the exact-tick axis scale the other charts share; `canvas`
+//! writes the files. `sweep` holds what the charts of capacity curves share.
 
-mod axes;
 mod bottlenecks_load;
 mod canvas;
 mod capacity;
 mod capacity_compare;
+mod chart;
 mod compare;
-mod font;
 mod labels;
-mod layers;
-mod linechart;
 mod map;
-mod occupancy;
-mod overlay;
-mod peers;
 pub mod results;
-mod scaling;
 mod style;
 mod sweep;
 mod transit;
@@ -86,9 +72,8 @@ use std::path::{Path, PathBuf};
 
 use plotters::prelude::DrawingBackend;
 
-use self::canvas::Format;
+use self::results::experiment;
 use self::results::{ReadError, RunResults};
-use self::results::{bench, experiment};
 use self::style::{Area, Drawn, Theme};
 
 /// Smallest image width accepted (pixels).
@@ -107,16 +92,6 @@ pub enum Formats {
     Png,
     /// Both SVG and PNG.
     Both,
-}
-
-impl Formats {
-    fn list(self) -> &'static [Format] {
-        match self {
-            Formats::Svg => &[Format::Svg],
-            Formats::Png => &[Format::Png],
-            Formats::Both => &[Format::Svg, Format::Png],
-        }
-    }
 }
 
 /// How to draw.
@@ -170,9 +145,6 @@ pub enum PlotError {
         /// The reason.
         source: std::io::Error,
     },
-    /// The embedded font could not be loaded.
-    #[error("cannot load the embedded font (assets/fonts); this is a bug")]
-    Font,
     /// The image size is out of range.
     #[error(
         "an image of {width}×{height} pixels is not supported: use {MIN_WIDTH} to {MAX_SIDE} pixels wide and {MIN_HEIGHT} to {MAX_SIDE} high"
@@ -190,8 +162,7 @@ pub enum PlotError {
 /// `dir` must hold the results of `corridor run` (`summary.json`; the transit chart
 /// also needs `transit.csv` and the map `network.json`, and each is skipped without
 /// its file), `corridor sweep` (`curve.json`), `corridor compare` (`compare.json`
-/// and/or `curve-<i>-<scenario>.json`) or the benchmark scripts (`scaling.csv`,
-/// `peers.csv`); every kind present is drawn. Files are written atomically, named
+/// and/or `curve-<i>-<scenario>.json`); every kind present is drawn. Files are written atomically, named
 /// `<chart>.svg` and `<chart>.png`.
 pub fn render_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotError> {
     let (w, h) = (opts.width, opts.height);
@@ -202,12 +173,9 @@ pub fn render_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotEr
         });
     }
     let figures = figures(dir)?;
-    font::load()?;
     let mut written = Vec::new();
     for figure in &figures {
-        for format in opts.formats.list() {
-            written.push(canvas::write(figure, dir, *format, (w, h))?);
-        }
+        written.extend(canvas::write(figure, dir, opts.formats, (w, h))?);
     }
     Ok(written)
 }
@@ -223,8 +191,6 @@ enum Figure {
     BottlenecksLoad(bottlenecks_load::BottlenecksLoadChart),
     Compare(compare::CompareChart),
     CapacityCompare(capacity_compare::CapacityCompareChart),
-    Scaling(scaling::ScalingChart),
-    Peers(peers::PeersChart),
 }
 
 impl Figure {
@@ -239,8 +205,6 @@ impl Figure {
             Figure::BottlenecksLoad(_) => "bottlenecks_load",
             Figure::Compare(_) => "compare",
             Figure::CapacityCompare(_) => "capacity_compare",
-            Figure::Scaling(_) => "scaling",
-            Figure::Peers(_) => "peers",
         }
     }
 
@@ -255,8 +219,6 @@ impl Figure {
             Figure::BottlenecksLoad(c) => c.draw(area, theme),
             Figure::Compare(c) => c.draw(area, theme),
             Figure::CapacityCompare(c) => c.draw(area, theme),
-            Figure::Scaling(c) => c.draw(area, theme),
-            Figure::Peers(c) => c.draw(area, theme),
         }
     }
 }
@@ -296,32 +258,19 @@ fn figures(dir: &Path) -> Result<Vec<Figure>, PlotError> {
             capacity_compare::CapacityCompareChart::new(&curves),
         ));
     }
-    if dir.join(bench::SCALING).is_file() {
-        found = true;
-        let rows = bench::read_scaling(&dir.join(bench::SCALING))?;
-        figures.push(Figure::Scaling(scaling::ScalingChart::new(&rows)));
-    }
-    if dir.join(bench::PEERS).is_file() {
-        found = true;
-        let rows = bench::read_peers(&dir.join(bench::PEERS))?;
-        figures.push(Figure::Peers(peers::PeersChart::new(&rows)));
-    }
     if found {
         return Ok(figures);
     }
     let expected = format!(
         "{} (with {} and {}), as written by `corridor run SCENARIO --out {}`; \
          or {}, as written by `corridor sweep`; or {} (with curve-<i>-<scenario>.json), \
-         as written by `corridor compare`; or the benchmark tables {} and {}, as written \
-         by benches/scaling.py and benches/peers.py",
+         as written by `corridor compare`",
         results::SUMMARY,
         results::TRANSIT,
         results::NETWORK,
         dir.display(),
         experiment::CURVE,
         experiment::COMPARE,
-        bench::SCALING,
-        bench::PEERS,
     );
     Err(PlotError::NoResults {
         dir: dir.to_path_buf(),

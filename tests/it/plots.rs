@@ -149,7 +149,7 @@ fn plot_says_what_an_empty_folder_lacks() {
         "{err}"
     );
     // Every kind of results folder is named.
-    for file in ["curve.json", "compare.json", "scaling.csv", "peers.csv"] {
+    for file in ["curve.json", "compare.json"] {
         assert!(err.contains(file), "{file} not named: {err}");
     }
 }
@@ -502,58 +502,6 @@ fn plot_names_a_corrupt_curve_or_comparison() {
     );
     assert!(
         err.contains("write it again with `corridor compare`"),
-        "{err}"
-    );
-}
-
-/// A small `scaling.csv` as `benches/scaling.py` writes it.
-const SCALING_CSV: &str = "\
-experiment,x,wall_s,simulation_s,peak_mb,trains,events,mean_route_nodes
-horizon,1,0.06,0.014,12.2,9165,116217,5.18
-horizon,10,0.16,0.116,16.6,94076,1115944,5.19
-horizon,100,0.9,0.867,16.7,943126,11126423,5.20
-replications,1,0.03,0.0016,12.1,945,11812,5.16
-replications,100,0.09,0.056,18.2,94252,1192473,5.19
-replications,10000,5.2,5.01,99.5,9435717,118814193,5.16
-threads,1,1.03,0.974,21.5,944213,11888217,5.17
-threads,2,0.55,0.502,22.4,944213,11888217,5.17
-nodes,10,0.02,0.0003,15.5,45,145,3.0
-nodes,1000,0.24,0.095,31.6,5263,1021412,150.3
-nodes,10000,8.82,2.38,212.0,51818,10023050,150.8
-";
-
-/// A small `peers.csv` as `benches/peers.py` writes it.
-const PEERS_CSV: &str = "\
-model,tool,runs,wall_s_median,trains_per_s_median,mean_days_median
-jackson3,corridor 0.1.0,3,0.064,3128708.8,1.4583
-jackson3,simpy-4.1.2,3,4.707,42407.4,1.4740
-jackson3,ciw-3.2.7,3,61.2,3300.0,1.4601
-ferry,corridor 0.1.0,3,0.0092,13089396.7,0.3832
-ferry,simpy-4.1.2,3,0.822,145625.0,0.3818
-";
-
-#[test]
-fn plot_draws_benchmark_tables() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    fs::create_dir(d.join("results")).unwrap();
-    fs::write(d.join("results/scaling.csv"), SCALING_CSV).unwrap();
-    fs::write(d.join("results/peers.csv"), PEERS_CSV).unwrap();
-    // Two kinds of results in one folder: both are drawn.
-    let svgs = plot_and_check(d, "results", &["scaling", "peers"]);
-    assert!(svgs[0].contains("Network size") && svgs[0].contains("10,000"));
-    assert!(svgs[1].contains("73.8× SimPy"), "ratio to SimPy");
-    assert!(svgs[1].contains("0.1× SimPy"), "Ciw is slower");
-    // A broken table names its file, line and column.
-    fs::remove_file(d.join("results/scaling.csv")).unwrap();
-    fs::write(
-        d.join("results/peers.csv"),
-        "model,tool,runs,wall_s_median,trains_per_s_median\nferry,simpy,1,1,fast\n",
-    )
-    .unwrap();
-    let err = plot_fails(d, "results");
-    assert!(
-        err.contains("peers.csv: line 2: `fast` in column `trains_per_s_median` is not a number above 0; write it again with `python3 benches/peers.py`"),
         "{err}"
     );
 }

@@ -7,8 +7,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axes::{self, Axis, Frame};
-use super::layers::{self, Shape};
+use super::chart::{self, Axis, Marker, Shape};
 use super::results::experiment::{Comparison, Difference, FlowComparison};
 use super::style::{self, Area, Drawn, INK, MUTED, SERIES, Theme, size};
 
@@ -113,12 +112,8 @@ impl CompareChart {
         let panel_title_h = row_text.line_height() + theme.px(14.0);
         // Rows that fit at one text line plus a little each.
         let min_slot = row_text.line_height() + theme.px(6.0);
-        let available = theme.height
-            - m
-            - axes::x_axis_height(theme)
-            - legend_h
-            - panel_title_h
-            - theme.px(200.0);
+        let available =
+            theme.height - m - chart::x_area(theme) - legend_h - panel_title_h - theme.px(200.0);
         let fit = (available / min_slot.max(1)).max(2) as usize;
         let shown = self.rows.len().min(fit);
         let mut subtitle = String::from(
@@ -140,52 +135,34 @@ impl CompareChart {
             ));
         }
         let mut top = style::header(area, theme, &title, &subtitle)?;
-        top = self.draw_legend(area, theme, top)?;
+        top = self.draw_legend(area, theme, top)? + panel_title_h;
         let rows = &self.rows[..shown];
-
         let label_w = rows
             .iter()
             .map(|r| row_text.bold().measure(&r.flow).0)
             .max()
             .unwrap_or(0);
         let left = m + label_w + theme.px(18.0);
-        let gap = theme.px(84.0);
-        let panel_w = (theme.width - m - left - 2 * gap) / 3;
-        let frame_top = top + panel_title_h;
-        let bottom = theme.height - m - axes::x_axis_height(theme);
-        let n = rows.len() as f64;
-        let slot = (bottom - frame_top) as f64 / n;
-        // Row stripes and labels across the whole width.
+        // Row stripes and labels across the whole width, where `chart::frame` puts the
+        // plots.
+        let (y0, y1) = (
+            top + theme.px(12.0),
+            theme.height - m - chart::x_area(theme),
+        );
+        let slot = f64::from(y1 - y0) / rows.len() as f64;
         for (i, row) in rows.iter().enumerate() {
-            let y0 = frame_top as f64 + i as f64 * slot;
+            let ya = y0 + (i as f64 * slot).round() as i32;
+            let yb = y0 + ((i + 1) as f64 * slot).round() as i32;
             if i % 2 == 0 {
-                area.draw(&Rectangle::new(
-                    [
-                        (m, y0.round() as i32),
-                        (theme.width - m, (y0 + slot).round() as i32),
-                    ],
-                    STRIPE.filled(),
-                ))?;
+                style::fill_rect(area, (m, ya), (theme.width - m, yb), STRIPE.into())?;
             }
             let t = if i == 0 { row_text.bold() } else { row_text };
             let t = t.anchor(HPos::Right, VPos::Center);
-            t.draw(
-                area,
-                &row.flow,
-                (left - theme.px(18.0), (y0 + slot / 2.0).round() as i32),
-            )?;
+            t.draw(area, &row.flow, (left - theme.px(18.0), (ya + yb) / 2))?;
         }
-        for (k, (name, unit)) in MEASURES.iter().enumerate() {
-            let x0 = left + k as i32 * (panel_w + gap);
-            let frame = Frame {
-                left: x0,
-                top: frame_top,
-                right: x0 + panel_w,
-                bottom,
-                x: (0.0, 1.0),
-                y: (0.0, n),
-            };
-            self.draw_panel(area, theme, frame, rows, k, (name, unit))?;
+        let (_, panels) = area.split_horizontally(left - m);
+        for (k, panel) in panels.split_evenly((1, 3)).iter().enumerate() {
+            self.draw_panel((area, panel), theme, top, rows, k)?;
         }
         Ok(())
     }
@@ -193,13 +170,13 @@ impl CompareChart {
     /// One panel: its title, axis, zero line and the whiskers of measure `k`.
     fn draw_panel<DB: DrawingBackend>(
         &self,
-        area: &Area<DB>,
+        (area, panel): (&Area<DB>, &Area<DB>),
         theme: &Theme,
-        mut frame: Frame,
+        top: i32,
         rows: &[Row],
         k: usize,
-        (name, unit): (&str, &str),
     ) -> Drawn {
+        let (name, unit) = MEASURES[k];
         let diffs = rows
             .iter()
             .flat_map(|r| r.cells.iter().flatten().map(move |c| c[k]));
@@ -217,16 +194,34 @@ impl CompareChart {
         let ticks = style::ticks(lo, hi, 4);
         // A little room beyond the end ticks, so that no dot sits on the panel edge.
         let span = ticks.hi - ticks.lo;
-        frame.x = (ticks.lo - 0.04 * span, ticks.hi + 0.04 * span);
+        let x_range = (ticks.lo - 0.04 * span, ticks.hi + 0.04 * span);
         let decimals = ticks.decimals;
         let label = move |v: f64| signed(v, decimals);
         // Values get about two more significant digits than the ticks.
         let value_decimals = (2 - span.log10().floor() as i32).max(0) as usize;
-        let axis = Axis {
+        let x_axis = Axis {
             ticks,
             label: &label,
             title: unit,
         };
+        let no_label = |_: f64| String::new();
+        let mut y_ticks = style::ticks(0.0, 1.0, 1);
+        y_ticks.values.clear();
+        let y_axis = Axis {
+            ticks: y_ticks,
+            label: &no_label,
+            title: "",
+        };
+        let n = rows.len() as f64;
+        let mut chart = chart::frame(
+            panel,
+            theme,
+            top,
+            (&x_axis, &y_axis),
+            (x_range, (0.0, n)),
+            false,
+        )?;
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
         let title = theme
             .text(size::AXIS, INK)
             .bold()
@@ -234,29 +229,13 @@ impl CompareChart {
         title.draw(
             area,
             name,
-            ((frame.left + frame.right) / 2, frame.top - theme.px(14.0)),
+            ((xr.start + xr.end) / 2, yr.start - theme.px(14.0)),
         )?;
-        axes::draw_x_axis(area, theme, &frame, &axis)?;
-        let zero = frame.x(0.0);
-        style::line(
-            area,
-            (zero, frame.top),
-            (zero, frame.bottom),
-            INK.into(),
-            theme.px(2.0).max(1) as u32,
-        )?;
-        style::line(
-            area,
-            (frame.left, frame.bottom),
-            (frame.right, frame.bottom),
-            MUTED.into(),
-            theme.px(1.5).max(1) as u32,
-        )?;
+        let zero = ShapeStyle::from(INK).stroke_width(theme.px(2.0).max(1) as u32);
+        chart.draw_series([PathElement::new([(0.0, 0.0), (0.0, n)], zero)])?;
         let n_alt = self.alternatives.len();
         let value_text = theme.text(size::SMALL, MUTED);
-        let slot = frame.height() as f64 / rows.len() as f64;
         for (i, row) in rows.iter().enumerate() {
-            let yc = frame.top as f64 + (i as f64 + 0.5) * slot;
             for (a, cell) in row.cells.iter().enumerate() {
                 let Some(d) = cell.map(|c| c[k]) else {
                     continue;
@@ -266,50 +245,58 @@ impl CompareChart {
                 };
                 // Alternatives spread over the middle 60% of the slot.
                 let offset = if n_alt > 1 {
-                    (a as f64 / (n_alt - 1) as f64 - 0.5) * 0.6 * slot
+                    (a as f64 / (n_alt - 1) as f64 - 0.5) * 0.6
                 } else {
                     0.0
                 };
-                let y = (yc + offset).round() as i32;
+                let y = n - i as f64 - 0.5 - offset;
                 let color = SERIES[a % SERIES.len()];
                 let (w, cap) = if d.significant {
-                    (theme.px(3.5).max(2) as u32, theme.px(9.0))
+                    (theme.px(3.5).max(2) as u32, 0.11)
                 } else {
-                    (theme.px(1.8).max(1) as u32, theme.px(6.0))
+                    (theme.px(1.8).max(1) as u32, 0.07)
                 };
-                let mut right_end = frame.x(mean);
-                let mut left_end = right_end;
+                let style = ShapeStyle::from(color).stroke_width(w);
+                let (mut left_end, mut right_end) = (mean, mean);
                 if let Some((a0, b0)) = d.difference.interval() {
-                    let (xa, xb) = (frame.x(a0), frame.x(b0));
-                    style::line(area, (xa, y), (xb, y), color.into(), w)?;
-                    style::line(area, (xa, y - cap), (xa, y + cap), color.into(), w)?;
-                    style::line(area, (xb, y - cap), (xb, y + cap), color.into(), w)?;
-                    left_end = left_end.min(xa);
-                    right_end = right_end.max(xb);
+                    let caps =
+                        [a0, b0].map(|x| PathElement::new([(x, y - cap), (x, y + cap)], style));
+                    chart.draw_series(caps)?;
+                    chart.draw_series([PathElement::new([(a0, y), (b0, y)], style)])?;
+                    (left_end, right_end) = (a0.min(mean), b0.max(mean));
                 }
                 let shape = if d.significant {
                     Shape::Disc
                 } else {
                     Shape::Ring
                 };
-                layers::marker(area, theme, (frame.x(mean), y), shape, color, 7.5)?;
+                let (r, halo) = (theme.px(7.5), theme.px(2.0));
+                chart.draw_series([Marker {
+                    at: (mean, y),
+                    shape,
+                    color,
+                    r,
+                    halo,
+                }])?;
                 if n_alt == 1 {
                     let s = signed(mean, value_decimals);
                     let (tw, _) = value_text.measure(&s);
                     let pad = theme.px(12.0);
+                    let (l, yp) = chart.backend_coord(&(left_end, y));
+                    let (r, _) = chart.backend_coord(&(right_end, y));
                     // On the side away from zero, unless it does not fit there.
-                    let right_fits = right_end + pad + tw <= frame.right;
-                    let left_fits = left_end - pad - tw >= frame.left;
+                    let right_fits = r + pad + tw <= xr.end;
+                    let left_fits = l - pad - tw >= xr.start;
                     let right = if mean >= 0.0 {
                         right_fits || !left_fits
                     } else {
                         !left_fits
                     };
                     if right {
-                        value_text.draw(area, &s, (right_end + pad, y))?;
+                        value_text.draw(area, &s, (r + pad, yp))?;
                     } else {
                         let t = value_text.anchor(HPos::Right, VPos::Center);
-                        t.draw(area, &s, (left_end - pad, y))?;
+                        t.draw(area, &s, (l - pad, yp))?;
                     }
                 }
             }
@@ -349,8 +336,15 @@ impl CompareChart {
             color,
             "not significant (interval includes 0)".into(),
         ));
+        let (r, halo) = (theme.px(7.5), theme.px(2.0));
         for (shape, color, name) in items {
-            layers::marker(area, theme, (x, cy), shape, color, 7.5)?;
+            area.draw(&Marker {
+                at: (x, cy),
+                shape,
+                color,
+                r,
+                halo,
+            })?;
             x += theme.px(18.0);
             text.draw(area, &name, (x, cy))?;
             x += text.measure(&name).0 + theme.px(36.0);

@@ -2,10 +2,9 @@
 //!
 //! The files are read into the very types that wrote them ([`crate::schema`]): this
 //! module reads `summary.json`, `network.json` and `transit.csv`; [`experiment`] the
-//! files of `sweep` and `compare` folders, and [`bench`](mod@bench) the benchmark
-//! tables. Every error names the file and says what is wrong with it.
+//! files of `sweep` and `compare` folders (the benchmark tables are drawn by the bench
+//! scripts). Every error names the file and says what is wrong with it.
 
-pub mod bench;
 pub mod experiment;
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! The look shared by every chart: colour palettes, sizes that scale with the image,
-//! text drawing and measuring (with the embedded font, see [`font`]), number
+//! the embedded font (DejaVu Sans, `assets/fonts/`) and text measuring, number
 //! formatting, tick choice and the title block.
 //!
 //! Sizes are given for a 1600 × 1000 image and multiplied by [`Theme::s`], so a chart
@@ -7,10 +7,9 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontStyle, FontTransform};
-
-use super::font::{self, FAMILY};
+use std::sync::OnceLock;
 
 /// The drawing area of a whole image, in pixels.
 pub(super) type Area<DB> = DrawingArea<DB, Shift>;
@@ -68,20 +67,6 @@ pub(super) fn kind_color(kind: &str) -> RGBColor {
     }
 }
 
-/// Viridis at ten evenly spaced stops (matplotlib's values).
-const VIRIDIS: [(u8, u8, u8); 10] = [
-    (0x44, 0x01, 0x54),
-    (0x48, 0x28, 0x78),
-    (0x3e, 0x4a, 0x89),
-    (0x31, 0x68, 0x8e),
-    (0x26, 0x82, 0x8e),
-    (0x1f, 0x9e, 0x89),
-    (0x35, 0xb7, 0x79),
-    (0x6d, 0xcd, 0x59),
-    (0xb4, 0xde, 0x2c),
-    (0xfd, 0xe7, 0x25),
-];
-
 /// A sequential, colour-blind-safe colour for `t` in 0..=1: reversed viridis, light
 /// yellow for 0 and dark violet for 1, so that high values stand out on white.
 pub(super) fn sequential(t: f64) -> RGBColor {
@@ -90,15 +75,43 @@ pub(super) fn sequential(t: f64) -> RGBColor {
     } else {
         0.0
     };
-    let x = (1.0 - t) * (VIRIDIS.len() - 1) as f64;
-    let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
-    let f = x - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
-    let mix = |p: u8, q: u8| (p as f64 + (q as f64 - p as f64) * f).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    ViridisRGB::get_color(1.0 - t)
 }
 
-/// Sizes and the output kind, shared by every drawing function of one image.
+/// The font family of every text. The first name is the embedded font, the only one
+/// PNGs are drawn with; SVG viewers without it fall back to the next ones (Verdana has
+/// nearly the same widths).
+pub(super) const FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
+/// DejaVu Sans.
+pub(super) static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans Bold.
+pub(super) static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Width of `s` in ems of the embedded font (regular or bold), from its advances.
+fn width_em(s: &str, bold: bool) -> f64 {
+    static FACES: OnceLock<Option<[ttf_parser::Face<'static>; 2]>> = OnceLock::new();
+    let Some(faces) = FACES.get_or_init(|| {
+        Some([
+            ttf_parser::Face::parse(REGULAR, 0).ok()?,
+            ttf_parser::Face::parse(BOLD, 0).ok()?,
+        ])
+    }) else {
+        // The fonts are compiled in, so this cannot happen; estimate rather than fail.
+        return 0.6 * s.chars().count() as f64;
+    };
+    let face = &faces[usize::from(bold)];
+    let units: u32 = s
+        .chars()
+        .map(|c| {
+            face.glyph_index(c)
+                .and_then(|g| face.glyph_hor_advance(g))
+                .map_or(u32::from(face.units_per_em()) / 2, u32::from)
+        })
+        .sum();
+    f64::from(units) / f64::from(face.units_per_em())
+}
+
+/// Sizes shared by every drawing function of one image.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Theme {
     /// Scale factor: 1 for a 1600 × 1000 image.
@@ -107,8 +120,6 @@ pub(super) struct Theme {
     pub(super) width: i32,
     /// Height of the image (pixels).
     pub(super) height: i32,
-    /// True when drawing a bitmap (text is then rasterised by [`font::draw_bitmap`]).
-    pub(super) bitmap: bool,
 }
 
 /// Font sizes at 1600 px width, in plotters' unit: 1.24 times the em, in pixels.
@@ -127,13 +138,12 @@ pub(super) mod size {
 
 impl Theme {
     /// The theme of a `width` × `height` image.
-    pub(super) fn new(width: u32, height: u32, bitmap: bool) -> Theme {
+    pub(super) fn new(width: u32, height: u32) -> Theme {
         let s = (width as f64 / 1600.0).min(height as f64 / 1000.0);
         Theme {
             s,
             width: width as i32,
             height: height as i32,
-            bitmap,
         }
     }
 
@@ -160,8 +170,6 @@ impl Theme {
             color,
             h: HPos::Left,
             v: VPos::Center,
-            vertical: false,
-            bitmap: self.bitmap,
         }
     }
 }
@@ -175,8 +183,6 @@ pub(super) struct Text {
     color: RGBColor,
     h: HPos,
     v: VPos,
-    vertical: bool,
-    bitmap: bool,
 }
 
 impl Text {
@@ -193,21 +199,10 @@ impl Text {
         self
     }
 
-    /// Read from bottom to top (for a vertical axis title).
-    pub(super) fn vertical(mut self) -> Text {
-        self.vertical = true;
-        self
-    }
-
     fn font(&self) -> FontDesc<'static> {
         let font = (FAMILY, self.size).into_font();
-        let font = if self.bold {
+        if self.bold {
             font.style(FontStyle::Bold)
-        } else {
-            font
-        };
-        if self.vertical {
-            font.transform(FontTransform::Rotate270)
         } else {
             font
         }
@@ -215,7 +210,8 @@ impl Text {
 
     /// Width and height of `s` in pixels (the height is one line, whatever `s` is).
     pub(super) fn measure(&self, s: &str) -> (i32, i32) {
-        let w = font::width(s, self.size, self.bold).ceil() as i32;
+        // plotters' size is 1.24 times the em it writes to SVG.
+        let w = (width_em(s, self.bold) * self.size / 1.24).ceil() as i32;
         (w, self.line_height())
     }
 
@@ -231,17 +227,6 @@ impl Text {
         s: &str,
         pos: (i32, i32),
     ) -> Drawn {
-        if self.bitmap {
-            let spec = font::Spec {
-                size: self.size,
-                bold: self.bold,
-                color: self.color,
-                h: self.h,
-                v: self.v,
-                vertical: self.vertical,
-            };
-            return font::draw_bitmap(area, s, pos, spec);
-        }
         let style = TextStyle::from(self.font())
             .color(&self.color)
             .pos(Pos::new(self.h, self.v));
@@ -467,9 +452,22 @@ mod tests {
     }
 
     #[test]
+    fn text_is_measured_with_the_embedded_font() {
+        let t = Theme::new(1600, 1000).text(24.0 * 1.24, INK);
+        // About 0.55 em per character for DejaVu Sans.
+        let w = t.measure("Transit time (days)").0;
+        assert!((200..280).contains(&w), "{w}");
+        assert!(t.bold().measure("Bold").0 > t.measure("Bold").0);
+        assert_eq!(t.measure("").0, 0);
+    }
+
+    #[test]
     fn the_colour_scale_runs_from_light_to_dark() {
-        assert_eq!(sequential(0.0), RGBColor(0xfd, 0xe7, 0x25));
-        assert_eq!(sequential(1.0), RGBColor(0x44, 0x01, 0x54));
+        let light = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        let steps: Vec<u32> = (0..=10)
+            .map(|i| light(sequential(i as f64 / 10.0)))
+            .collect();
+        assert!(steps.windows(2).all(|w| w[0] > w[1]), "{steps:?}");
         assert_eq!(sequential(f64::NAN), sequential(0.0));
     }
 }

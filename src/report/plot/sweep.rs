@@ -4,8 +4,8 @@
 
 use plotters::prelude::RGBColor;
 
-use super::layers::{Dash, Layer};
-use super::overlay::Note;
+use super::chart::Note;
+use super::chart::{Dash, Layer};
 use super::results::Estimate;
 use super::results::experiment::{Bottleneck, Bracket, Curve, CurvePoint, PracticalCapacity};
 use super::style::{self, INK, SERIES};

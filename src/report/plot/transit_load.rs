@@ -4,10 +4,10 @@
 
 use plotters::prelude::*;
 
-use super::axes::Axis;
-use super::layers::{Dash, Layer, Shape};
-use super::linechart::LineChart;
-use super::overlay::{Legend, Note, Sample};
+use super::chart::Axis;
+use super::chart::LineChart;
+use super::chart::{Dash, Layer, Shape};
+use super::chart::{Legend, Note, Sample};
 use super::results::experiment::{Bracket, Curve, CurvePoint, Transit};
 use super::style::{self, Area, Drawn, INK, SERIES, Theme};
 use super::sweep::{self, CAPACITY, band_point, extent, x_of};

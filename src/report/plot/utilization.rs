@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::axes::{self, Axis, Frame};
+use super::chart::{Axis, frame};
 use super::results::{ResourceSummary, Summary};
 use super::style::{self, Area, Drawn, INK, MUTED, Theme, size};
 
@@ -100,19 +100,6 @@ impl UtilizationChart {
         }
         top = self.draw_legend(area, theme, top)?;
 
-        let category = theme
-            .text(size::LABEL, INK)
-            .anchor(HPos::Right, VPos::Center);
-        let label_w = self
-            .bars
-            .iter()
-            .map(|b| category.measure(&b.label).0)
-            .max()
-            .unwrap_or(0);
-        let value = theme
-            .text(size::LABEL, MUTED)
-            .anchor(HPos::Left, VPos::Center);
-        let value_w = value.measure("100.0%").0 + theme.px(14.0);
         let hi = self
             .bars
             .iter()
@@ -126,42 +113,50 @@ impl UtilizationChart {
             label: &x_label,
             title: "Utilisation (% of capacity)",
         };
-        let n = self.bars.len() as f64;
-        let frame = Frame {
-            left: m + label_w + theme.px(14.0),
-            top: top + theme.px(6.0),
-            right: theme.width - m - value_w,
-            bottom: theme.height - m - axes::x_axis_height(theme),
-            x: (x_axis.ticks.lo, x_axis.ticks.hi),
-            y: (0.0, n),
+        // Bar i is centred at n - i - 0.5, busiest at the top.
+        let n = self.bars.len();
+        let row = |v: f64| n.checked_sub(v.max(0.0) as usize + 1);
+        let y_label = |v: f64| row(v).map_or(String::new(), |i| self.bars[i].label.clone());
+        let mut y_ticks = style::ticks(0.0, n as f64, 1);
+        y_ticks.values = (0..n).map(|i| i as f64 + 0.5).collect();
+        let y_axis = Axis {
+            ticks: y_ticks,
+            label: &y_label,
+            title: "",
         };
-        axes::draw_x_axis(area, theme, &frame, &x_axis)?;
-        let slot = frame.height() as f64 / n;
-        let half_bar = (slot * 0.34).max(2.0);
-        let whisker = theme.px(2.0).max(1) as u32;
-        let cap = (slot * 0.2).round() as i32;
+        let x_range = (x_axis.ticks.lo, x_axis.ticks.hi);
+        let mut chart = frame(
+            area,
+            theme,
+            top,
+            (&x_axis, &y_axis),
+            (x_range, (0.0, n as f64)),
+            false,
+        )?;
+        let whisker = ShapeStyle::from(INK).stroke_width(theme.px(2.0).max(1) as u32);
+        let value = theme
+            .text(size::LABEL, MUTED)
+            .anchor(HPos::Left, VPos::Center);
         for (i, bar) in self.bars.iter().enumerate() {
-            let yc = frame.y(n - i as f64 - 0.5);
-            let y0 = (yc as f64 - half_bar).round() as i32;
-            let y1 = (yc as f64 + half_bar).round() as i32;
-            let x1 = frame.x(bar.mean);
-            area.draw(&Rectangle::new(
-                [(frame.left, y0), (x1.max(frame.left + 1), y1)],
-                style::kind_color(&bar.kind).filled(),
-            ))?;
-            let mut end = x1;
+            let y = (n - i) as f64 - 0.5;
+            let color = style::kind_color(&bar.kind).filled();
+            chart.draw_series([Rectangle::new(
+                [(0.0, y - 0.34), (bar.mean, y + 0.34)],
+                color,
+            )])?;
+            let mut end = bar.mean;
             if let Some((lo, hi)) = bar.ci {
-                let (a, b) = (frame.x(lo), frame.x(hi));
-                style::line(area, (a, yc), (b, yc), INK.into(), whisker)?;
-                style::line(area, (a, yc - cap), (a, yc + cap), INK.into(), whisker)?;
-                style::line(area, (b, yc - cap), (b, yc + cap), INK.into(), whisker)?;
-                end = end.max(b);
+                let caps =
+                    [lo, hi].map(|x| PathElement::new([(x, y - 0.2), (x, y + 0.2)], whisker));
+                chart.draw_series(caps)?;
+                chart.draw_series([PathElement::new([(lo, y), (hi, y)], whisker)])?;
+                end = end.max(hi);
             }
-            category.draw(area, &bar.label, (frame.left - theme.px(12.0), yc))?;
+            let (x, y) = chart.backend_coord(&(end, y));
             let text = format!("{}%", style::number(bar.mean * 100.0, 1));
-            value.draw(area, &text, (end + theme.px(8.0), yc))?;
+            value.draw(area, &text, (x + theme.px(8.0), y))?;
         }
-        axes::draw_axis_lines(area, theme, &frame)
+        Ok(())
     }
 
     /// A row of coloured squares naming the kinds shown; returns the y below it.
