@@ -5,6 +5,7 @@
 mod experiment;
 mod inspect;
 mod plot;
+mod shard;
 mod simulate;
 
 use std::io::{IsTerminal, Write};
@@ -68,6 +69,9 @@ pub(crate) enum Command {
     /// Compare scenarios with a base, paired by common random numbers: compare.json,
     /// compare.csv.
     Compare(experiment::CompareArgs),
+    /// Merge the partial results of `run --shard i/N` into the results folder a
+    /// one-machine run would write.
+    Merge(shard::MergeArgs),
     /// Draw the charts of a results folder again from its saved files.
     Plot(plot::PlotArgs),
     /// Export a network, or a results folder, as GeoJSON (points and lines).
@@ -187,6 +191,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             experiment::compare(&args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Merge(args) => {
+            shard::merge(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Plot(args) => {
             plot::plot(&args)?;
             Ok(ExitCode::SUCCESS)
@@ -232,7 +240,11 @@ pub(crate) fn report_load_error(err: &LoadError) {
 }
 
 /// Writes every problem of a load error with the offending line.
-pub(crate) fn write_load_error(err: &LoadError, w: &mut dyn Write, color: bool) -> std::io::Result<()> {
+pub(crate) fn write_load_error(
+    err: &LoadError,
+    w: &mut dyn Write,
+    color: bool,
+) -> std::io::Result<()> {
     match err {
         LoadError::Io { .. } => writeln!(w, "error: {err}"),
         LoadError::Invalid(files) => {

@@ -46,6 +46,7 @@ pub mod network;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod summary;

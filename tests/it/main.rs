@@ -5,6 +5,7 @@
 //! - `data_files`: every file shipped in `networks/` and `scenarios/` validates and runs.
 //! - `validation`: the engine against exact queueing results and conservation laws.
 //! - `determinism`: same inputs and seed give byte-identical results at any thread count.
+//! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
 
 mod cli;
 mod data_files;
@@ -13,5 +14,6 @@ mod errors;
 mod experiments;
 mod mechanisms;
 mod plots;
+mod shard;
 mod support;
 mod validation;
