@@ -393,6 +393,9 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
         )));
     }
     let h = &raw.header;
+    if h.replications == 0 {
+        return Err(format_err("a run of no replications".into()));
+    }
     if h.shard_count == 0 || h.shard_count > MAX_SHARDS || h.shard_index >= h.shard_count {
         return Err(format_err(format!(
             "shard {} of {} is not a shard",
