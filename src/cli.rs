@@ -5,6 +5,7 @@
 mod experiment;
 mod inspect;
 mod plot;
+mod shard;
 mod show;
 mod simulate;
 
@@ -98,6 +99,9 @@ pub(crate) enum Command {
     /// Compare scenarios with a base, paired by common random numbers: compare.json,
     /// compare.csv.
     Compare(experiment::CompareArgs),
+    /// Merge the partial results of `run --shard i/N` into the results folder a
+    /// one-machine run would write.
+    Merge(shard::MergeArgs),
     /// Draw the charts of a results folder again from its saved files.
     Plot(plot::PlotArgs),
     /// Export a network, or a results folder, as GeoJSON (points and lines).
@@ -229,6 +233,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Compare(args) => {
             experiment::compare(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge(args) => {
+            shard::merge(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plot(args) => {

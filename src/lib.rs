@@ -47,6 +47,7 @@ pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod schema;
+pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod summary;

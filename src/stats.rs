@@ -117,6 +117,37 @@ impl Histogram {
         self.n += other.n;
     }
 
+    /// Non-empty bins as (bin index, count), in ascending order: the exact content of
+    /// the histogram, for saving it (see [`Histogram::from_sparse`]).
+    pub fn to_sparse(&self) -> Vec<(usize, u64)> {
+        self.bins_by_index().collect()
+    }
+
+    /// The histogram holding exactly the given (bin index, count) pairs, as made by
+    /// [`Histogram::to_sparse`]. `None` if a bin index is out of range, the indices do
+    /// not strictly ascend, a count is zero or the total overflows.
+    pub fn from_sparse(bins: &[(usize, u64)]) -> Option<Histogram> {
+        let (Some(&(first, _)), Some(&(last, _))) = (bins.first(), bins.last()) else {
+            return Some(Histogram::new());
+        };
+        if last >= N_BINS || bins.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return None;
+        }
+        let mut h = Histogram {
+            lo: first,
+            counts: vec![0; last - first + 1],
+            n: 0,
+        };
+        for &(i, c) in bins {
+            if c == 0 {
+                return None;
+            }
+            h.counts[i - first] = c;
+            h.n = h.n.checked_add(c)?;
+        }
+        Some(h)
+    }
+
     /// Non-empty bins as (bin index, count).
     fn bins_by_index(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
         self.counts
@@ -343,6 +374,25 @@ pub fn t_quantile_975(df: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sparse_bins_round_trip_and_reject_nonsense() {
+        let mut h = Histogram::new();
+        for v in [0.5, 0.5, 3.0, 40.0, 1e-9, 1e9] {
+            h.record(v);
+        }
+        let sparse = h.to_sparse();
+        let back = Histogram::from_sparse(&sparse).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(back.count(), 6);
+        assert_eq!(back.quantile(0.5), h.quantile(0.5));
+        assert_eq!(Histogram::from_sparse(&[]).unwrap(), Histogram::new());
+        assert!(Histogram::from_sparse(&[(N_BINS, 1)]).is_none());
+        assert!(Histogram::from_sparse(&[(5, 1), (5, 1)]).is_none());
+        assert!(Histogram::from_sparse(&[(6, 1), (5, 1)]).is_none());
+        assert!(Histogram::from_sparse(&[(5, 0)]).is_none());
+        assert!(Histogram::from_sparse(&[(5, u64::MAX), (6, 1)]).is_none());
+    }
 
     #[test]
     fn quantiles_are_within_bin_precision() {

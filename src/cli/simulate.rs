@@ -125,8 +125,13 @@ pub(crate) struct RunArgs {
     pub max_replications: u64,
     /// Re-run replication K alone, exactly, and write its train-by-train log
     /// (trains.csv).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", conflicts_with = "shard")]
     pub replay: Option<u64>,
+    /// Run only shard i of N (replications i*R/N to (i+1)*R/N) and write a partial
+    /// result for `corridor merge`; `auto/N` reads i from the array job's environment
+    /// (Slurm, Kubernetes, AWS Batch, PBS, Grid Engine, LSF).
+    #[arg(long, value_name = "i/N", conflicts_with = "precision")]
+    pub shard: Option<String>,
 }
 
 /// How the warm-up was set.
@@ -330,6 +335,9 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(k) = args.replay {
         return replay(args, &scenario, &network, &model, &warmup, k);
     }
+    if let Some(spec) = &args.shard {
+        return super::shard::run_shard(args, spec, &scenario, &model, &warmup);
+    }
     let started = Instant::now();
     let bar = progress_bar(scenario.run.replications, common.quiet, &scenario.name);
     let on_done = || bar.inc(1);
@@ -379,24 +387,8 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         wall,
         details,
     );
-    let charts = write_folder(
-        &dir,
-        common,
-        &mut made(&[
-            ("summary.json", &|| report::summary_json(&summary)),
-            ("flows.csv", &|| report::flows_csv(&summary)),
-            ("resources.csv", &|| report::resources_csv(&summary)),
-            ("replications.csv", &|| {
-                report::replications_csv(&scenario.name, &model, &out)
-            }),
-            ("transit.csv", &|| {
-                report::transit_csv(&scenario.name, &model, &out)
-            }),
-            ("network.json", &|| {
-                report::NetworkExport::new(&network).to_json()
-            }),
-            ("manifest.json", &|| m.to_json()),
-        ]),
+    let charts = write_run_folder(
+        &dir, common, &scenario, &network, &model, &out, &summary, &m,
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -443,6 +435,41 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Writes the data files of a `run` results folder, then its charts; returns the chart
+/// files. `run` and `merge` both write through here, so a merged sharded run has the
+/// bytes of a one-machine run.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_run_folder(
+    dir: &Path,
+    common: &Common,
+    scenario: &Scenario,
+    network: &Network,
+    model: &Model,
+    out: &RunOutput,
+    summary: &Summary,
+    m: &manifest::Manifest,
+) -> anyhow::Result<usize> {
+    write_folder(
+        dir,
+        common,
+        &mut made(&[
+            ("summary.json", &|| report::summary_json(summary)),
+            ("flows.csv", &|| report::flows_csv(summary)),
+            ("resources.csv", &|| report::resources_csv(summary)),
+            ("replications.csv", &|| {
+                report::replications_csv(&scenario.name, model, out)
+            }),
+            ("transit.csv", &|| {
+                report::transit_csv(&scenario.name, model, out)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
+        ]),
+    )
 }
 
 fn replay(

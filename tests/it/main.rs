@@ -9,6 +9,7 @@
 //! - `determinism`: same inputs and seed give byte-identical results at any thread count.
 //! - `schema`: every output file reads back through its one type; snapshots of every file.
 //! - `faults`: whole results folders under kill -9, signals, a full disk, concurrent runs.
+//! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
 
 mod architecture;
 mod cli;
@@ -21,5 +22,6 @@ mod faults;
 mod mechanisms;
 mod plots;
 mod schema;
+mod shard;
 mod support;
 mod validation;

@@ -5,8 +5,8 @@
 use plotters::prelude::*;
 
 use super::chart::{Axis, Dash, Layer, Legend, LineChart, Note, Sample, Shape};
-use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 use super::results::{Summary, TransitRow};
+use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 
 /// The transit chart's data.
 #[derive(Debug)]

@@ -1,0 +1,322 @@
+//! The partial file's records: the `sim` result types mirrored field for field, with
+//! floats as bit patterns.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
+use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
+use crate::stats::Histogram;
+
+/// The file as written: borrows the partial, converting one replication at a time.
+#[derive(Serialize)]
+pub(super) struct FileOut<'a> {
+    format: &'static str,
+    header: &'a ShardHeader,
+    inputs: &'a Inputs,
+    pooled: Vec<HistRecord>,
+    pooled_routes: Vec<Vec<HistRecord>>,
+    replications: RepsOut<'a>,
+}
+
+impl<'a> FileOut<'a> {
+    pub(super) fn new(p: &'a Partial) -> FileOut<'a> {
+        FileOut {
+            format: FORMAT,
+            header: &p.header,
+            inputs: &p.inputs,
+            pooled: p.output.pooled.iter().map(HistRecord::of).collect(),
+            pooled_routes: p
+                .output
+                .pooled_routes
+                .iter()
+                .map(|r| r.iter().map(HistRecord::of).collect())
+                .collect(),
+            replications: RepsOut(&p.output.replications),
+        }
+    }
+}
+
+struct RepsOut<'a>(&'a [ReplicationResult]);
+
+impl Serialize for RepsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(RepRecord::of))
+    }
+}
+
+/// The file as read.
+#[derive(Deserialize)]
+pub(super) struct FileIn {
+    pub(super) format: String,
+    pub(super) header: ShardHeader,
+    pub(super) inputs: Inputs,
+    pub(super) pooled: Vec<HistRecord>,
+    pub(super) pooled_routes: Vec<Vec<HistRecord>>,
+    pub(super) replications: Vec<RepRecord>,
+}
+
+/// A histogram as its non-empty bins.
+#[derive(Serialize, Deserialize)]
+pub(super) struct HistRecord(pub(super) Vec<(usize, u64)>);
+
+impl HistRecord {
+    fn of(h: &Histogram) -> HistRecord {
+        HistRecord(h.to_sparse())
+    }
+}
+
+// The records below mirror the `sim` result types field for field; the conversions
+// destructure them whole, so a field added there fails to compile here until it is
+// saved too.
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct RepRecord {
+    pub(super) index: u64,
+    events: u64,
+    flows: Vec<FlowRecord>,
+    resources: Vec<ResourceRecord>,
+    #[serde(with = "bits")]
+    transit_p50_days: f64,
+    #[serde(with = "bits")]
+    transit_p95_days: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FlowRecord {
+    offered: u64,
+    delivered: u64,
+    in_system: u64,
+    completed: u64,
+    #[serde(with = "bits")]
+    transit_sum_days: f64,
+    #[serde(with = "bits")]
+    teu_delivered: f64,
+    #[serde(with = "bits")]
+    tonnes_delivered: f64,
+    transit: HistRecord,
+    #[serde(with = "bits")]
+    transit_p50_days: f64,
+    #[serde(with = "bits")]
+    transit_p95_days: f64,
+    routes: Vec<RouteRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RouteRecord {
+    delivered: u64,
+    in_system: u64,
+    #[serde(with = "bits")]
+    transit_sum_days: f64,
+    transit: HistRecord,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ResourceRecord {
+    arrivals: u64,
+    waits: u64,
+    #[serde(with = "bits")]
+    wait_sum_days: f64,
+    #[serde(with = "bits")]
+    utilization: f64,
+    #[serde(with = "bits")]
+    queue_mean: f64,
+    #[serde(with = "bits")]
+    in_service_mean: f64,
+    #[serde(with = "bits")]
+    closed_share: f64,
+    sailings: u64,
+    wagons: u64,
+}
+
+impl RepRecord {
+    fn of(r: &ReplicationResult) -> RepRecord {
+        let ReplicationResult {
+            index,
+            events,
+            flows,
+            resources,
+            transit_p50_days,
+            transit_p95_days,
+        } = r;
+        RepRecord {
+            index: *index,
+            events: *events,
+            flows: flows.iter().map(FlowRecord::of).collect(),
+            resources: resources.iter().map(ResourceRecord::of).collect(),
+            transit_p50_days: *transit_p50_days,
+            transit_p95_days: *transit_p95_days,
+        }
+    }
+
+    pub(super) fn into_result(self) -> Option<ReplicationResult> {
+        let RepRecord {
+            index,
+            events,
+            flows,
+            resources,
+            transit_p50_days,
+            transit_p95_days,
+        } = self;
+        Some(ReplicationResult {
+            index,
+            events,
+            flows: flows
+                .into_iter()
+                .map(FlowRecord::into_result)
+                .collect::<Option<_>>()?,
+            resources: resources
+                .into_iter()
+                .map(ResourceRecord::into_result)
+                .collect(),
+            transit_p50_days,
+            transit_p95_days,
+        })
+    }
+}
+
+impl FlowRecord {
+    fn of(f: &FlowResult) -> FlowRecord {
+        let FlowResult {
+            offered,
+            delivered,
+            in_system,
+            completed,
+            transit_sum_days,
+            teu_delivered,
+            tonnes_delivered,
+            transit,
+            transit_p50_days,
+            transit_p95_days,
+            routes,
+        } = f;
+        FlowRecord {
+            offered: *offered,
+            delivered: *delivered,
+            in_system: *in_system,
+            completed: *completed,
+            transit_sum_days: *transit_sum_days,
+            teu_delivered: *teu_delivered,
+            tonnes_delivered: *tonnes_delivered,
+            transit: HistRecord::of(transit),
+            transit_p50_days: *transit_p50_days,
+            transit_p95_days: *transit_p95_days,
+            routes: routes.iter().map(RouteRecord::of).collect(),
+        }
+    }
+
+    fn into_result(self) -> Option<FlowResult> {
+        let FlowRecord {
+            offered,
+            delivered,
+            in_system,
+            completed,
+            transit_sum_days,
+            teu_delivered,
+            tonnes_delivered,
+            transit,
+            transit_p50_days,
+            transit_p95_days,
+            routes,
+        } = self;
+        Some(FlowResult {
+            offered,
+            delivered,
+            in_system,
+            completed,
+            transit_sum_days,
+            teu_delivered,
+            tonnes_delivered,
+            transit: Histogram::from_sparse(&transit.0)?,
+            transit_p50_days,
+            transit_p95_days,
+            routes: routes
+                .into_iter()
+                .map(RouteRecord::into_result)
+                .collect::<Option<_>>()?,
+        })
+    }
+}
+
+impl RouteRecord {
+    fn of(r: &RouteResult) -> RouteRecord {
+        let RouteResult {
+            delivered,
+            in_system,
+            transit_sum_days,
+            transit,
+        } = r;
+        RouteRecord {
+            delivered: *delivered,
+            in_system: *in_system,
+            transit_sum_days: *transit_sum_days,
+            transit: HistRecord::of(transit),
+        }
+    }
+
+    fn into_result(self) -> Option<RouteResult> {
+        let RouteRecord {
+            delivered,
+            in_system,
+            transit_sum_days,
+            transit,
+        } = self;
+        Some(RouteResult {
+            delivered,
+            in_system,
+            transit_sum_days,
+            transit: Histogram::from_sparse(&transit.0)?,
+        })
+    }
+}
+
+impl ResourceRecord {
+    fn of(r: &ResourceResult) -> ResourceRecord {
+        let ResourceResult {
+            arrivals,
+            waits,
+            wait_sum_days,
+            utilization,
+            queue_mean,
+            in_service_mean,
+            closed_share,
+            sailings,
+            wagons,
+        } = r;
+        ResourceRecord {
+            arrivals: *arrivals,
+            waits: *waits,
+            wait_sum_days: *wait_sum_days,
+            utilization: *utilization,
+            queue_mean: *queue_mean,
+            in_service_mean: *in_service_mean,
+            closed_share: *closed_share,
+            sailings: *sailings,
+            wagons: *wagons,
+        }
+    }
+
+    fn into_result(self) -> ResourceResult {
+        let ResourceRecord {
+            arrivals,
+            waits,
+            wait_sum_days,
+            utilization,
+            queue_mean,
+            in_service_mean,
+            closed_share,
+            sailings,
+            wagons,
+        } = self;
+        ResourceResult {
+            arrivals,
+            waits,
+            wait_sum_days,
+            utilization,
+            queue_mean,
+            in_service_mean,
+            closed_share,
+            sailings,
+            wagons,
+        }
+    }
+}
