@@ -9,6 +9,15 @@ use rand_distr::{Distribution, Exp1, LogNormal, StandardNormal, Triangular};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// Longest duration any parameter may give (days): about 2,700 years, so that every
+/// draw and every sum of draws along a route stays exact in the engine's integer
+/// milliseconds.
+pub const MAX_DURATION_DAYS: f64 = 1e6;
+/// Largest coefficient of variation of a lognormal: beyond it the variance overflows.
+pub const MAX_CV: f64 = 100.0;
+/// Most observed values of an empirical distribution.
+pub const MAX_EMPIRICAL_VALUES: usize = 100_000;
+
 /// Parameters of a distribution as written in a file, before validation: the table
 /// `{ dist = "exponential", mean = 0.16 }` (and likewise in JSON for manifests).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -204,10 +213,14 @@ impl Dist {
 /// Checks that every parameter is finite and in range.
 fn check_params(p: &DistParams) -> Result<(), String> {
     fn finite(name: &str, v: f64) -> Result<(), String> {
-        if v.is_finite() {
-            Ok(())
-        } else {
+        if !v.is_finite() {
             Err(format!("`{name}` must be a finite number, got {v}"))
+        } else if v.abs() > MAX_DURATION_DAYS {
+            Err(format!(
+                "`{name}` must be at most {MAX_DURATION_DAYS} days, got {v} (the engine counts time in whole milliseconds)"
+            ))
+        } else {
+            Ok(())
         }
     }
     fn positive(name: &str, v: f64) -> Result<(), String> {
@@ -258,11 +271,23 @@ fn check_params(p: &DistParams) -> Result<(), String> {
         }
         DistParams::Lognormal { mean, cv } => {
             positive("mean", *mean)?;
-            positive("cv", *cv)
+            positive("cv", *cv)?;
+            if *cv > MAX_CV {
+                return Err(format!(
+                    "`cv` must be at most {MAX_CV}, got {cv} (beyond it the variance overflows)"
+                ));
+            }
+            Ok(())
         }
         DistParams::Empirical { values } => {
             if values.is_empty() {
                 return Err("empirical needs at least one value in `values`".to_string());
+            }
+            if values.len() > MAX_EMPIRICAL_VALUES {
+                return Err(format!(
+                    "empirical takes at most {MAX_EMPIRICAL_VALUES} values, got {}",
+                    values.len()
+                ));
             }
             for v in values {
                 non_negative("values", *v)?;
