@@ -29,8 +29,14 @@ impl Checker {
         self.problems.push(p);
     }
 
-    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems.push(Problem::at(span, message));
+    /// A problem at `span` with advice.
+    pub(super) fn error_help(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.problems.push(Problem::at(span, message).help(help));
     }
 
     /// Checks a number of the given kind within its bound; returns it if fine.
@@ -100,7 +106,11 @@ impl Checker {
     pub(super) fn id(&mut self, what: &str, id: &Spanned<String>) {
         let s = id.get_ref();
         if s.is_empty() {
-            self.error(id.span(), format!("{what} id must not be empty"));
+            self.error_help(
+                id.span(),
+                format!("{what} id must not be empty"),
+                "ids may hold only letters, digits, `_` and `-`, e.g. id = \"aktau\"",
+            );
         } else if let Some(c) = s
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
@@ -239,15 +249,17 @@ fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
     let lat = *spec.lat.get_ref();
     let lon = *spec.lon.get_ref();
     if !(-90.0..=90.0).contains(&lat) {
-        ck.error(
+        ck.error_help(
             spec.lat.span(),
             format!("`lat` must be between -90 and 90 degrees, got {lat}"),
+            "give the latitude in decimal degrees north, e.g. lat = 40.38",
         );
     }
     if !(-180.0..=180.0).contains(&lon) {
-        ck.error(
+        ck.error_help(
             spec.lon.span(),
             format!("`lon` must be between -180 and 180 degrees, got {lon}"),
+            "give the longitude in decimal degrees east, e.g. lon = 49.87",
         );
     }
     let handling = spec.handling_usd_per_teu.as_ref().map_or(Some(0.0), |v| {
@@ -346,9 +358,10 @@ fn build_leg(
     let from = node_ref(ck, &spec.from, index);
     let to = node_ref(ck, &spec.to, index);
     if from.is_some() && from == to {
-        ck.error(
+        ck.error_help(
             spec.to.span(),
             format!("leg `{id}` starts and ends at the same node"),
+            "a leg joins two different nodes; a node's own handling time is its [node.resource]",
         );
     }
     let length = ck.number(

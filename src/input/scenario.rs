@@ -38,7 +38,11 @@ pub(super) fn build(
     let mut ck = Checker::default();
     let name = file.name.get_ref().trim().to_string();
     if name.is_empty() {
-        ck.error(file.name.span(), "`name` must not be empty");
+        ck.error_help(
+            file.name.span(),
+            "`name` must not be empty",
+            "the name becomes the results folder, e.g. name = \"middle-corridor-2024\"",
+        );
     } else if name.starts_with('.') {
         ck.push(
             Problem::at(
@@ -82,7 +86,11 @@ pub(super) fn build(
             continue;
         };
         if let Err(e) = param.check_target(&network, target) {
-            ck.error(spec.param.span(), e);
+            ck.error_help(
+                spec.param.span(),
+                e,
+                "choose a parameter that the target has (see scenarios/README.md, overrides)",
+            );
             continue;
         }
         let change = match (&spec.value, &spec.factor) {
@@ -114,7 +122,11 @@ pub(super) fn build(
             Spanned::span,
         );
         if let Err(e) = network.apply(target, param, &change) {
-            ck.error(span, format!("`{}`: {e}", param.name()));
+            ck.error_help(
+                span,
+                format!("`{}`: {e}", param.name()),
+                expected(param.kind(), param.bound()),
+            );
             continue;
         }
         overrides.push(Override {
@@ -206,18 +218,30 @@ pub(super) fn build(
         let param = match parse_sweep_param(s.param.get_ref(), &network) {
             Ok(p) => Some(p),
             Err(e) => {
-                ck.error(s.param.span(), e);
+                ck.error_help(
+                    s.param.span(),
+                    e,
+                    "use `demand` or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`",
+                );
                 None
             }
         };
         let values = s.values.get_ref().clone();
         if values.is_empty() {
-            ck.error(s.values.span(), "a sweep needs at least one value");
+            ck.error_help(
+                s.values.span(),
+                "a sweep needs at least one value",
+                "e.g. values = [0.5, 1.0, 1.5]",
+            );
         }
         if let Some(p) = param {
             for v in &values {
                 if let Err(e) = check_sweep_value(p, *v) {
-                    ck.error(s.values.span(), format!("sweep value {e}"));
+                    let help = match p {
+                        SweepParam::Demand => expected(ValueKind::Positive, limits::FACTOR),
+                        SweepParam::Network(_, q) => expected(q.kind(), q.bound()),
+                    };
+                    ck.error_help(s.values.span(), format!("sweep value {e}"), help);
                     break;
                 }
             }
@@ -225,12 +249,13 @@ pub(super) fn build(
         let limit = match &s.p95_limit_factor {
             Some(f) if *f.get_ref() > 1.0 && f.get_ref().is_finite() => *f.get_ref(),
             Some(f) => {
-                ck.error(
+                ck.error_help(
                     f.span(),
                     format!(
                         "`p95_limit_factor` must be a finite number above 1, got {}",
                         f.get_ref()
                     ),
+                    "e.g. p95_limit_factor = 2 (the p95 may double before a load counts as too much)",
                 );
                 2.0
             }
@@ -301,9 +326,10 @@ fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
     );
     let seed = *file.seed.get_ref();
     if seed < 0 {
-        ck.error(
+        ck.error_help(
             file.seed.span(),
             format!("`seed` must not be negative, got {seed}"),
+            "give a whole number from 0 to 9223372036854775807",
         );
     }
     Some(RunSettings {
@@ -389,9 +415,10 @@ fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Op
             }
         },
         (_, DurationSpec::Dist(_)) => {
-            ck.error(
+            ck.error_help(
                 v.span(),
                 format!("`{}` takes a number, not a distribution", param.name()),
+                expected(param.kind(), param.bound()),
             );
             None
         }
@@ -444,9 +471,10 @@ fn build_flow(
     let from = node_ref(ck, &spec.from, network);
     let to = node_ref(ck, &spec.to, network);
     if from.is_some() && from == to {
-        ck.error(
+        ck.error_help(
             spec.to.span(),
             "a flow's origin and destination must differ",
+            "set `to` to the node where the trains end",
         );
     }
     let id = match &spec.id {
@@ -674,24 +702,27 @@ fn build_flow(
                 Some(RoutePolicy::Split(routes))
             }
         }
-        RoutePolicyKind::Adaptive => match &spec.alternatives {
-            Some(a) if (1..=MAX_ALTERNATIVES).contains(a.get_ref()) => {
-                Some(RoutePolicy::Adaptive {
-                    alternatives: *a.get_ref() as usize,
-                })
-            }
-            Some(a) => {
-                ck.error(
+        RoutePolicyKind::Adaptive => {
+            match &spec.alternatives {
+                Some(a) if (1..=MAX_ALTERNATIVES).contains(a.get_ref()) => {
+                    Some(RoutePolicy::Adaptive {
+                        alternatives: *a.get_ref() as usize,
+                    })
+                }
+                Some(a) => {
+                    ck.error_help(
                     a.span(),
                     format!(
                         "`alternatives` must be between 1 and {MAX_ALTERNATIVES}, got {}",
                         a.get_ref()
                     ),
+                    format!("give a whole number from 1 to {MAX_ALTERNATIVES}, e.g. alternatives = 3"),
                 );
-                None
+                    None
+                }
+                None => Some(RoutePolicy::Adaptive { alternatives: 3 }),
             }
-            None => Some(RoutePolicy::Adaptive { alternatives: 3 }),
-        },
+        }
     };
     if ck.problems.len() > before {
         return None;
