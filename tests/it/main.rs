@@ -5,12 +5,14 @@
 //! - `data_files`: every file shipped in `networks/` and `scenarios/` validates and runs.
 //! - `validation`: the engine against exact queueing results and conservation laws.
 //! - `determinism`: same inputs and seed give byte-identical results at any thread count.
+//! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
 
 mod cli;
 mod data_files;
 mod determinism;
 mod errors;
 mod experiments;
+mod harden;
 mod mechanisms;
 mod plots;
 mod support;
