@@ -6,6 +6,7 @@
 //! - `validation`: the engine against exact queueing results and conservation laws.
 //! - `determinism`: same inputs and seed give byte-identical results at any thread count.
 //! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
+//! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod cli;
 mod data_files;
@@ -15,5 +16,6 @@ mod experiments;
 mod harden;
 mod mechanisms;
 mod plots;
+mod properties;
 mod support;
 mod validation;
