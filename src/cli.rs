@@ -95,9 +95,9 @@ pub(crate) enum Command {
     Routes {
         /// Scenario file.
         scenario: PathBuf,
-        /// Routes per flow.
-        #[arg(long, default_value_t = 3)]
-        k: usize,
+        /// Routes per flow (1 to 100).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+        k: u64,
         /// What "best" means.
         #[arg(long, value_enum, default_value_t = By::Time)]
         by: By,
@@ -125,9 +125,9 @@ pub(crate) enum Command {
     /// Write a synthetic corridor network and scenario of any size (for scaling
     /// measurements).
     Generate {
-        /// Nodes in the network (at least 10).
-        #[arg(long)]
-        nodes: usize,
+        /// Nodes in the network (10 to 100,000).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+        nodes: u64,
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -232,7 +232,14 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             flow,
         } => {
             let (scenario, network) = input::load_scenario(&scenario)?;
-            inspect::routes(&scenario, &network, k, by.into(), all, flow.as_deref())?;
+            inspect::routes(
+                &scenario,
+                &network,
+                k as usize,
+                by.into(),
+                all,
+                flow.as_deref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => {
@@ -256,7 +263,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { nodes, seed, out } => {
-            let g = corridor::generate::corridor(nodes, seed);
+            let g = corridor::generate::corridor(nodes as usize, seed);
             for (name, text) in [("network.toml", &g.network), ("scenario.toml", &g.scenario)] {
                 let path = out.join(name);
                 corridor::report::write_atomic(&path, text.as_bytes())
