@@ -385,6 +385,29 @@ mod tests {
     }
 
     #[test]
+    fn durations_beyond_the_bound_are_rejected() {
+        let huge = DistParams::Uniform {
+            min: 1e300,
+            max: 1.5e300,
+        };
+        assert!(
+            Dist::new(huge)
+                .unwrap_err()
+                .contains("at most 1000000 days")
+        );
+        let wild = DistParams::Lognormal {
+            mean: 1.0,
+            cv: 1e200,
+        };
+        assert!(
+            Dist::new(wild)
+                .unwrap_err()
+                .contains("`cv` must be at most")
+        );
+        assert!(Dist::fixed(1.0).scaled(1e300).is_err());
+    }
+
+    #[test]
     fn scaling_scales_the_mean() {
         let d = Dist::new(DistParams::Lognormal { mean: 2.0, cv: 0.5 }).unwrap();
         assert_eq!(d.scaled(0.5).unwrap().mean(), 1.0);

@@ -772,3 +772,29 @@ pub mod limits {
     /// Seasonal factors (before normalising to mean 1).
     pub const SEASONAL: Bound = (0.0, 1e6, "keeps their sum finite");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_give_the_bound_and_the_reason() {
+        let e = check_bounded(ValueKind::Count, 20_000.0, limits::VESSELS).unwrap_err();
+        assert!(e.contains("at most 10000") && e.contains("memory"), "{e}");
+        let e = check_bounded(ValueKind::Positive, 1e-300, limits::EVERY_DAYS).unwrap_err();
+        assert!(e.contains("at least") && e.contains("milliseconds"), "{e}");
+        assert!(check_bounded(ValueKind::NonNegative, 0.0, limits::PER_YEAR).is_ok());
+        assert!(check_bounded(ValueKind::Positive, f64::NAN, limits::DAYS).is_err());
+        assert!(check_bounded(ValueKind::Positive, 1.0, limits::DAYS).is_ok());
+    }
+
+    #[test]
+    fn every_parameter_has_a_bound_that_admits_its_kind() {
+        for p in Param::ALL {
+            let (min, max, why) = p.bound();
+            assert!(min <= max && !why.is_empty(), "{}", p.name());
+            assert!(p.check(max).is_ok(), "{}", p.name());
+            assert!(p.check(max * 2.0 + 1.0).is_err(), "{}", p.name());
+        }
+    }
+}
