@@ -282,3 +282,43 @@ fn exit_codes_tell_usage_from_input() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("saturated"), "{err}");
 }
+
+/// Transit times beyond 262,000 days used to be capped there; every horizon the input
+/// accepts is now within the histogram's range (0.4% bins).
+#[test]
+fn long_transit_times_are_not_capped() {
+    let net = ONE_STATION
+        .replace("travel_days = 0.5", "travel_days = 300000")
+        .replace("service_days = 1.0", "service_days = 0.001");
+    let scenario = r#"
+name = "long"
+network = "net.toml"
+horizon_days = 400000
+warmup_days = 0
+replications = 1
+seed = 1
+
+[[flow]]
+from = "a"
+to = "b"
+trains_per_week = 0.01
+train = { wagons = 50, teu = 100, tonnes = 1400 }
+"#;
+    let net = input::parse_network(&net).expect("network");
+    let (sc, net) = input::parse_scenario(scenario, Path::new("sc.toml"), net).expect("scenario");
+    let model = Model::new(&net, &sc).expect("model");
+    let r = run_replication(&model, 1, 0);
+    let f = &r.flows[0];
+    assert!(f.delivered > 100, "{}", f.delivered);
+    let exact = 300_000.001;
+    assert!(
+        (f.transit_p50_days - exact).abs() / exact < 0.005,
+        "p50 {}",
+        f.transit_p50_days
+    );
+    assert!(
+        (f.transit_p95_days - exact).abs() / exact < 0.005,
+        "p95 {}",
+        f.transit_p95_days
+    );
+}
