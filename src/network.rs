@@ -711,10 +711,11 @@ pub mod limits {
     /// Most replications: every replication's figures are kept in memory.
     pub const MAX_REPLICATIONS: u64 = 100_000;
     /// Most trains a replication may be offered on average (all flows): bounds its
-    /// time (a few seconds) and memory.
-    pub const MAX_TRAINS_PER_REPLICATION: f64 = 2e7;
+    /// time (a few seconds on one core) and memory. Five times the 1 million trains of
+    /// a replication of the jackson3 reference.
+    pub const MAX_TRAINS_PER_REPLICATION: f64 = 5e6;
     /// Most events of another kind (sailings, closures) a replication may expect.
-    pub const MAX_EVENTS_PER_REPLICATION: f64 = 2e7;
+    pub const MAX_EVENTS_PER_REPLICATION: f64 = 5e6;
     /// Default most trains in the system at once; beyond it a replication stops and is
     /// reported as saturated (about 100 MB of trains and queue entries).
     pub const DEFAULT_MAX_TRAINS_IN_SYSTEM: u64 = 1_000_000;
