@@ -21,10 +21,60 @@ use corridor::error::LoadError;
 use corridor::input;
 use corridor::routing::Criterion;
 
-/// Exit code for mistakes in input files.
+/// Exit code for mistakes in input files, and inputs beyond the bounds of the machine.
 const EXIT_INPUT: u8 = 1;
+/// Exit code for usage errors: unknown or malformed flags and flag values (clap uses
+/// it too).
+const EXIT_USAGE: u8 = 2;
 /// Exit code for other failures (writing results, internal errors).
 const EXIT_FAILURE: u8 = 3;
+
+/// How the messages of flag-value errors raised after parsing begin: such an error is a
+/// usage error (exit 2), not a failure.
+const USAGE_PREFIXES: [&str; 6] = [
+    "--",
+    "give the values",
+    "sweep value",
+    "no flow `",
+    "the warm-up (",
+    "unknown sweep parameter",
+];
+
+/// True if an error is about the command line rather than the files or the machine.
+fn is_usage_error(err: &anyhow::Error) -> bool {
+    let text = err.to_string();
+    USAGE_PREFIXES.iter().any(|p| text.starts_with(p))
+}
+
+/// Warns on stderr if replications saturated: how many, and when and where the first
+/// did.
+pub(crate) fn warn_saturated(
+    model: &corridor::sim::Model,
+    results: &[corridor::sim::ReplicationResult],
+    what: &str,
+) {
+    let saturated: Vec<_> = results.iter().filter_map(|r| r.saturated).collect();
+    let Some(first) = saturated.first() else {
+        return;
+    };
+    let place = first
+        .resource
+        .map(|i| {
+            let r = &model.resources()[i as usize];
+            match (&r.from, &r.to) {
+                (Some(a), Some(b)) => format!("{} {a}->{b}", r.id),
+                _ => r.id.clone(),
+            }
+        })
+        .unwrap_or_else(|| "no queue".to_string());
+    eprintln!(
+        "warning: {what}: {} of {} replications saturated (more than {} trains in the system) and stopped early; the first on day {:.1}, largest backlog at {place}; raise capacity, lower demand or see --max-trains-in-system",
+        saturated.len(),
+        results.len(),
+        first.trains_in_system.saturating_sub(1),
+        first.day,
+    );
+}
 
 /// Monte Carlo simulation of block trains on freight corridors.
 #[derive(Debug, Parser)]
@@ -76,9 +126,9 @@ pub(crate) enum Command {
     Routes {
         /// Scenario file.
         scenario: PathBuf,
-        /// Routes per flow.
-        #[arg(long, default_value_t = 3)]
-        k: usize,
+        /// Routes per flow (1 to 100).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+        k: u64,
         /// What "best" means.
         #[arg(long, value_enum, default_value_t = By::Time)]
         by: By,
@@ -109,9 +159,9 @@ pub(crate) enum Command {
     /// Write a synthetic corridor network and scenario of any size (for scaling
     /// measurements).
     Generate {
-        /// Nodes in the network (at least 10).
-        #[arg(long)]
-        nodes: usize,
+        /// Nodes in the network (10 to 100,000).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+        nodes: u64,
         /// Seed of the generator.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -188,6 +238,13 @@ pub(crate) fn main() -> ExitCode {
                 report_load_error(load);
                 return ExitCode::from(EXIT_INPUT);
             }
+            if err
+                .chain()
+                .any(|e| e.downcast_ref::<corridor::sim::ModelError>().is_some())
+            {
+                eprintln!("error: {err:#}");
+                return ExitCode::from(EXIT_INPUT);
+            }
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
@@ -196,6 +253,9 @@ pub(crate) fn main() -> ExitCode {
                 return ExitCode::from(code);
             }
             eprintln!("error: {err:#}");
+            if is_usage_error(&err) {
+                return ExitCode::from(EXIT_USAGE);
+            }
             ExitCode::from(EXIT_FAILURE)
         }
     }
@@ -220,7 +280,14 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             flow,
         } => {
             let (scenario, network) = input::load_scenario(&scenario)?;
-            inspect::routes(&scenario, &network, k, by.into(), all, flow.as_deref())?;
+            inspect::routes(
+                &scenario,
+                &network,
+                k as usize,
+                by.into(),
+                all,
+                flow.as_deref(),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run(args) => {
@@ -248,7 +315,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Generate { nodes, seed, out } => {
-            let g = corridor::generate::corridor(nodes, seed);
+            let g = corridor::generate::corridor(nodes as usize, seed);
             for (name, text) in [("network.toml", &g.network), ("scenario.toml", &g.scenario)] {
                 let path = out.join(name);
                 corridor::report::write_atomic(&path, text.as_bytes())

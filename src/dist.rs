@@ -8,6 +8,15 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, LogNormal, StandardNormal, Triangular};
 use serde::{Deserialize, Serialize};
 
+/// Longest duration any parameter may give (days): about 2,700 years, so that every
+/// draw and every sum of draws along a route stays exact in the engine's integer
+/// milliseconds.
+pub const MAX_DURATION_DAYS: f64 = 1e6;
+/// Largest coefficient of variation of a lognormal: beyond it the variance overflows.
+pub const MAX_CV: f64 = 100.0;
+/// Most observed values of an empirical distribution.
+pub const MAX_EMPIRICAL_VALUES: usize = 100_000;
+
 /// Parameters of a distribution as written in a file, before validation: the table
 /// `{ dist = "exponential", mean = 0.16 }` (and likewise in JSON for manifests).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -203,10 +212,14 @@ impl Dist {
 /// Checks that every parameter is finite and in range.
 fn check_params(p: &DistParams) -> Result<(), String> {
     fn finite(name: &str, v: f64) -> Result<(), String> {
-        if v.is_finite() {
-            Ok(())
-        } else {
+        if !v.is_finite() {
             Err(format!("`{name}` must be a finite number, got {v}"))
+        } else if v.abs() > MAX_DURATION_DAYS {
+            Err(format!(
+                "`{name}` must be at most {MAX_DURATION_DAYS} days, got {v} (the engine counts time in whole milliseconds)"
+            ))
+        } else {
+            Ok(())
         }
     }
     fn positive(name: &str, v: f64) -> Result<(), String> {
@@ -257,11 +270,23 @@ fn check_params(p: &DistParams) -> Result<(), String> {
         }
         DistParams::Lognormal { mean, cv } => {
             positive("mean", *mean)?;
-            positive("cv", *cv)
+            positive("cv", *cv)?;
+            if *cv > MAX_CV {
+                return Err(format!(
+                    "`cv` must be at most {MAX_CV}, got {cv} (beyond it the variance overflows)"
+                ));
+            }
+            Ok(())
         }
         DistParams::Empirical { values } => {
             if values.is_empty() {
                 return Err("empirical needs at least one value in `values`".to_string());
+            }
+            if values.len() > MAX_EMPIRICAL_VALUES {
+                return Err(format!(
+                    "empirical takes at most {MAX_EMPIRICAL_VALUES} values, got {}",
+                    values.len()
+                ));
             }
             for v in values {
                 non_negative("values", *v)?;
@@ -356,6 +381,29 @@ mod tests {
             let err = Dist::new(p).unwrap_err();
             assert!(err.contains(want), "{err}");
         }
+    }
+
+    #[test]
+    fn durations_beyond_the_bound_are_rejected() {
+        let huge = DistParams::Uniform {
+            min: 1e300,
+            max: 1.5e300,
+        };
+        assert!(
+            Dist::new(huge)
+                .unwrap_err()
+                .contains("at most 1000000 days")
+        );
+        let wild = DistParams::Lognormal {
+            mean: 1.0,
+            cv: 1e200,
+        };
+        assert!(
+            Dist::new(wild)
+                .unwrap_err()
+                .contains("`cv` must be at most")
+        );
+        assert!(Dist::fixed(1.0).scaled(1e300).is_err());
     }
 
     #[test]

@@ -18,6 +18,10 @@ use crate::scenario::Scenario;
 
 pub use scenario::{MAX_HORIZON_DAYS, check_sweep_value, parse_sweep_param};
 
+/// Largest input file read (bytes): far above any real network or scenario, and a
+/// bound on the memory a file can take.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// What kind of input file a text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -46,8 +50,12 @@ pub fn load_scenario(path: &Path) -> Result<(Scenario, Network), LoadError> {
     let file: dto::ScenarioFile =
         from_toml(&text).map_err(|problems| invalid(path, text.clone(), problems))?;
     let network_path = resolve_network_path(path, file.network.get_ref());
-    let network_text = match std::fs::read_to_string(&network_path) {
-        Ok(t) => t,
+    let network_text = match read_text(&network_path) {
+        Ok(Ok(t)) => t,
+        Ok(Err(problem)) => {
+            let (text, problems) = *problem;
+            return Err(invalid(&network_path, text, problems));
+        }
         Err(err) => {
             let mut p = Problem::at(
                 file.network.span(),
@@ -105,10 +113,12 @@ pub fn load_any(path: &Path) -> Result<Loaded, LoadError> {
             if let Err(problems) = from_toml::<toml::Table>(&text) {
                 return Err(invalid(path, text, problems));
             }
+            let first_line = text.find('\n').unwrap_or(text.len());
             Err(invalid(
                 path,
                 text,
-                vec![Problem::whole(
+                vec![Problem::at(
+                    0..first_line,
                     "cannot tell whether this is a network or a scenario file",
                 )
                 .help(
@@ -182,7 +192,68 @@ fn read_error(path: &Path, source: std::io::Error) -> LoadError {
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    std::fs::read_to_string(path).map_err(|e| read_error(path, e))
+    match read_text(path) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(problem)) => {
+            let (text, problems) = *problem;
+            Err(invalid(path, text, problems))
+        }
+        Err(e) => Err(read_error(path, e)),
+    }
+}
+
+/// Text that is not valid UTF-8: its lossy text and the located problem.
+type BadText = Box<(String, Vec<Problem>)>;
+
+/// Reads a file as text: only a regular file (never a device, FIFO or folder, which
+/// could block or never end), at most [`MAX_FILE_BYTES`], in UTF-8 (a located problem
+/// if not).
+fn read_text(path: &Path) -> std::io::Result<Result<String, BadText>> {
+    use std::io::{Error, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("it is {what}; give a .toml file"),
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "it holds {} bytes, more than the limit of {MAX_FILE_BYTES}",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("it holds more than the limit of {MAX_FILE_BYTES} bytes"),
+        ));
+    }
+    Ok(String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        // The lossy text has the same bytes up to the first invalid one.
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        Box::new((
+            text,
+            vec![
+                Problem::at(at..end, format!("invalid UTF-8 at byte {at}"))
+                    .help("save the file as UTF-8 text"),
+            ],
+        ))
+    }))
 }
 
 fn invalid(path: &Path, text: String, problems: Vec<Problem>) -> LoadError {
@@ -197,8 +268,15 @@ fn invalid(path: &Path, text: String, problems: Vec<Problem>) -> LoadError {
 /// suggestion for misspelt keys and names.
 fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<Problem>> {
     toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().trim_end_matches('.').to_string();
-        let help = suggestion_for_serde(&message);
+        let mut message = e.message().trim().trim_end_matches('.').to_string();
+        if message.starts_with("duplicate key")
+            && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
+            && !key.is_empty()
+            && key.len() <= 80
+        {
+            message = format!("duplicate key `{key}`");
+        }
+        let help = suggestion_for_serde(&message).or_else(|| generic_help(&message));
         let mut p = Problem {
             message,
             span: e.span(),
@@ -209,6 +287,27 @@ fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<Proble
         }
         vec![p]
     })
+}
+
+/// Advice for the other classes of TOML and serde errors: the expected form.
+fn generic_help(message: &str) -> Option<String> {
+    let m = message.to_lowercase();
+    let help = if m.starts_with("duplicate key") {
+        "each key may appear once per table; remove or rename one of them"
+    } else if m.starts_with("missing field") {
+        "add the missing key to this table (see networks/README.md and scenarios/README.md)"
+    } else if m.starts_with("unknown field") || m.starts_with("unknown variant") {
+        "check the spelling against networks/README.md and scenarios/README.md"
+    } else if m.starts_with("invalid type") || m.contains("expected") {
+        "write the value in the expected form: numbers without quotes, text in double quotes, lists in [ ], tables in { }"
+    } else if m.contains("out of range") || m.contains("invalid number") {
+        "write a plain decimal number within range, e.g. 1.5 or 100"
+    } else if m.contains("duplicate") || m.contains("redefin") {
+        "each key and table may be defined once; remove the repeated one"
+    } else {
+        "check the TOML syntax here: key = value, text in double quotes, tables as [name] or [[name]]"
+    };
+    Some(help.to_string())
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" and "unknown variant"

@@ -302,7 +302,7 @@ impl Network {
                 }
                 let station = node.station.as_mut().ok_or("node has no resource")?;
                 match param {
-                    Param::Servers => station.servers = change.count(station.servers)?,
+                    Param::Servers => station.servers = change.count(station.servers, param)?,
                     Param::ServiceDays => {
                         station.service_days = change.dist(&station.service_days)?
                     }
@@ -327,9 +327,12 @@ impl Network {
                     _ => {
                         let ferry = leg.ferry.as_mut().ok_or("leg has no ferry")?;
                         match param {
-                            Param::FerryVessels => ferry.vessels = change.count(ferry.vessels)?,
+                            Param::FerryVessels => {
+                                ferry.vessels = change.count(ferry.vessels, param)?
+                            }
                             Param::FerryWagonsPerSailing => {
-                                ferry.wagons_per_sailing = change.count(ferry.wagons_per_sailing)?
+                                ferry.wagons_per_sailing =
+                                    change.count(ferry.wagons_per_sailing, param)?
                             }
                             Param::FerryTeuPerSailing => {
                                 ferry.teu_per_sailing =
@@ -500,6 +503,38 @@ impl Param {
         }
     }
 
+    /// The bound of the parameter's value (for a duration: of a plain number of days).
+    pub fn bound(self) -> limits::Bound {
+        match self {
+            Param::Servers => limits::SERVERS,
+            Param::FerryVessels => limits::VESSELS,
+            Param::FerryWagonsPerSailing => limits::WAGONS_PER_SAILING,
+            Param::ServiceDays
+            | Param::TravelDays
+            | Param::FerrySailingDays
+            | Param::FerryTurnaroundDays
+            | Param::WeatherClosureDays
+            | Param::FerryMaxWaitDays => limits::DAYS,
+            Param::FerryEveryDays => limits::EVERY_DAYS,
+            Param::HandlingUsdPerTeu | Param::TariffUsdPerTeu | Param::Co2KgPerTeuKm => {
+                limits::MONEY
+            }
+            Param::WeatherClosuresPerYear => (0.0, limits::PER_YEAR.1, limits::PER_YEAR.2),
+            Param::CapacityTrainsPerDay | Param::CapacityTrucksPerDay => limits::CAPACITY_PER_DAY,
+            Param::LengthKm => limits::LENGTH_KM,
+            Param::FerryTeuPerSailing => limits::LOAD,
+        }
+    }
+
+    /// Checks a value of the parameter: its kind and its bound.
+    pub fn check(self, v: f64) -> Result<(), String> {
+        let kind = match self.kind() {
+            ValueKind::Duration => ValueKind::NonNegative,
+            k => k,
+        };
+        check_bounded(kind, v, self.bound())
+    }
+
     /// Checks that the parameter exists on `target`; the error says why not.
     pub fn check_target(self, network: &Network, target: Target) -> Result<(), String> {
         let name = network.target_name(target);
@@ -603,16 +638,16 @@ impl Change {
             }
             (Change::Dist(_), _) => return Err("expected a number, not a distribution".into()),
         };
-        check_value(param.kind(), v).map(|_| v)
+        param.check(v).map(|_| v)
     }
 
-    fn count(&self, current: u32) -> Result<u32, String> {
+    fn count(&self, current: u32, param: Param) -> Result<u32, String> {
         let v = match self {
             Change::Number(v) => *v,
             Change::Scale(f) => (current as f64 * f).round(),
             Change::Dist(_) => return Err("expected a whole number, not a distribution".into()),
         };
-        check_value(ValueKind::Count, v)?;
+        param.check(v)?;
         Ok(v as u32)
     }
 
@@ -637,5 +672,129 @@ pub fn check_value(kind: ValueKind, v: f64) -> Result<(), String> {
         ValueKind::Positive if v <= 0.0 => Err(format!("must be greater than zero, got {v}")),
         ValueKind::NonNegative if v < 0.0 => Err(format!("must not be negative, got {v}")),
         _ => Ok(()),
+    }
+}
+
+/// Checks a number against a value kind and a bound `(min, max, why)`: the error gives
+/// the bound and its reason.
+pub fn check_bounded(kind: ValueKind, v: f64, bound: limits::Bound) -> Result<(), String> {
+    check_value(kind, v)?;
+    let (min, max, why) = bound;
+    if v < min && !(v == 0.0 && kind == ValueKind::NonNegative) {
+        return Err(format!("must be at least {min}, got {v} ({why})"));
+    }
+    if v > max {
+        return Err(format!("must be at most {max}, got {v} ({why})"));
+    }
+    Ok(())
+}
+
+/// The bounds every number of a file or a flag is checked against, so that the machine
+/// can honour any input that validates: the engine's integer milliseconds, integer
+/// widths, and memory and time in proportion to counts. Each bound comes with its
+/// reason, which the error message repeats.
+pub mod limits {
+    /// A bound: smallest and largest accepted value, and why.
+    pub type Bound = (f64, f64, &'static str);
+
+    /// Longest single duration (days): about 2,700 years; any sum of durations along a
+    /// route stays exact in the engine's integer milliseconds.
+    pub const MAX_DURATION_DAYS: f64 = crate::dist::MAX_DURATION_DAYS;
+    /// Longest horizon (days): about 27,000 years.
+    pub const MAX_HORIZON_DAYS: f64 = 1e7;
+    /// Shortest observation window, horizon minus warm-up (days): one minute, so that
+    /// every rate and time average is taken over many of the engine's milliseconds.
+    pub const MIN_WINDOW_DAYS: f64 = 1.0 / 1440.0;
+    /// Shortest interval between timetabled trains or sailings (days): one minute.
+    pub const MIN_INTERVAL_DAYS: f64 = 1.0 / 1440.0;
+    /// Most replications: every replication's figures are kept in memory.
+    pub const MAX_REPLICATIONS: u64 = 100_000;
+    /// Most trains a replication may be offered on average (all flows): bounds its
+    /// time (a few seconds on one core) and memory. Five times the 1 million trains of
+    /// a replication of the jackson3 reference.
+    pub const MAX_TRAINS_PER_REPLICATION: f64 = 5e6;
+    /// Most events of another kind (sailings, closures) a replication may expect.
+    pub const MAX_EVENTS_PER_REPLICATION: f64 = 5e6;
+    /// Default most trains in the system at once; beyond it a replication stops and is
+    /// reported as saturated (about 100 MB of trains and queue entries).
+    pub const DEFAULT_MAX_TRAINS_IN_SYSTEM: u64 = 1_000_000;
+    /// Largest accepted `--max-trains-in-system`.
+    pub const MAX_TRAINS_IN_SYSTEM: u64 = 10_000_000;
+
+    const WHY_MS: &str = "the engine counts time in whole milliseconds";
+    const WHY_MEMORY: &str = "each one takes memory in every replication";
+
+    /// Servers of a station.
+    pub const SERVERS: Bound = (1.0, 10_000.0, WHY_MEMORY);
+    /// Vessels of a ferry.
+    pub const VESSELS: Bound = (1.0, 10_000.0, WHY_MEMORY);
+    /// Wagons one sailing carries.
+    pub const WAGONS_PER_SAILING: Bound = (
+        1.0,
+        100_000.0,
+        "far above any vessel; keeps wagon sums exact",
+    );
+    /// Wagons of one train.
+    pub const TRAIN_WAGONS: Bound = (
+        1.0,
+        10_000.0,
+        "far above any block train; keeps wagon sums exact",
+    );
+    /// TEU of one train: a road leg turns it into trucks, one headway each.
+    pub const TRAIN_TEU: Bound = (
+        0.0,
+        1e5,
+        "far above any train; keeps the trucks of one train countable",
+    );
+    /// Tonnes of one train, TEU of one sailing.
+    pub const LOAD: Bound = (0.0, 1e7, "far above any train or vessel; keeps sums finite");
+    /// Money and emission rates.
+    pub const MONEY: Bound = (0.0, 1e9, "keeps route costs finite");
+    /// Length of a leg (km).
+    pub const LENGTH_KM: Bound = (1e-3, 1e5, "more than twice round the Earth");
+    /// Capacities in trains or trucks per day.
+    pub const CAPACITY_PER_DAY: Bound =
+        (1e-4, 1e6, "one unit every 10,000 days to one every 0.1 s");
+    /// TEU per truck.
+    pub const TEU_PER_TRUCK: Bound = (0.1, 100.0, "a train becomes at most a few thousand trucks");
+    /// Trains per week of a flow.
+    pub const TRAINS_PER_WEEK: Bound = (1e-6, 1e5, "about one train every 6 seconds at most");
+    /// TEU per year of a flow.
+    pub const TEU_PER_YEAR: Bound = (1e-6, 1e12, "keeps the converted train rate finite");
+    /// Random closures per year.
+    pub const PER_YEAR: Bound = (1e-6, 8760.0, "at most one closure an hour on average");
+    /// Interval between timetabled sailings (days).
+    pub const EVERY_DAYS: Bound = (MIN_INTERVAL_DAYS, MAX_DURATION_DAYS, WHY_MS);
+    /// Any other duration given as a plain number (days).
+    pub const DAYS: Bound = (0.0, MAX_DURATION_DAYS, WHY_MS);
+    /// A factor on a parameter or on demand.
+    pub const FACTOR: Bound = (1e-6, 1e6, "keeps the scaled value finite and in range");
+    /// Seasonal factors (before normalising to mean 1).
+    pub const SEASONAL: Bound = (0.0, 1e6, "keeps their sum finite");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_give_the_bound_and_the_reason() {
+        let e = check_bounded(ValueKind::Count, 20_000.0, limits::VESSELS).unwrap_err();
+        assert!(e.contains("at most 10000") && e.contains("memory"), "{e}");
+        let e = check_bounded(ValueKind::Positive, 1e-300, limits::EVERY_DAYS).unwrap_err();
+        assert!(e.contains("at least") && e.contains("milliseconds"), "{e}");
+        assert!(check_bounded(ValueKind::NonNegative, 0.0, limits::PER_YEAR).is_ok());
+        assert!(check_bounded(ValueKind::Positive, f64::NAN, limits::DAYS).is_err());
+        assert!(check_bounded(ValueKind::Positive, 1.0, limits::DAYS).is_ok());
+    }
+
+    #[test]
+    fn every_parameter_has_a_bound_that_admits_its_kind() {
+        for p in Param::ALL {
+            let (min, max, why) = p.bound();
+            assert!(min <= max && !why.is_empty(), "{}", p.name());
+            assert!(p.check(max).is_ok(), "{}", p.name());
+            assert!(p.check(max * 2.0 + 1.0).is_err(), "{}", p.name());
+        }
     }
 }

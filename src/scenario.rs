@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Dist;
-use crate::network::{Change, NodeId, Param, Target};
+use crate::network::{Change, Departure, Network, NodeId, Param, Target, limits};
 
 /// What "best" means for a route.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,6 +69,9 @@ pub struct RunSettings {
     pub replications: u64,
     /// Master seed.
     pub seed: u64,
+    /// Most trains in the system at once; a replication that reaches it stops and is
+    /// reported as saturated (see [`crate::sim::Saturation`]).
+    pub max_trains_in_system: u64,
 }
 
 /// Block trains from an origin to a destination.
@@ -210,4 +213,61 @@ impl Scenario {
     pub fn offered_trains_per_week(&self) -> f64 {
         self.flows.iter().map(|f| f.trains_per_week).sum()
     }
+}
+
+/// Checks that the observation window (horizon minus warm-up) is long enough.
+pub fn check_window(horizon_days: f64, warmup_days: f64) -> Result<(), String> {
+    if warmup_days >= horizon_days {
+        Err(format!(
+            "the warm-up ({warmup_days} days) must be shorter than the horizon ({horizon_days} days)"
+        ))
+    } else if horizon_days - warmup_days < limits::MIN_WINDOW_DAYS {
+        Err(format!(
+            "the observation window, horizon ({horizon_days} days) minus warm-up ({warmup_days} days), is shorter than one minute ({} days); rates and averages need a longer window",
+            limits::MIN_WINDOW_DAYS
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks that a replication of this scenario on this network does a bounded amount of
+/// work: trains offered, timetabled sailings and closures expected over the horizon.
+/// The error names what is too much and the bound.
+pub fn check_work(scenario: &Scenario, network: &Network) -> Result<(), String> {
+    let horizon = scenario.run.horizon_days;
+    let trains: f64 = scenario
+        .flows
+        .iter()
+        .map(|f| f.trains_per_week / 7.0 * horizon)
+        .sum();
+    if trains.is_nan() || trains > limits::MAX_TRAINS_PER_REPLICATION {
+        return Err(format!(
+            "the flows offer about {trains:.3e} trains per replication over {horizon} days, more than {:e}; lower the demand or shorten the horizon and add replications",
+            limits::MAX_TRAINS_PER_REPLICATION
+        ));
+    }
+    let mut events = 0.0;
+    for leg in &network.legs {
+        if let Some(f) = &leg.ferry {
+            if let Departure::Timetable { every_days, .. } = f.departure {
+                events += 2.0 * horizon / every_days;
+            }
+            if let Some(w) = &f.weather {
+                events += w.closures_per_year * horizon / 365.0;
+            }
+        }
+    }
+    for d in &scenario.disruptions {
+        if let DisruptionTiming::Random { per_year } = d.timing {
+            events += per_year * horizon / 365.0;
+        }
+    }
+    if events.is_nan() || events > limits::MAX_EVENTS_PER_REPLICATION {
+        return Err(format!(
+            "timetabled sailings and closures come to about {events:.3e} per replication over {horizon} days, more than {:e}; use longer intervals between sailings, fewer closures, or a shorter horizon",
+            limits::MAX_EVENTS_PER_REPLICATION
+        ));
+    }
+    Ok(())
 }

@@ -49,8 +49,8 @@ pub use self::manifest::{
 };
 pub use self::run::{
     AllRoutes, Detail, FlowRow, FlowSummary, LegExport, NetworkExport, NodeExport, Overall,
-    ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary, Summary, TrainRow,
-    Transit, TransitRow,
+    ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary, Saturation, Summary,
+    TrainRow, Transit, TransitRow,
 };
 pub use crate::sim::ResourceKind;
 pub use crate::stats::Estimate;

@@ -271,6 +271,8 @@ pub struct ShardHeader {
     pub warmup_source: WarmupSource,
     /// The automatic warm-up choice, if any.
     pub warmup_choice: Option<WarmupRecord>,
+    /// `--max-trains-in-system`: where a replication stops as saturated.
+    pub max_trains_in_system: u64,
     /// Replications of the whole run.
     pub replications: u64,
     /// Number of shards.
@@ -308,6 +310,10 @@ impl ShardHeader {
             ("the warm-up (days)", self.warmup_days.to_string()),
             ("the warm-up source", format!("{:?}", self.warmup_source)),
             ("the automatic warm-up", format!("{:?}", self.warmup_choice)),
+            (
+                "the saturation limit",
+                self.max_trains_in_system.to_string(),
+            ),
         ]
     }
 }

@@ -14,5 +14,5 @@ mod trace;
 pub use engine::{SimRng, component_rng, run_replication, run_replication_traced};
 pub use model::{FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo};
 pub use queue::EventQueue;
-pub use result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
+pub use result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
 pub use trace::{NoTrace, Trace};

@@ -8,9 +8,10 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 /// the histogram is within 0.4% of the true sample quantile.
 const SUB_BITS: u32 = 7;
 const SUBS: usize = 1 << SUB_BITS;
-/// Smallest and largest binary exponents binned: about 0.7 s to 360 years in days.
+/// Smallest and largest binary exponents binned: about 0.7 s to 90,000 years in days,
+/// beyond the longest horizon (1e7 days), so no transit time is capped.
 const MIN_EXP: i32 = -17;
-const MAX_EXP: i32 = 17;
+const MAX_EXP: i32 = 24;
 const N_BINS: usize = 1 + ((MAX_EXP - MIN_EXP + 1) as usize) * SUBS;
 
 /// A log-linear histogram of non-negative values (HDR-style): bins are 1/128 of an

@@ -8,7 +8,7 @@ use crate::scenario::Scenario;
 use crate::sim::{FlowResult, Model, ReplicationResult};
 use crate::stats::{Estimate, Histogram};
 
-use crate::schema::Detail;
+use crate::schema::{Detail, Saturation};
 pub use crate::schema::{FlowSummary, Overall, ResourceSummary, RouteSummary, Summary, Transit};
 
 /// Days per week.
@@ -252,8 +252,28 @@ impl Summary {
             resources,
             events_per_replication: reps.iter().map(|r| r.events as f64).sum::<f64>()
                 / reps.len().max(1) as f64,
+            saturation: saturation(model, reps),
         }
     }
+}
+
+/// How many replications saturated, and where and when the first did.
+fn saturation(model: &Model, reps: &[ReplicationResult]) -> Option<Saturation> {
+    let mut saturated = reps.iter().filter_map(|r| Some((r.index, r.saturated?)));
+    let (first_replication, first) = saturated.next()?;
+    Some(Saturation {
+        replications: 1 + saturated.count() as u64,
+        first_replication,
+        first_day: first.day,
+        trains_in_system: first.trains_in_system,
+        resource: first.resource.map(|i| {
+            let r = &model.resources()[i as usize];
+            match (&r.from, &r.to) {
+                (Some(a), Some(b)) => format!("{a}->{b}"),
+                _ => r.id.clone(),
+            }
+        }),
+    })
 }
 
 /// The detail of a resource from the name the model gives it (a node kind or a mode,

@@ -95,6 +95,7 @@ fn run_sweep(
         };
         let output = montecarlo::run(&model, &settings, control);
         check_cancel()?;
+        super::warn_saturated(&model, &output.replications, &format!("{} at {v}", sc.name));
         runs.push((v, model, output));
     }
     bar.finish_and_clear();

@@ -19,11 +19,11 @@ pub(crate) struct PlotArgs {
     /// Image formats.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     pub format: FormatArg,
-    /// Width (pixels).
-    #[arg(long, default_value_t = 1600)]
+    /// Width (pixels, 100 to 10,000).
+    #[arg(long, default_value_t = 1600, value_parser = clap::value_parser!(u32).range(100..=10_000))]
     pub width: u32,
-    /// Height (pixels).
-    #[arg(long, default_value_t = 1000)]
+    /// Height (pixels, 100 to 10,000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(100..=10_000))]
     pub height: u32,
 }
 

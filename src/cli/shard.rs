@@ -98,6 +98,7 @@ pub(super) fn run_shard(
             truncated_batches: c.truncated_batches,
         }),
         replications: scenario.run.replications,
+        max_trains_in_system: scenario.run.max_trains_in_system,
         shard_count: spec.count,
         shard_index: spec.index,
         first: range.start,
@@ -156,6 +157,7 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         out: args.out.clone(),
         quiet: args.quiet,
         no_plots: args.no_plots,
+        max_trains_in_system: h.max_trains_in_system,
     };
     let warmup = Warmup {
         source: h.warmup_source,

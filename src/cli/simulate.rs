@@ -83,7 +83,7 @@ pub(super) fn interrupted_exit_code() -> Option<u8> {
 #[derive(Debug, Args)]
 pub(crate) struct Common {
     /// Replications (default: the scenario's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=corridor::network::limits::MAX_REPLICATIONS))]
     pub replications: Option<u64>,
     /// Master seed (default: the scenario's).
     #[arg(long)]
@@ -107,6 +107,11 @@ pub(crate) struct Common {
     /// Do not draw charts (they can be drawn later with `corridor plot DIR`).
     #[arg(long)]
     pub no_plots: bool,
+    /// Stop a replication, and report it as saturated, when more trains than this are
+    /// in the system at once (bounds memory under overload).
+    #[arg(long, default_value_t = corridor::network::limits::DEFAULT_MAX_TRAINS_IN_SYSTEM,
+          value_parser = clap::value_parser!(u64).range(1..=corridor::network::limits::MAX_TRAINS_IN_SYSTEM))]
+    pub max_trains_in_system: u64,
 }
 
 /// Options of `corridor run`.
@@ -121,7 +126,7 @@ pub(crate) struct RunArgs {
     #[arg(long)]
     pub precision: Option<f64>,
     /// The most replications --precision may use.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(2..))]
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(2..=corridor::network::limits::MAX_REPLICATIONS))]
     pub max_replications: u64,
     /// Re-run replication K alone, exactly, and write its train-by-train log
     /// (trains.csv).
@@ -184,6 +189,7 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
     if let Some(s) = common.seed {
         run.seed = s;
     }
+    run.max_trains_in_system = common.max_trains_in_system;
     if auto {
         let choice = experiment::auto_warmup(&scenario, &network, threads(common))?;
         scenario.run.warmup_days = choice.warmup_days;
@@ -372,6 +378,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     check_cancel()?;
     let wall = started.elapsed().as_secs_f64();
+    super::warn_saturated(&model, &out.replications, &scenario.name);
     let summary = Summary::new(&scenario, &model, &out);
     let dir = out_dir(&common.out, &Path::new("results").join(&scenario.name));
     let details = Details {

@@ -9,9 +9,10 @@ use super::did_you_mean;
 use super::dto::{DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec};
 use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
+use crate::network::limits::{self, Bound};
 use crate::network::{
     Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind, Weather,
-    check_value,
+    check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -28,31 +29,64 @@ impl Checker {
         self.problems.push(p);
     }
 
-    pub(super) fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.problems.push(Problem::at(span, message));
+    /// A problem at `span` with advice.
+    pub(super) fn error_help(
+        &mut self,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.problems.push(Problem::at(span, message).help(help));
     }
 
-    /// Checks a number of the given kind; returns it if fine.
-    pub(super) fn number(&mut self, field: &str, v: &Spanned<f64>, kind: ValueKind) -> Option<f64> {
-        match check_value(kind, *v.get_ref()) {
-            Ok(()) => Some(*v.get_ref()),
+    /// Checks a number of the given kind within its bound; returns it if fine.
+    pub(super) fn number(
+        &mut self,
+        field: &str,
+        v: &Spanned<f64>,
+        kind: ValueKind,
+        bound: Bound,
+    ) -> Option<f64> {
+        self.value(field, *v.get_ref(), v.span(), kind, bound)
+    }
+
+    /// Checks a number at `span` of the given kind within its bound.
+    pub(super) fn value(
+        &mut self,
+        field: &str,
+        v: f64,
+        span: Range<usize>,
+        kind: ValueKind,
+        bound: Bound,
+    ) -> Option<f64> {
+        match check_bounded(kind, v, bound) {
+            Ok(()) => Some(v),
             Err(e) => {
-                self.error(v.span(), format!("`{field}` {e}"));
+                self.push(Problem::at(span, format!("`{field}` {e}")).help(expected(kind, bound)));
                 None
             }
         }
     }
 
-    /// Checks a whole number >= 1 given as an integer.
-    pub(super) fn count(&mut self, field: &str, v: &Spanned<i64>) -> Option<u32> {
+    /// Checks a whole number given as an integer, within its bound.
+    pub(super) fn count(&mut self, field: &str, v: &Spanned<i64>, bound: Bound) -> Option<u32> {
         let n = *v.get_ref();
-        if n >= 1 && n <= u32::MAX as i64 {
+        let (min, max, why) = bound;
+        if (n as f64) >= min.max(1.0) && (n as f64) <= max.min(u32::MAX as f64) {
             Some(n as u32)
         } else {
-            self.error(
-                v.span(),
-                format!("`{field}` must be a whole number of at least 1, got {n}"),
-            );
+            let message = if (n as f64) < min.max(1.0) {
+                format!(
+                    "`{field}` must be a whole number of at least {}, got {n}",
+                    min.max(1.0)
+                )
+            } else {
+                format!("`{field}` must be a whole number of at most {max}, got {n} ({why})")
+            };
+            self.push(Problem::at(v.span(), message).help(format!(
+                "give a whole number from {} to {max}",
+                min.max(1.0)
+            )));
             None
         }
     }
@@ -62,7 +96,7 @@ impl Checker {
         match Dist::new(dist_params(v.get_ref())) {
             Ok(d) => Some(d),
             Err(e) => {
-                self.error(v.span(), format!("`{field}`: {e}"));
+                self.push(Problem::at(v.span(), format!("`{field}`: {e}")).help(DURATION_HELP));
                 None
             }
         }
@@ -72,7 +106,11 @@ impl Checker {
     pub(super) fn id(&mut self, what: &str, id: &Spanned<String>) {
         let s = id.get_ref();
         if s.is_empty() {
-            self.error(id.span(), format!("{what} id must not be empty"));
+            self.error_help(
+                id.span(),
+                format!("{what} id must not be empty"),
+                "ids may hold only letters, digits, `_` and `-`, e.g. id = \"aktau\"",
+            );
         } else if let Some(c) = s
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
@@ -81,6 +119,23 @@ impl Checker {
                 Problem::at(id.span(), format!("{what} id `{s}` contains `{c}`"))
                     .help("ids may hold only letters, digits, `_` and `-`"),
             );
+        }
+    }
+}
+
+/// The advice given with every rejected duration.
+pub(super) const DURATION_HELP: &str = "a duration is a number of days from 0 to 1e6, or a table such as { dist = \"lognormal\", mean = 2.0, cv = 0.3 } (see networks/README.md)";
+
+/// The expected form of a number, for a rejection's help.
+pub(super) fn expected(kind: ValueKind, (min, max, _): Bound) -> String {
+    match kind {
+        ValueKind::Count => format!("give a whole number from {} to {max}", min.max(1.0)),
+        ValueKind::NonNegative if min > 0.0 => {
+            format!("give 0 or a number from {min} to {max}")
+        }
+        ValueKind::NonNegative => format!("give a number from 0 to {max}"),
+        ValueKind::Positive | ValueKind::Duration => {
+            format!("give a number above zero, from {min} to {max}")
         }
     }
 }
@@ -194,24 +249,31 @@ fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
     let lat = *spec.lat.get_ref();
     let lon = *spec.lon.get_ref();
     if !(-90.0..=90.0).contains(&lat) {
-        ck.error(
+        ck.error_help(
             spec.lat.span(),
             format!("`lat` must be between -90 and 90 degrees, got {lat}"),
+            "give the latitude in decimal degrees north, e.g. lat = 40.38",
         );
     }
     if !(-180.0..=180.0).contains(&lon) {
-        ck.error(
+        ck.error_help(
             spec.lon.span(),
             format!("`lon` must be between -180 and 180 degrees, got {lon}"),
+            "give the longitude in decimal degrees east, e.g. lon = 49.87",
         );
     }
     let handling = spec.handling_usd_per_teu.as_ref().map_or(Some(0.0), |v| {
-        ck.number("handling_usd_per_teu", v, ValueKind::NonNegative)
+        ck.number(
+            "handling_usd_per_teu",
+            v,
+            ValueKind::NonNegative,
+            limits::MONEY,
+        )
     });
     let kind: NodeKind = (*spec.kind.get_ref()).into();
     let station = match &spec.resource {
         Some(r) => {
-            let servers = ck.count("servers", &r.servers);
+            let servers = ck.count("servers", &r.servers, limits::SERVERS);
             let service = ck.duration("service_days", &r.service_days);
             if r.gauge_change.is_some() && kind != NodeKind::GaugeChange {
                 ck.push(
@@ -296,12 +358,18 @@ fn build_leg(
     let from = node_ref(ck, &spec.from, index);
     let to = node_ref(ck, &spec.to, index);
     if from.is_some() && from == to {
-        ck.error(
+        ck.error_help(
             spec.to.span(),
             format!("leg `{id}` starts and ends at the same node"),
+            "a leg joins two different nodes; a node's own handling time is its [node.resource]",
         );
     }
-    let length = ck.number("length_km", &spec.length_km, ValueKind::Positive);
+    let length = ck.number(
+        "length_km",
+        &spec.length_km,
+        ValueKind::Positive,
+        limits::LENGTH_KM,
+    );
     let mode: Mode = (*spec.mode.get_ref()).into();
     // A field given where the leg's mode has no use for it (`span` is where it is).
     let forbid = |ck: &mut Checker, span: Option<Range<usize>>, field: &str, why: &str| {
@@ -352,10 +420,14 @@ fn build_leg(
                     "teu_per_truck",
                     "only road legs carry trucks",
                 );
-                capacity = spec
-                    .capacity_trains_per_day
-                    .as_ref()
-                    .and_then(|c| ck.number("capacity_trains_per_day", c, ValueKind::Positive));
+                capacity = spec.capacity_trains_per_day.as_ref().and_then(|c| {
+                    ck.number(
+                        "capacity_trains_per_day",
+                        c,
+                        ValueKind::Positive,
+                        limits::CAPACITY_PER_DAY,
+                    )
+                });
                 match &spec.gauge_mm {
                     Some(g) if matches!(*g.get_ref(), 1435 | 1520) => gauge = Some(*g.get_ref() as u32),
                     Some(g) => ck.push(
@@ -380,13 +452,22 @@ fn build_leg(
                     "gauge_mm",
                     "only rail legs have a gauge",
                 );
-                capacity = spec
-                    .capacity_trucks_per_day
-                    .as_ref()
-                    .and_then(|c| ck.number("capacity_trucks_per_day", c, ValueKind::Positive));
+                capacity = spec.capacity_trucks_per_day.as_ref().and_then(|c| {
+                    ck.number(
+                        "capacity_trucks_per_day",
+                        c,
+                        ValueKind::Positive,
+                        limits::CAPACITY_PER_DAY,
+                    )
+                });
                 if let Some(t) = &spec.teu_per_truck {
                     teu_per_truck = ck
-                        .number("teu_per_truck", t, ValueKind::Positive)
+                        .number(
+                            "teu_per_truck",
+                            t,
+                            ValueKind::Positive,
+                            limits::TEU_PER_TRUCK,
+                        )
                         .unwrap_or(DEFAULT_TEU_PER_TRUCK);
                 }
             }
@@ -469,21 +550,22 @@ fn opt_number(
     kind: ValueKind,
 ) -> Option<f64> {
     match v {
-        Some(v) => ck.number(field, v, kind),
+        Some(v) => ck.number(field, v, kind, limits::MONEY),
         None => Some(0.0),
     }
 }
 
 fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
     let before = ck.problems.len();
-    let vessels = ck.count("vessels", &f.vessels);
+    let vessels = ck.count("vessels", &f.vessels, limits::VESSELS);
     let w = *f.wagons_per_sailing.get_ref();
-    let wagons = if w.is_finite() && w >= 1.0 && w.fract() == 0.0 && w <= u32::MAX as f64 {
+    let (_, max_wagons, why) = limits::WAGONS_PER_SAILING;
+    let wagons = if w.is_finite() && w >= 1.0 && w.fract() == 0.0 && w <= max_wagons {
         Some(w as u32)
     } else {
         ck.push(
             Problem::at(f.wagons_per_sailing.span(), format!(
-                "ferry capacity must be a whole number of at least one wagon per sailing, got {w}"
+                "ferry capacity must be a whole number from 1 to {max_wagons} wagons per sailing, got {w} ({why})"
             ))
             .help("a rail ferry of the Caspian fleet carries 54 wagons per sailing"),
         );
@@ -492,21 +574,30 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
     let teu = f
         .teu_per_sailing
         .as_ref()
-        .map(|t| ck.number("teu_per_sailing", t, ValueKind::Positive));
+        .map(|t| ck.number("teu_per_sailing", t, ValueKind::Positive, limits::LOAD));
     let departure = match f.departure.get_ref() {
         DepartureSpec::Timetable {
             every_days,
             first_days,
         } => {
             let span = f.departure.span();
-            let every = check_value(ValueKind::Positive, *every_days)
-                .map_err(|e| ck.error(span.clone(), format!("`every_days` {e}")))
-                .ok()
-                .map(|_| *every_days);
+            let every = ck.value(
+                "every_days",
+                *every_days,
+                span.clone(),
+                ValueKind::Positive,
+                limits::EVERY_DAYS,
+            );
             let first = first_days.unwrap_or(*every_days);
-            let first_ok = check_value(ValueKind::NonNegative, first)
-                .map_err(|e| ck.error(span.clone(), format!("`first_days` {e}")))
-                .is_ok();
+            let first_ok = ck
+                .value(
+                    "first_days",
+                    first,
+                    span.clone(),
+                    ValueKind::NonNegative,
+                    limits::DAYS,
+                )
+                .is_some();
             match (every, first_ok) {
                 (Some(every_days), true) => Some(Departure::Timetable {
                     every_days,
@@ -515,14 +606,15 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
                 _ => None,
             }
         }
-        DepartureSpec::WhenFull { max_wait_days } => {
-            check_value(ValueKind::NonNegative, *max_wait_days)
-                .map_err(|e| ck.error(f.departure.span(), format!("`max_wait_days` {e}")))
-                .ok()
-                .map(|_| Departure::WhenFull {
-                    max_wait_days: *max_wait_days,
-                })
-        }
+        DepartureSpec::WhenFull { max_wait_days } => ck
+            .value(
+                "max_wait_days",
+                *max_wait_days,
+                f.departure.span(),
+                ValueKind::NonNegative,
+                limits::DAYS,
+            )
+            .map(|max_wait_days| Departure::WhenFull { max_wait_days }),
     };
     let turnaround = ck.duration("turnaround_days", &f.turnaround_days);
     let weather = f.weather.as_ref().map(|w| {
@@ -530,6 +622,7 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
             "closures_per_year",
             &w.closures_per_year,
             ValueKind::NonNegative,
+            limits::PER_YEAR,
         );
         let days = ck.duration("closure_days", &w.closure_days);
         match (rate, days) {

@@ -7,12 +7,14 @@ use serde_spanned::Spanned;
 use super::did_you_mean;
 use super::dto::{ArrivalKind, DurationSpec, FlowSpec, RoutePolicyKind, ScenarioFile};
 use super::network::Checker;
+use super::network::expected;
 use crate::error::Problem;
-use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_value};
+use crate::network::limits;
+use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_bounded};
 use crate::routing::Router;
 use crate::scenario::{
     Arrivals, Disruption, DisruptionTiming, Flow, Override, RoutePolicy, RunSettings, Scenario,
-    SplitRoute, Sweep, SweepParam, TrainSize,
+    SplitRoute, Sweep, SweepParam, TrainSize, check_window, check_work,
 };
 
 /// Days per week, for converting volumes.
@@ -21,7 +23,9 @@ const DAYS_PER_WEEK: f64 = 7.0;
 const DAYS_PER_YEAR: f64 = 365.0;
 /// Longest horizon accepted (days): about 27,000 years, far beyond any study, and
 /// still exact in the engine's integer milliseconds.
-pub const MAX_HORIZON_DAYS: f64 = 1e7;
+pub const MAX_HORIZON_DAYS: f64 = limits::MAX_HORIZON_DAYS;
+/// Longest scenario name: it becomes a folder name (255 bytes on most file systems).
+const MAX_NAME_LEN: usize = 200;
 /// Most alternatives an adaptive flow may choose among.
 const MAX_ALTERNATIVES: i64 = 20;
 
@@ -34,7 +38,30 @@ pub(super) fn build(
     let mut ck = Checker::default();
     let name = file.name.get_ref().trim().to_string();
     if name.is_empty() {
-        ck.error(file.name.span(), "`name` must not be empty");
+        ck.error_help(
+            file.name.span(),
+            "`name` must not be empty",
+            "the name becomes the results folder, e.g. name = \"middle-corridor-2024\"",
+        );
+    } else if name.starts_with('.') {
+        ck.push(
+            Problem::at(
+                file.name.span(),
+                format!("scenario name `{name}` starts with `.`"),
+            )
+            .help("the name becomes the results folder; start it with a letter or digit (`.` and `..` are not folder names of their own)"),
+        );
+    } else if name.len() > MAX_NAME_LEN {
+        ck.push(
+            Problem::at(
+                file.name.span(),
+                format!(
+                    "scenario name is {} characters long, more than {MAX_NAME_LEN}",
+                    name.len()
+                ),
+            )
+            .help("the name becomes the results folder; shorten it"),
+        );
     } else if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
@@ -59,13 +86,17 @@ pub(super) fn build(
             continue;
         };
         if let Err(e) = param.check_target(&network, target) {
-            ck.error(spec.param.span(), e);
+            ck.error_help(
+                spec.param.span(),
+                e,
+                "choose a parameter that the target has (see scenarios/README.md, overrides)",
+            );
             continue;
         }
         let change = match (&spec.value, &spec.factor) {
             (Some(v), None) => change_value(&mut ck, param, v),
             (None, Some(f)) => ck
-                .number("factor", f, ValueKind::Positive)
+                .number("factor", f, ValueKind::Positive, limits::FACTOR)
                 .map(Change::Scale),
             _ => {
                 ck.push(
@@ -91,7 +122,11 @@ pub(super) fn build(
             Spanned::span,
         );
         if let Err(e) = network.apply(target, param, &change) {
-            ck.error(span, format!("`{}`: {e}", param.name()));
+            ck.error_help(
+                span,
+                format!("`{}`: {e}", param.name()),
+                expected(param.kind(), param.bound()),
+            );
             continue;
         }
         overrides.push(Override {
@@ -128,7 +163,7 @@ pub(super) fn build(
         let target = target_ref(&mut ck, &spec.target, &network);
         let duration = ck.duration("duration_days", &spec.duration_days);
         let timing = match (&spec.start_day, &spec.per_year) {
-            (Some(s), None) => ck.number("start_day", s, ValueKind::NonNegative).and_then(|start_day| {
+            (Some(s), None) => ck.number("start_day", s, ValueKind::NonNegative, limits::DAYS).and_then(|start_day| {
                 match run {
                     Some(r) if start_day >= r.horizon_days => {
                         ck.push(Problem::at(s.span(), format!("the closure starts on day {start_day}, after the horizon ({} days)", r.horizon_days))
@@ -138,7 +173,7 @@ pub(super) fn build(
                     _ => Some(DisruptionTiming::Scheduled { start_day }),
                 }
             }),
-            (None, Some(r)) => ck.number("per_year", r, ValueKind::Positive).map(|per_year| DisruptionTiming::Random { per_year }),
+            (None, Some(r)) => ck.number("per_year", r, ValueKind::Positive, limits::PER_YEAR).map(|per_year| DisruptionTiming::Random { per_year }),
             _ => {
                 ck.push(
                     Problem::at(spec.target.span(), "a disruption needs exactly one of `start_day` (scheduled) and `per_year` (random)")
@@ -156,22 +191,57 @@ pub(super) fn build(
         }
     }
 
+    if ck.problems.is_empty()
+        && let Some(r) = run
+    {
+        let candidate = Scenario {
+            name: String::new(),
+            description: String::new(),
+            path: PathBuf::new(),
+            network_path: PathBuf::new(),
+            run: r,
+            flows: flows.clone(),
+            overrides: Vec::new(),
+            disruptions: disruptions.clone(),
+            sweep: None,
+        };
+        if let Err(e) = check_work(&candidate, &network) {
+            ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
+                "a replication may be offered at most {:e} trains and expect at most {:e} sailings and closures",
+                limits::MAX_TRAINS_PER_REPLICATION,
+                limits::MAX_EVENTS_PER_REPLICATION
+            )));
+        }
+    }
+
     let sweep = file.sweep.as_ref().and_then(|s| {
         let param = match parse_sweep_param(s.param.get_ref(), &network) {
             Ok(p) => Some(p),
             Err(e) => {
-                ck.error(s.param.span(), e);
+                ck.error_help(
+                    s.param.span(),
+                    e,
+                    "use `demand` or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`",
+                );
                 None
             }
         };
         let values = s.values.get_ref().clone();
         if values.is_empty() {
-            ck.error(s.values.span(), "a sweep needs at least one value");
+            ck.error_help(
+                s.values.span(),
+                "a sweep needs at least one value",
+                "e.g. values = [0.5, 1.0, 1.5]",
+            );
         }
         if let Some(p) = param {
             for v in &values {
                 if let Err(e) = check_sweep_value(p, *v) {
-                    ck.error(s.values.span(), format!("sweep value {e}"));
+                    let help = match p {
+                        SweepParam::Demand => expected(ValueKind::Positive, limits::FACTOR),
+                        SweepParam::Network(_, q) => expected(q.kind(), q.bound()),
+                    };
+                    ck.error_help(s.values.span(), format!("sweep value {e}"), help);
                     break;
                 }
             }
@@ -179,12 +249,13 @@ pub(super) fn build(
         let limit = match &s.p95_limit_factor {
             Some(f) if *f.get_ref() > 1.0 && f.get_ref().is_finite() => *f.get_ref(),
             Some(f) => {
-                ck.error(
+                ck.error_help(
                     f.span(),
                     format!(
                         "`p95_limit_factor` must be a finite number above 1, got {}",
                         f.get_ref()
                     ),
+                    "e.g. p95_limit_factor = 2 (the p95 may double before a load counts as too much)",
                 );
                 2.0
             }
@@ -217,7 +288,12 @@ pub(super) fn build(
 }
 
 fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
-    let mut horizon = ck.number("horizon_days", &file.horizon_days, ValueKind::Positive);
+    let mut horizon = ck.number(
+        "horizon_days",
+        &file.horizon_days,
+        ValueKind::Positive,
+        (0.0, f64::INFINITY, ""),
+    );
     if let Some(h) = horizon.filter(|h| *h > MAX_HORIZON_DAYS) {
         ck.push(
             Problem::at(file.horizon_days.span(), format!("`horizon_days` {h} is beyond the longest horizon, {MAX_HORIZON_DAYS} days"))
@@ -225,21 +301,35 @@ fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
         );
         horizon = None;
     }
-    let warmup = ck.number("warmup_days", &file.warmup_days, ValueKind::NonNegative);
+    let warmup = ck.number(
+        "warmup_days",
+        &file.warmup_days,
+        ValueKind::NonNegative,
+        (0.0, MAX_HORIZON_DAYS, "the longest horizon"),
+    );
     if let (Some(h), Some(w)) = (horizon, warmup)
-        && w >= h
+        && let Err(e) = check_window(h, w)
     {
-        ck.push(
-            Problem::at(file.warmup_days.span(), format!("the warm-up ({w} days) must be shorter than the horizon ({h} days)"))
-                .help("the horizon includes the warm-up; observations are kept only after the warm-up ends"),
-        );
+        ck.push(Problem::at(file.warmup_days.span(), e).help(
+            "the horizon includes the warm-up; observations are kept only after the warm-up ends",
+        ));
+        horizon = None;
     }
-    let reps = ck.count("replications", &file.replications);
+    let reps = ck.count(
+        "replications",
+        &file.replications,
+        (
+            1.0,
+            limits::MAX_REPLICATIONS as f64,
+            "every replication's figures are kept in memory",
+        ),
+    );
     let seed = *file.seed.get_ref();
     if seed < 0 {
-        ck.error(
+        ck.error_help(
             file.seed.span(),
             format!("`seed` must not be negative, got {seed}"),
+            "give a whole number from 0 to 9223372036854775807",
         );
     }
     Some(RunSettings {
@@ -247,6 +337,7 @@ fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
         warmup_days: warmup.filter(|w| *w < horizon.unwrap_or(f64::INFINITY))?,
         replications: reps? as u64,
         seed: u64::try_from(seed).ok()?,
+        max_trains_in_system: limits::DEFAULT_MAX_TRAINS_IN_SYSTEM,
     })
 }
 
@@ -313,17 +404,21 @@ fn param_ref(ck: &mut Checker, name: &Spanned<String>) -> Option<Param> {
 fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Option<Change> {
     match (param.kind(), v.get_ref()) {
         (ValueKind::Duration, _) => ck.duration(param.name(), v).map(Change::Dist),
-        (kind, DurationSpec::Fixed(x)) => match check_value(kind, *x) {
+        (kind, DurationSpec::Fixed(x)) => match param.check(*x) {
             Ok(()) => Some(Change::Number(*x)),
             Err(e) => {
-                ck.error(v.span(), format!("`{}` {e}", param.name()));
+                ck.push(
+                    Problem::at(v.span(), format!("`{}` {e}", param.name()))
+                        .help(expected(kind, param.bound())),
+                );
                 None
             }
         },
         (_, DurationSpec::Dist(_)) => {
-            ck.error(
+            ck.error_help(
                 v.span(),
                 format!("`{}` takes a number, not a distribution", param.name()),
+                expected(param.kind(), param.bound()),
             );
             None
         }
@@ -360,11 +455,8 @@ pub fn parse_sweep_param(text: &str, network: &Network) -> Result<SweepParam, St
 /// range; a duration's value is its new mean (days).
 pub fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
     match param {
-        SweepParam::Demand => check_value(ValueKind::Positive, v),
-        SweepParam::Network(_, p) => match p.kind() {
-            ValueKind::Duration => check_value(ValueKind::NonNegative, v),
-            k => check_value(k, v),
-        },
+        SweepParam::Demand => check_bounded(ValueKind::Positive, v, limits::FACTOR),
+        SweepParam::Network(_, p) => p.check(v),
     }
 }
 
@@ -379,9 +471,10 @@ fn build_flow(
     let from = node_ref(ck, &spec.from, network);
     let to = node_ref(ck, &spec.to, network);
     if from.is_some() && from == to {
-        ck.error(
+        ck.error_help(
             spec.to.span(),
             "a flow's origin and destination must differ",
+            "set `to` to the node where the trains end",
         );
     }
     let id = match &spec.id {
@@ -392,13 +485,16 @@ fn build_flow(
         None => format!("{}->{}", spec.from.get_ref(), spec.to.get_ref()),
     };
     let t = spec.train.get_ref();
+    let (_, max_wagons, _) = limits::TRAIN_WAGONS;
+    let (_, max_load, _) = limits::LOAD;
+    let (_, max_teu, _) = limits::TRAIN_TEU;
     let train = if t.wagons >= 1.0
         && t.wagons.fract() == 0.0
-        && t.wagons <= u32::MAX as f64
+        && t.wagons <= max_wagons
         && t.teu.is_finite()
-        && t.teu >= 0.0
+        && (0.0..=max_teu).contains(&t.teu)
         && t.tonnes.is_finite()
-        && t.tonnes >= 0.0
+        && (0.0..=max_load).contains(&t.tonnes)
     {
         Some(TrainSize {
             wagons: t.wagons as u32,
@@ -408,7 +504,7 @@ fn build_flow(
     } else {
         ck.push(
             Problem::at(spec.train.span(), format!(
-                "train needs a whole number of wagons >= 1 and non-negative teu and tonnes, got wagons = {}, teu = {}, tonnes = {}",
+                "train needs a whole number of wagons from 1 to {max_wagons} teu from 0 to {max_teu} and tonnes from 0 to {max_load}, got wagons = {}, teu = {}, tonnes = {}",
                 t.wagons, t.teu, t.tonnes
             ))
             .help("e.g. train = { wagons = 55, teu = 110, tonnes = 1500 }"),
@@ -416,13 +512,22 @@ fn build_flow(
         None
     };
     let per_week = match (&spec.trains_per_week, &spec.teu_per_year) {
-        (Some(v), None) => ck.number("trains_per_week", v, ValueKind::Positive),
+        (Some(v), None) => ck.number(
+            "trains_per_week",
+            v,
+            ValueKind::Positive,
+            limits::TRAINS_PER_WEEK,
+        ),
         (None, Some(v)) => {
-            let teu_year = ck.number("teu_per_year", v, ValueKind::Positive);
+            let teu_year = ck.number("teu_per_year", v, ValueKind::Positive, limits::TEU_PER_YEAR);
             match (teu_year, train) {
-                (Some(y), Some(tr)) if tr.teu > 0.0 => {
-                    Some(y / tr.teu / DAYS_PER_YEAR * DAYS_PER_WEEK)
-                }
+                (Some(y), Some(tr)) if tr.teu > 0.0 => ck.value(
+                    "trains_per_week (teu_per_year / train.teu)",
+                    y / tr.teu / DAYS_PER_YEAR * DAYS_PER_WEEK,
+                    v.span(),
+                    ValueKind::Positive,
+                    limits::TRAINS_PER_WEEK,
+                ),
                 (Some(_), Some(_)) => {
                     ck.push(
                         Problem::at(
@@ -459,13 +564,15 @@ fn build_flow(
             .offset_days
             .as_ref()
             .map_or(Some(0.0), |o| {
-                ck.number("offset_days", o, ValueKind::NonNegative)
+                ck.number("offset_days", o, ValueKind::NonNegative, limits::DAYS)
             })
             .map(|offset_days| Arrivals::Timetable { offset_days }),
         ArrivalKind::Seasonal => match &spec.seasonal {
             Some(s)
                 if s.get_ref().len() == 12
-                    && s.get_ref().iter().all(|f| f.is_finite() && *f >= 0.0)
+                    && s.get_ref()
+                        .iter()
+                        .all(|f| (0.0..=limits::SEASONAL.1).contains(f))
                     && s.get_ref().iter().sum::<f64>() > 0.0 =>
             {
                 let mean = s.get_ref().iter().sum::<f64>() / 12.0;
@@ -476,7 +583,7 @@ fn build_flow(
                 Some(Arrivals::Seasonal { factors })
             }
             Some(s) => {
-                ck.push(Problem::at(s.span(), format!("`seasonal` needs 12 non-negative monthly factors, not all zero; got {} values", s.get_ref().len()))
+                ck.push(Problem::at(s.span(), format!("`seasonal` needs 12 monthly factors from 0 to {}, not all zero; got {} values", limits::SEASONAL.1, s.get_ref().len()))
                     .help("e.g. seasonal = [0.8, 0.8, 1.0, 1.0, 1.1, 1.1, 1.1, 1.1, 1.0, 1.0, 1.0, 1.0]"));
                 None
             }
@@ -571,7 +678,12 @@ fn build_flow(
                 let mut routes = Vec::new();
                 let mut total = 0.0;
                 for s in &spec.split {
-                    let share = ck.number("share", &s.share, ValueKind::Positive);
+                    let share = ck.number(
+                        "share",
+                        &s.share,
+                        ValueKind::Positive,
+                        (0.0, 1.0, "a share of the flow's trains"),
+                    );
                     let via = nodes(ck, &s.via);
                     if let (Some(share), Some(via)) = (share, via) {
                         total += share;
@@ -590,24 +702,27 @@ fn build_flow(
                 Some(RoutePolicy::Split(routes))
             }
         }
-        RoutePolicyKind::Adaptive => match &spec.alternatives {
-            Some(a) if (1..=MAX_ALTERNATIVES).contains(a.get_ref()) => {
-                Some(RoutePolicy::Adaptive {
-                    alternatives: *a.get_ref() as usize,
-                })
-            }
-            Some(a) => {
-                ck.error(
+        RoutePolicyKind::Adaptive => {
+            match &spec.alternatives {
+                Some(a) if (1..=MAX_ALTERNATIVES).contains(a.get_ref()) => {
+                    Some(RoutePolicy::Adaptive {
+                        alternatives: *a.get_ref() as usize,
+                    })
+                }
+                Some(a) => {
+                    ck.error_help(
                     a.span(),
                     format!(
                         "`alternatives` must be between 1 and {MAX_ALTERNATIVES}, got {}",
                         a.get_ref()
                     ),
+                    format!("give a whole number from 1 to {MAX_ALTERNATIVES}, e.g. alternatives = 3"),
                 );
-                None
+                    None
+                }
+                None => Some(RoutePolicy::Adaptive { alternatives: 3 }),
             }
-            None => Some(RoutePolicy::Adaptive { alternatives: 3 }),
-        },
+        }
     };
     if ck.problems.len() > before {
         return None;

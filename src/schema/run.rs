@@ -33,6 +33,25 @@ pub struct Summary {
     /// Mean events processed per replication.
     #[serde(with = "number")]
     pub events_per_replication: f64,
+    /// Replications stopped early because too many trains were in the system (absent
+    /// when none was): their figures cover the window up to the day they stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saturation: Option<Saturation>,
+}
+
+/// Replications that saturated: how many, and the first of them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Saturation {
+    /// Replications that stopped as saturated.
+    pub replications: u64,
+    /// The first saturated replication's index.
+    pub first_replication: u64,
+    /// The simulated day it stopped (days since the start).
+    pub first_day: f64,
+    /// Trains in the system then.
+    pub trains_in_system: u64,
+    /// The resource with the largest backlog then (`None` if no train was waiting).
+    pub resource: Option<String>,
 }
 
 /// Transit-time figures (days).

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
-use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
+use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
 use crate::stats::Histogram;
 
 /// The file as written: borrows the partial, converting one replication at a time.
@@ -79,6 +79,17 @@ pub(super) struct RepRecord {
     transit_p50_days: f64,
     #[serde(with = "bits")]
     transit_p95_days: f64,
+    #[serde(default)]
+    saturated: Option<SaturationRecord>,
+}
+
+/// Where and when a replication saturated (floats exact).
+#[derive(Serialize, Deserialize)]
+struct SaturationRecord {
+    #[serde(with = "bits")]
+    day: f64,
+    trains_in_system: u64,
+    resource: Option<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -137,6 +148,7 @@ impl RepRecord {
             resources,
             transit_p50_days,
             transit_p95_days,
+            saturated,
         } = r;
         RepRecord {
             index: *index,
@@ -145,6 +157,11 @@ impl RepRecord {
             resources: resources.iter().map(ResourceRecord::of).collect(),
             transit_p50_days: *transit_p50_days,
             transit_p95_days: *transit_p95_days,
+            saturated: saturated.as_ref().map(|s| SaturationRecord {
+                day: s.day,
+                trains_in_system: s.trains_in_system,
+                resource: s.resource,
+            }),
         }
     }
 
@@ -156,6 +173,7 @@ impl RepRecord {
             resources,
             transit_p50_days,
             transit_p95_days,
+            saturated,
         } = self;
         Some(ReplicationResult {
             index,
@@ -170,6 +188,11 @@ impl RepRecord {
                 .collect(),
             transit_p50_days,
             transit_p95_days,
+            saturated: saturated.map(|s| Saturation {
+                day: s.day,
+                trains_in_system: s.trains_in_system,
+                resource: s.resource,
+            }),
         })
     }
 }

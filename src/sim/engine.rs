@@ -17,7 +17,7 @@ use self::stat::Stat;
 use self::stations::{SectionState, StationState};
 use super::model::{ClosureModel, Model, Res, Step};
 use super::queue::EventQueue;
-use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult};
+use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
 use super::time::{MS_PER_DAY, SimTime};
 use super::trace::{NoTrace, Trace};
 use crate::scenario::{Arrivals, DisruptionTiming};
@@ -101,6 +101,10 @@ struct Sim<'m, 't, T: Trace> {
     ferry_rng: Vec<SimRng>,
     closure_rng: Vec<SimRng>,
     events: u64,
+    /// Trains created and not yet delivered.
+    in_system: u64,
+    /// Set when the trains in the system pass the model's limit: the run stops.
+    saturated: Option<Saturation>,
 }
 
 /// Up to this many flows, each flow's next arrival waits in a lane of the event queue
@@ -179,7 +183,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 vessels.push(Vessel {
                     ferry: f as u32,
                     port,
-                    load: Vec::with_capacity(fm.wagons as usize),
+                    // One entry per train aboard: grows (once) beyond this if needed,
+                    // never in proportion to an input number.
+                    load: Vec::with_capacity((fm.wagons as usize).min(64)),
                     load_wagons: 0,
                     load_teu: 0.0,
                     epoch: 0,
@@ -238,6 +244,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             ferry_rng: rngs(RNG_FERRY, m.ferries.len()),
             closure_rng: rngs(RNG_CLOSURE, m.closures.len()),
             events: 0,
+            in_system: 0,
+            saturated: None,
         }
     }
 
@@ -300,8 +308,40 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 Event::ClosureEnd(c) => self.on_closure_end(c),
                 Event::WarmupEnd => self.on_warmup_end(),
             }
+            if self.saturated.is_some() {
+                // Stop here: the figures cover the window up to now (see `finish`).
+                return;
+            }
         }
         self.now = self.m.horizon;
+    }
+
+    /// Records saturation: when, how many trains, and the resource with the largest
+    /// backlog of waiting trains.
+    fn saturate(&mut self) {
+        let m = self.m;
+        let mut best: Option<(usize, usize)> = None;
+        let mut consider = |slot: usize, backlog: usize| {
+            if m.slot_to_resource[slot].is_some() && best.is_none_or(|(_, b)| backlog > b) {
+                best = Some((slot, backlog));
+            }
+        };
+        for (s, st) in self.stations.iter().enumerate() {
+            consider(s, st.queue.len());
+        }
+        for (s, st) in self.sections.iter().enumerate() {
+            consider(m.section_slot(s as u32), st.queue.len());
+        }
+        for (p, ps) in self.ports.iter().enumerate() {
+            consider(m.port_slot(p as u32), ps.trains_waiting as usize);
+        }
+        self.saturated = Some(Saturation {
+            day: self.now.days(),
+            trains_in_system: self.in_system,
+            resource: best
+                .filter(|(_, b)| *b > 0)
+                .and_then(|(slot, _)| m.slot_to_resource[slot]),
+        });
     }
 
     // ----- arrivals and trains -------------------------------------------------------
@@ -380,6 +420,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         };
         if self.now >= m.warmup {
             self.flows[f as usize].result.offered += 1;
+        }
+        self.in_system += 1;
+        if self.in_system > m.max_trains_in_system {
+            self.saturate();
         }
         let r = &m.routes[route as usize];
         let serial = self.serial;
@@ -485,6 +529,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             rr.transit.record_bin(bin);
         }
         self.trains[t as usize].alive = false;
+        self.in_system -= 1;
         self.free.push(t);
     }
 
@@ -509,7 +554,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     let sm = &m.stations[s as usize];
                     let st = &self.stations[s as usize];
                     let mean = sm.service.mean();
-                    let ahead = (st.queue.len() as u32 + st.busy + 1).saturating_sub(sm.servers);
+                    let ahead = (st.queue.len() as u64 + u64::from(st.busy) + 1)
+                        .saturating_sub(u64::from(sm.servers));
                     mean + ahead as f64 * mean / sm.servers as f64
                         + closed_for(st.closed, st.reopen)
                 }
@@ -520,14 +566,14 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     sm.travel.mean()
                         + (units - 1) as f64 * h
                         + st.next_free.days_since(now)
-                        + (st.queue.len() as u32 * units) as f64 * h
+                        + st.queue.len() as f64 * units as f64 * h
                         + closed_for(st.closed, st.reopen)
                 }
                 Step::Port(p) => {
                     let fm = &m.ferries[(p / 2) as usize];
                     let ps = &self.ports[p as usize];
                     let fs = &self.ferries[(p / 2) as usize];
-                    let backlog = (ps.queued_wagons + wagons) as f64 / fm.wagons as f64;
+                    let backlog = (ps.queued_wagons + u64::from(wagons)) as f64 / fm.wagons as f64;
                     fm.sailing.mean()
                         + fm.interval_days * (backlog.ceil() - 0.5).max(0.5)
                         + closed_for(fs.closed, fs.reopen)
@@ -645,9 +691,25 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
 
     fn finish(mut self, index: u64) -> ReplicationResult {
         let m = self.m;
-        let now = m.horizon;
-        let window_ms = (m.horizon.0 - m.warmup.0) as f64;
+        // The window ends at the horizon, or earlier when the run saturated; a window
+        // that ended before the warm-up did is empty and every share in it is zero.
+        let now = self.now.min(m.horizon);
+        let window_ms = now.0.saturating_sub(m.warmup.0) as f64;
         let window_days = window_ms / MS_PER_DAY;
+        let share = |part: f64, whole: f64| {
+            if whole > 0.0 {
+                (part / whole).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        let per_window = |area: f64| {
+            if window_ms > 0.0 {
+                area / window_ms
+            } else {
+                0.0
+            }
+        };
         for tr in self
             .trains
             .iter()
@@ -666,28 +728,32 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 waits: stat.waits,
                 wait_sum_days: stat.wait_sum_ms as f64 / MS_PER_DAY,
                 utilization,
-                queue_mean: stat.queue.mean(now, window_ms),
+                queue_mean: per_window(stat.queue.area(now)),
                 in_service_mean: in_service,
-                closed_share: stat.closed.mean(now, window_ms),
+                closed_share: share(stat.closed.area(now), window_ms),
                 sailings: stat.sailings,
                 wagons: stat.wagons,
             };
         };
         for (s, st) in self.stations.iter_mut().enumerate() {
-            let busy = st.stat.busy.mean(now, window_ms);
-            put(s, &mut st.stat, busy / m.stations[s].servers as f64, busy);
+            let busy = per_window(st.stat.busy.area(now));
+            let servers = m.stations[s].servers as f64;
+            put(s, &mut st.stat, share(busy, servers), busy);
         }
         for (s, st) in self.sections.iter_mut().enumerate() {
-            let util = st.stat.occupied_ms as f64 / window_ms;
+            // Booked headway time in the window; bookings never overlap, so it is at
+            // most the window (the clamp only guards a window cut short by saturation).
+            let util = share(st.stat.occupied_ms as f64, window_ms);
             put(m.section_slot(s as u32), &mut st.stat, util, util);
         }
         for (p, ps) in self.ports.iter_mut().enumerate() {
-            let cap = m.ferries[p / 2].capacity_wagons_per_day * window_days;
-            let util = if cap > 0.0 {
-                ps.stat.wagons as f64 / cap
-            } else {
-                0.0
-            };
+            // Wagons carried over what the fleet could carry in the window: the larger
+            // of its nominal capacity and the room on the sailings actually made (a
+            // weekly ferry may sail twice in ten days), so the share is at most 1.
+            let fm = &m.ferries[p / 2];
+            let room = ps.stat.sailings as f64 * fm.wagons as f64;
+            let cap = (fm.capacity_wagons_per_day * window_days).max(room);
+            let util = share(ps.stat.wagons as f64, cap);
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
         }
         let mut all = Histogram::new();
@@ -713,6 +779,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             resources,
             transit_p50_days: all.quantile(0.5).unwrap_or(f64::NAN),
             transit_p95_days: all.quantile(0.95).unwrap_or(f64::NAN),
+            saturated: self.saturated,
         }
     }
 }

@@ -9,7 +9,9 @@ use crate::network::{Departure, LegId, Mode, Network, NodeId, Target};
 use crate::routing::{
     self, Route, Router, ferry_capacity_wagons_per_day, sailing_interval_days, trucks_for,
 };
-use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario, TrainSize};
+use crate::scenario::{
+    Arrivals, DisruptionTiming, RoutePolicy, Scenario, TrainSize, check_window, check_work,
+};
 
 use super::time::{SimTime, to_ms};
 
@@ -26,6 +28,9 @@ pub enum ModelError {
         /// Destination id.
         to: String,
     },
+    /// The model would exceed a bound the machine can honour (work or window).
+    #[error("{0}")]
+    Bounds(String),
 }
 
 /// A compiled, immutable simulation model.
@@ -42,6 +47,8 @@ pub struct Model {
     /// loop finds a train's next step with one index.
     pub(crate) steps: Vec<Step>,
     pub(crate) closures: Vec<ClosureModel>,
+    /// Most trains in the system at once before a replication stops as saturated.
+    pub(crate) max_trains_in_system: u64,
     resources: Vec<ResourceInfo>,
     /// For each resource slot (stations, then sections, then ports), its index in
     /// `resources`, or `None` if no route uses it.
@@ -218,7 +225,14 @@ pub struct RouteInfo {
 
 impl Model {
     /// Compiles a network and a scenario into a model.
+    ///
+    /// Refuses ([`ModelError::Bounds`]) a scenario whose replications would do
+    /// unbounded work (see [`crate::scenario::check_work`]) or whose window is too
+    /// short, whatever set them (file, command line, sweep).
     pub fn new(network: &Network, scenario: &Scenario) -> Result<Model, ModelError> {
+        check_window(scenario.run.horizon_days, scenario.run.warmup_days)
+            .and_then(|()| check_work(scenario, network))
+            .map_err(ModelError::Bounds)?;
         let b = Builder::new(network, scenario);
         let router = Router::new(network);
         let mut flows = Vec::new();
@@ -309,6 +323,7 @@ impl Model {
             routes,
             steps,
             closures,
+            max_trains_in_system: scenario.run.max_trains_in_system.max(1),
             resources,
             slot_to_resource,
             flow_info,

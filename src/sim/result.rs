@@ -18,6 +18,22 @@ pub struct ReplicationResult {
     pub transit_p50_days: f64,
     /// 95th percentile transit of all delivered trains of this replication (days).
     pub transit_p95_days: f64,
+    /// Set if the replication saturated: the trains in the system passed the limit
+    /// (`max_trains_in_system`) and the run stopped there; its figures then cover the
+    /// window from the end of the warm-up to [`Saturation::day`].
+    pub saturated: Option<Saturation>,
+}
+
+/// When and where a replication saturated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Saturation {
+    /// Simulated day the limit was passed (days since the start).
+    pub day: f64,
+    /// Trains in the system at that moment.
+    pub trains_in_system: u64,
+    /// The resource with the largest backlog of waiting trains, as an index into
+    /// [`crate::sim::Model::resources`] (`None` if no train was waiting anywhere).
+    pub resource: Option<u32>,
 }
 
 /// One flow in one replication. Trains count if they arrived after the warm-up
@@ -72,8 +88,10 @@ pub struct ResourceResult {
     pub waits: u64,
     /// Sum of those waits (days).
     pub wait_sum_days: f64,
-    /// Share of capacity used: busy servers / servers (stations), occupied headway time
-    /// (line sections), wagons carried / wagons the fleet can carry (ferries).
+    /// Share of capacity used, in [0, 1]: time-average busy servers / servers
+    /// (stations); headway time booked / window (line sections); wagons carried / the
+    /// larger of the fleet's nominal capacity over the window and the room on the
+    /// sailings made in it (ferries). Zero for an empty window.
     pub utilization: f64,
     /// Time-average number of trains waiting.
     pub queue_mean: f64,

@@ -148,7 +148,7 @@ fn run_rejects_bad_arguments_clearly() {
     let dir = workdir();
     let o = corridor(dir.path(), &["run", "sc.toml", "--warmup-days", "300"]);
     let (_, err) = text(&o);
-    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
         err.contains("the warm-up (300 days) must be shorter than the horizon (200 days)"),
         "{err}"

@@ -221,7 +221,7 @@ fn a_ferry_below_one_wagon_is_rejected() {
         let p = assert_problem(
             &report,
             &text,
-            "at least one wagon per sailing",
+            "wagons per sailing, got 0",
             "wagons_per_sailing",
         );
         assert!(p.contains("help:"), "{p}");

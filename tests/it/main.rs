@@ -10,6 +10,8 @@
 //! - `schema`: every output file reads back through its one type; snapshots of every file.
 //! - `faults`: whole results folders under kill -9, signals, a full disk, concurrent runs.
 //! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
+//! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
+//! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
 mod cli;
@@ -19,8 +21,10 @@ mod determinism;
 mod errors;
 mod experiments;
 mod faults;
+mod harden;
 mod mechanisms;
 mod plots;
+mod properties;
 mod schema;
 mod shard;
 mod support;

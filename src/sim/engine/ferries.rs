@@ -21,7 +21,8 @@ pub(super) struct PortEntry {
 #[derive(Debug, Default)]
 pub(super) struct PortState {
     pub(super) queue: VecDeque<PortEntry>,
-    pub(super) queued_wagons: u32,
+    /// Wagons waiting (a sum over trains, so wider than a train's count).
+    pub(super) queued_wagons: u64,
     /// The vessel loading at the berth (departing when full).
     pub(super) loading: Option<u32>,
     /// Vessels ready in port behind the loading one (or, for timetables, all of them).
@@ -80,7 +81,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             enq: now,
             teu_per_wagon,
         });
-        ps.queued_wagons += wagons;
+        ps.queued_wagons += u64::from(wagons);
         ps.trains_waiting += 1;
         ps.stat.queue.set(now, ps.trains_waiting);
         if m.ferries[(p / 2) as usize].timetable.is_none() {
@@ -111,7 +112,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                 break;
             }
             front.wagons_left -= take;
-            ps.queued_wagons -= take;
+            ps.queued_wagons -= u64::from(take);
             vessel.load_wagons += take;
             if fm.teu.is_some() {
                 vessel.load_teu += take as f64 * front.teu_per_wagon;
@@ -179,8 +180,8 @@ impl<T: Trace> Sim<'_, '_, T> {
                 return;
             }
             let ps = &self.ports[q as usize];
-            let at_q = u32::from(ps.loading.is_some()) + ps.waiting.len() as u32;
-            if ps.queued_wagons <= (at_q + ps.heading) * fm.wagons {
+            let at_q = u64::from(ps.loading.is_some()) + ps.waiting.len() as u64;
+            if ps.queued_wagons <= (at_q + u64::from(ps.heading)) * u64::from(fm.wagons) {
                 return;
             }
             let other = q ^ 1;

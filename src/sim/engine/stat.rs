@@ -14,7 +14,7 @@ pub(super) struct TimeAvg {
 impl TimeAvg {
     #[inline]
     pub(super) fn set(&mut self, now: SimTime, count: u32) {
-        self.area += self.count as u128 * (now.0 - self.last) as u128;
+        self.area += self.count as u128 * now.0.saturating_sub(self.last) as u128;
         self.last = now.0;
         self.count = count;
     }
@@ -24,9 +24,10 @@ impl TimeAvg {
         self.last = now.0;
     }
 
-    pub(super) fn mean(&mut self, now: SimTime, window_ms: f64) -> f64 {
+    /// The integral up to `now` (count-milliseconds).
+    pub(super) fn area(&mut self, now: SimTime) -> f64 {
         self.set(now, self.count);
-        self.area as f64 / window_ms
+        self.area as f64
     }
 }
 

@@ -111,14 +111,14 @@ impl<T: Trace> Sim<'_, '_, T> {
         self.trace.started(now, self.trains[t as usize].serial);
         let sm = &m.sections[s as usize];
         let st = &mut self.sections[s as usize];
-        let occupied = sm.headway_ms * units as u64;
+        let occupied = sm.headway_ms.saturating_mul(units as u64);
         st.next_free = now.plus_ms(occupied);
         // Occupied headway time, clipped to the observation window.
         let start = now.0.max(m.warmup.0);
-        let end = (now.0 + occupied).min(m.horizon.0);
+        let end = now.0.saturating_add(occupied).min(m.horizon.0);
         st.stat.occupied_ms += end.saturating_sub(start);
         let travel = sm.travel.sample(&mut self.section_rng[s as usize]);
-        let last_unit = sm.headway_ms * (units as u64 - 1);
+        let last_unit = sm.headway_ms.saturating_mul(units as u64 - 1);
         self.schedule(now.plus_ms(last_unit).plus_days(travel), Event::Moved(t));
     }
 
