@@ -98,6 +98,9 @@ pub(crate) enum Command {
     /// Compare scenarios with a base, paired by common random numbers: compare.json,
     /// compare.csv.
     Compare(experiment::CompareArgs),
+    /// Find the practical capacity by search: bracket the demand factor, then bisect
+    /// with common random numbers until the crossing is within a tolerance.
+    Capacity(experiment::CapacityArgs),
     /// Draw the charts of a results folder again from its saved files.
     Plot(plot::PlotArgs),
     /// Export a network, or a results folder, as GeoJSON (points and lines).
@@ -229,6 +232,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Compare(args) => {
             experiment::compare(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Capacity(args) => {
+            experiment::capacity(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plot(args) => {

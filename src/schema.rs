@@ -38,7 +38,7 @@ use serde::de::DeserializeOwned;
 pub use self::experiment::{
     Bottleneck, Bracket, CompareRow, Comparison, Curve, CurveFlowRow, CurvePoint, CurveResourceRow,
     CurveRow, Difference, Figure, FlowComparison, FlowPoint, LimitedBy, PracticalCapacity,
-    ResourcePoint, ScenarioComparison,
+    Refinement, ResourcePoint, ScenarioComparison,
 };
 pub use self::manifest::{
     ArrivalsRecord, ChangeRecord, DepartureRecord, Details, DisruptionRecord, FerryRecord,

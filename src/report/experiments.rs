@@ -233,6 +233,20 @@ pub fn curve_table(c: &Curve) -> String {
                 .map(|b| format!(", bottleneck {b}"))
                 .unwrap_or_default()
         );
+        if let Some(r) = pc
+            .refinement
+            .as_ref()
+            .filter(|r| !r.probed_values.is_empty())
+        {
+            let _ = writeln!(
+                t,
+                "refined by {} bisection probes to within {:.2} trains/week ({}% tolerance); the grid alone gave {:.1}",
+                r.probed_values.len(),
+                r.resolution_trains_per_week,
+                100.0 * r.tolerance,
+                r.grid_point_estimate
+            );
+        }
     }
     t
 }
