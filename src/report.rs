@@ -332,7 +332,12 @@ pub fn table(s: &Summary) -> String {
     let _ = writeln!(
         t,
         "\n{:<22} {:>24} {:>24} {:>24} {:>7} {:>7}",
-        "flow", "offered trains/week", "delivered trains/week", "transit days (mean)", "p50", "p95"
+        "flow",
+        "offered trains/week",
+        "delivered trains/week",
+        "transit days (mean)",
+        "p50*",
+        "p95*"
     );
     for f in &s.flows {
         let _ = writeln!(
@@ -363,6 +368,13 @@ pub fn table(s: &Summary) -> String {
         q(o.transit_days.p50),
         q(o.transit_days.p95)
     );
+    let _ = writeln!(
+        t,
+        "* pooled percentiles: of all delivered trains of all replications together (transit_days.p50 / .p95 in summary.json)"
+    );
+    for n in &s.notices {
+        let _ = writeln!(t, "NOTE {n}");
+    }
     let mut busiest: Vec<_> = s.resources.iter().collect();
     busiest.sort_by(|a, b| b.utilization.mean.total_cmp(&a.utilization.mean));
     busiest.truncate(8);

@@ -14,6 +14,9 @@ pub use crate::schema::{FlowSummary, Overall, ResourceSummary, RouteSummary, Sum
 /// Days per week.
 pub const DAYS_PER_WEEK: f64 = 7.0;
 
+/// Delivered/offered at or above this counts as keeping up with demand.
+pub const DELIVERED_RATIO_MIN: f64 = 0.99;
+
 /// One figure per replication, in replication order, for one flow or all flows.
 #[derive(Clone, Debug, Default)]
 pub struct Figures {
@@ -239,6 +242,16 @@ impl Summary {
                 }
             })
             .collect();
+        let offered: f64 = o.offered_trains.iter().sum();
+        let delivered: f64 = o.delivered_trains.iter().sum();
+        let mut notices = Vec::new();
+        if offered > 0.0 && delivered / offered < DELIVERED_RATIO_MIN {
+            notices.push(format!(
+                "overload: only {:.1}% of the trains offered in the window were delivered by the horizon (below {}%); transit times cover delivered trains only, so they understate the delay",
+                100.0 * delivered / offered,
+                100.0 * DELIVERED_RATIO_MIN
+            ));
+        }
         Summary {
             scenario: scenario.name.clone(),
             description: scenario.description.clone(),
@@ -252,6 +265,7 @@ impl Summary {
             resources,
             events_per_replication: reps.iter().map(|r| r.events as f64).sum::<f64>()
                 / reps.len().max(1) as f64,
+            notices,
         }
     }
 }

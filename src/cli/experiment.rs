@@ -372,12 +372,19 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         &common.out,
         &Path::new("results").join(compare_folder_name(&names)),
     );
+    let mut notices: Vec<String> = Vec::new();
     let mut files = vec![
         ("compare.json".to_string(), out::compare_json(&cmp)),
         ("compare.csv".to_string(), out::compare_csv(&cmp)),
     ];
     for (i, ((s, _), (m, o))) in loaded.iter().zip(&runs).enumerate() {
-        let summary = corridor::summary::Summary::new(s, m, o);
+        let mut summary = corridor::summary::Summary::new(s, m, o);
+        summary
+            .notices
+            .extend(super::simulate::warmup_notice(&warmup, s.run.horizon_days));
+        for n in &summary.notices {
+            notices.push(format!("{}: {n}", s.name));
+        }
         files.push((
             format!("summary-{i}-{}.json", s.name),
             report::summary_json(&summary),
@@ -470,6 +477,9 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", out::compare_table(&cmp))?;
+        for n in &notices {
+            writeln!(stdout, "NOTE {n}")?;
+        }
         if !capacities.is_empty() {
             let base_search = searches.first().map(|r| as_points(r));
             let mut text = format!(

@@ -10,8 +10,7 @@ use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
 use crate::summary::{RunFigures, transit};
 
-/// Delivered/offered at or above this counts as keeping up with demand.
-pub const DELIVERED_RATIO_MIN: f64 = 0.99;
+pub use crate::summary::DELIVERED_RATIO_MIN;
 
 /// One point's inputs.
 struct Series {

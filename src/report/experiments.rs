@@ -292,7 +292,7 @@ pub fn compare_table(c: &Comparison) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "paired differences against {} ({} replications each, common random numbers); * = 95% interval excludes 0",
+        "paired differences against {} ({} replications each, common random numbers); * = 95% interval excludes 0; p95 (rep. mean) = each replication's p95 transit, averaged",
         c.base, c.replications
     );
     for alt in &c.alternatives {
@@ -306,7 +306,7 @@ pub fn compare_table(c: &Comparison) -> String {
             for (figure, d) in [
                 ("delivered trains/week", &f.delivered_trains_per_week),
                 ("transit mean days", &f.transit_mean_days),
-                ("transit p95 days", &f.transit_p95_days),
+                ("p95 days (rep. mean)", &f.transit_p95_days),
             ] {
                 let _ = writeln!(
                     t,

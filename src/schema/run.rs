@@ -33,6 +33,11 @@ pub struct Summary {
     /// Mean events processed per replication.
     #[serde(with = "number")]
     pub events_per_replication: f64,
+    /// What a reader must know before trusting the figures, in words: overload
+    /// (delivered/offered below 0.99, so transit covers delivered trains only) and a
+    /// warm-up chosen automatically. Also printed in the terminal.
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// Transit-time figures (days).

@@ -552,3 +552,28 @@ fn bad_sweep_arguments_are_explained() {
         assert!(err.contains(want), "{args:?}: {err}");
     }
 }
+
+/// Overload is said out loud: the ferry port is offered five times what its vessel
+/// carries, so most trains are still waiting at the horizon; summary.json records a
+/// notice, and `run` and `compare` print it.
+#[test]
+fn overload_is_said_out_loud() {
+    let dir = ferry_dir();
+    let o = corridor(dir.path(), &["run", "sc.toml", "--out", "over"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(text(&o).0.contains("NOTE overload"), "{}", text(&o).0);
+    let notices = json(&dir.path().join("over/summary.json"))["notices"].clone();
+    assert!(
+        notices[0].as_str().unwrap().contains("overload"),
+        "{notices}"
+    );
+    let o = corridor(
+        dir.path(),
+        &["compare", "sc.toml", "sc.toml", "--out", "cmp"],
+    );
+    assert!(
+        text(&o).0.contains("NOTE ferry-sweep: overload"),
+        "{}",
+        text(&o).0
+    );
+}
