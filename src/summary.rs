@@ -242,13 +242,15 @@ impl Summary {
                 }
             })
             .collect();
-        let offered: f64 = o.offered_trains.iter().sum();
-        let delivered: f64 = o.delivered_trains.iter().sum();
+        // The capacity criterion's ratio: throughput over offered load, averaged over
+        // replications (trains offered near the horizon and still under way are not
+        // overload).
+        let ratio = Estimate::of(&o.delivered_ratio()).mean;
         let mut notices = Vec::new();
-        if offered > 0.0 && delivered / offered < DELIVERED_RATIO_MIN {
+        if ratio < DELIVERED_RATIO_MIN {
             notices.push(format!(
-                "overload: only {:.1}% of the trains offered in the window were delivered by the horizon (below {}%); transit times cover delivered trains only, so they understate the delay",
-                100.0 * delivered / offered,
+                "overload: trains delivered per week are only {:.1}% of those offered (below {}%), so queues grow; transit times cover delivered trains only and understate the delay",
+                100.0 * ratio,
                 100.0 * DELIVERED_RATIO_MIN
             ));
         }

@@ -555,7 +555,7 @@ fn bad_sweep_arguments_are_explained() {
 
 /// Overload is said out loud: the ferry port is offered five times what its vessel
 /// carries, so most trains are still waiting at the horizon; summary.json records a
-/// notice, and `run` and `compare` print it.
+/// notice, and `run` and `compare` print it; a port at half its capacity gets none.
 #[test]
 fn overload_is_said_out_loud() {
     let dir = ferry_dir();
@@ -576,4 +576,15 @@ fn overload_is_said_out_loud() {
         "{}",
         text(&o).0
     );
+    // At half the vessel's capacity nothing is said, although the trains offered in
+    // the last days are still at sea at the horizon.
+    let light = fs::read_to_string(dir.path().join("sc.toml"))
+        .unwrap()
+        .replace("trains_per_week = 70", "trains_per_week = 7");
+    fs::write(dir.path().join("light.toml"), light).unwrap();
+    let o = corridor(dir.path(), &["run", "light.toml", "--out", "light"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(!text(&o).0.contains("NOTE"), "{}", text(&o).0);
+    let notices = json(&dir.path().join("light/summary.json"))["notices"].clone();
+    assert_eq!(notices, serde_json::json!([]));
 }
