@@ -172,9 +172,11 @@ impl LimitedBy {
     }
 }
 
-/// The largest offered load at which the corridor keeps up (delivered/offered at
-/// least 0.99) and the p95 transit stays within its limit, interpolated linearly
-/// between sweep points.
+/// The largest offered load at which the corridor keeps up on the mean curve (each
+/// replication's delivered/offered, averaged, at least 0.99) and the p95 transit
+/// (each replication's p95, averaged) stays within its limit, interpolated linearly
+/// between the last probe meeting both and the first failing one, after the
+/// crossing has been refined by bisection (see [`Refinement`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PracticalCapacity {
     /// The practical capacity from the mean curve (trains per week), with a 95%
