@@ -31,7 +31,7 @@ use crate::schema::{
     self, AllRoutes, FlowRow, LegExport, NodeExport, ReplicationRow, ResourceRow, RouteRef,
     TransitRow,
 };
-use crate::sim::Model;
+use crate::sim::{Model, ResourceKind};
 use crate::stats::Estimate;
 use crate::summary::{RunFigures, Summary};
 
@@ -175,7 +175,12 @@ pub fn resource_rows(s: &Summary) -> Vec<ResourceRow> {
                 detail: r.detail,
                 from: r.from.clone(),
                 to: r.to.clone(),
-                capacity: r.capacity,
+                capacity_servers: (r.kind == ResourceKind::Station).then_some(r.capacity),
+                capacity_trains_per_day: (r.kind == ResourceKind::Rail && r.capacity > 0.0)
+                    .then_some(r.capacity),
+                capacity_trucks_per_day: (r.kind == ResourceKind::Road && r.capacity > 0.0)
+                    .then_some(r.capacity),
+                capacity_wagons_per_day: (r.kind == ResourceKind::Ferry).then_some(r.capacity),
                 utilization_mean: u,
                 utilization_ci95_low: u_lo,
                 utilization_ci95_high: u_hi,

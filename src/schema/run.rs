@@ -345,9 +345,17 @@ pub struct ResourceRow {
     pub from: Option<String>,
     /// Legs: where traffic goes.
     pub to: Option<String>,
-    /// Servers, trains or trucks per day (0 = no limit), wagons per day (ferries).
-    #[serde(with = "number")]
-    pub capacity: f64,
+    /// Stations: parallel servers; empty for other kinds.
+    pub capacity_servers: Option<f64>,
+    /// Rail legs: trains per day per direction; empty for other kinds and for a leg
+    /// that never limits traffic.
+    pub capacity_trains_per_day: Option<f64>,
+    /// Road legs: trucks per day per direction; empty for other kinds and for a leg
+    /// that never limits traffic.
+    pub capacity_trucks_per_day: Option<f64>,
+    /// Ferries: wagons per day the service carries in this direction; empty for
+    /// other kinds.
+    pub capacity_wagons_per_day: Option<f64>,
     /// Share of capacity used: mean.
     #[serde(with = "number")]
     pub utilization_mean: f64,
