@@ -69,13 +69,13 @@ pub fn pretty_json<T: Serialize>(value: &T) -> String {
 pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
     let mut rows = Vec::new();
     for f in &s.flows {
-        let (offered, offered_lo, offered_hi) = f.offered_trains.columns();
-        let (delivered, delivered_lo, delivered_hi) = f.delivered_trains.columns();
-        let (in_system, in_system_lo, in_system_hi) = f.in_system_trains.columns();
-        let (offered_pw, offered_pw_lo, offered_pw_hi) = f.offered_trains_per_week.columns();
+        let (offered, offered_lo, offered_hi) = f.offered_trains.columns_nonneg();
+        let (delivered, delivered_lo, delivered_hi) = f.delivered_trains.columns_nonneg();
+        let (in_system, in_system_lo, in_system_hi) = f.in_system_trains.columns_nonneg();
+        let (offered_pw, offered_pw_lo, offered_pw_hi) = f.offered_trains_per_week.columns_nonneg();
         let (delivered_pw, delivered_pw_lo, delivered_pw_hi) =
-            f.delivered_trains_per_week.columns();
-        let (transit, transit_lo, transit_hi) = f.transit_days.estimate().columns();
+            f.delivered_trains_per_week.columns_nonneg();
+        let (transit, transit_lo, transit_hi) = f.transit_days.estimate().columns_nonneg();
         let total = FlowRow {
             scenario: s.scenario.clone(),
             replications: s.replications,
@@ -111,8 +111,8 @@ pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
         };
         rows.push(total);
         for (j, route) in f.routes.iter().enumerate() {
-            let (delivered, delivered_lo, delivered_hi) = route.delivered_trains.columns();
-            let (in_system, in_system_lo, in_system_hi) = route.in_system_trains.columns();
+            let (delivered, delivered_lo, delivered_hi) = route.delivered_trains.columns_nonneg();
+            let (in_system, in_system_lo, in_system_hi) = route.in_system_trains.columns_nonneg();
             rows.push(FlowRow {
                 scenario: s.scenario.clone(),
                 replications: s.replications,
@@ -161,12 +161,12 @@ pub fn resource_rows(s: &Summary) -> Vec<ResourceRow> {
     s.resources
         .iter()
         .map(|r| {
-            let (u, u_lo, u_hi) = r.utilization.columns();
-            let (w, w_lo, w_hi) = r.wait_days.columns();
-            let (q, q_lo, q_hi) = r.queue_length.columns();
-            let (i, i_lo, i_hi) = r.in_service.columns();
-            let (a, a_lo, a_hi) = r.arrivals_per_day.columns();
-            let (c, c_lo, c_hi) = r.closed_share.columns();
+            let (u, u_lo, u_hi) = r.utilization.columns_nonneg();
+            let (w, w_lo, w_hi) = r.wait_days.columns_nonneg();
+            let (q, q_lo, q_hi) = r.queue_length.columns_nonneg();
+            let (i, i_lo, i_hi) = r.in_service.columns_nonneg();
+            let (a, a_lo, a_hi) = r.arrivals_per_day.columns_nonneg();
+            let (c, c_lo, c_hi) = r.closed_share.columns_nonneg();
             ResourceRow {
                 scenario: s.scenario.clone(),
                 replications: s.replications,

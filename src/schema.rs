@@ -110,6 +110,14 @@ impl Estimate {
         let (lo, hi) = self.ci95.map_or((f64::NAN, f64::NAN), |[a, b]| (a, b));
         (self.mean, lo, hi)
     }
+
+    /// [`Estimate::columns`] for a quantity that cannot be negative (counts, rates,
+    /// days, shares): the low end of the Student-t interval is clipped at 0, so CSV
+    /// readers never see a negative wait or queue. JSON keeps the interval as computed.
+    pub fn columns_nonneg(&self) -> (f64, f64, f64) {
+        let (mean, lo, hi) = self.columns();
+        (mean, if lo < 0.0 { 0.0 } else { lo }, hi)
+    }
 }
 
 /// Pretty-printed JSON with a final newline, for every JSON file written.
@@ -242,6 +250,18 @@ pub fn write_csv<T: Serialize, W: io::Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_negative_columns_clip_only_the_low_end() {
+        let e = Estimate {
+            mean: 0.001,
+            ci95: Some([-0.002, 0.004]),
+        };
+        assert_eq!(e.columns_nonneg(), (0.001, 0.0, 0.004));
+        assert_eq!(e.columns(), (0.001, -0.002, 0.004));
+        let (_, lo, hi) = Estimate::MISSING.columns_nonneg();
+        assert!(lo.is_nan() && hi.is_nan());
+    }
 
     #[test]
     fn a_csv_file_without_rows_still_has_its_header() {
