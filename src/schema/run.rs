@@ -269,7 +269,8 @@ pub struct FlowRow {
     /// Upper end of its 95% interval.
     #[serde(with = "number")]
     pub offered_trains_ci95_high: f64,
-    /// Delivered trains: mean.
+    /// Of the trains offered in the window, those delivered by the horizon: mean
+    /// (offered = delivered + in system).
     #[serde(with = "number")]
     pub delivered_trains_mean: f64,
     /// Lower end.
@@ -296,15 +297,16 @@ pub struct FlowRow {
     /// Upper end.
     #[serde(with = "number")]
     pub offered_trains_per_week_ci95_high: f64,
-    /// Delivered trains per week: mean.
+    /// Throughput: trains reaching their destination per week in the window, whenever
+    /// they were offered (`delivered_trains_per_week` in summary.json): mean.
     #[serde(with = "number")]
-    pub delivered_trains_per_week_mean: f64,
+    pub throughput_trains_per_week_mean: f64,
     /// Lower end.
     #[serde(with = "number")]
-    pub delivered_trains_per_week_ci95_low: f64,
+    pub throughput_trains_per_week_ci95_low: f64,
     /// Upper end.
     #[serde(with = "number")]
-    pub delivered_trains_per_week_ci95_high: f64,
+    pub throughput_trains_per_week_ci95_high: f64,
     /// Transit days: mean of replication means (routes: pooled mean).
     #[serde(with = "number")]
     pub transit_days_mean: f64,
