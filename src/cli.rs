@@ -152,6 +152,9 @@ pub(crate) enum Command {
     /// Merge the partial results of `run --shard i/N` into the results folder a
     /// one-machine run would write.
     Merge(shard::MergeArgs),
+    /// Find the practical capacity by search: bracket the demand factor, then bisect
+    /// with common random numbers until the crossing is within a tolerance.
+    Capacity(experiment::CapacityArgs),
     /// Draw the charts of a results folder again from its saved files.
     Plot(plot::PlotArgs),
     /// Export a network, or a results folder, as GeoJSON (points and lines).
@@ -304,6 +307,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Merge(args) => {
             shard::merge(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Capacity(args) => {
+            experiment::capacity(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Plot(args) => {

@@ -16,8 +16,8 @@ pub use compare::{Comparison, Difference, FlowComparison, ScenarioComparison, co
 pub use precision::{PrecisionReport, run_to_precision};
 pub use replay::{TrainLog, replay};
 pub use sweep::{
-    Bottleneck, Curve, CurvePoint, DELIVERED_RATIO_MIN, FlowPoint, PracticalCapacity,
-    ResourcePoint, analyse_curve,
+    Bottleneck, CAPACITY_TOLERANCE, Curve, CurvePoint, DELIVERED_RATIO_MIN, FlowPoint, MAX_PROBES,
+    NextProbe, PracticalCapacity, ResourcePoint, analyse_curve, capacity_difference, next_probe,
 };
 pub use warmup::{WarmupChoice, auto_warmup, mser5};
 

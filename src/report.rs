@@ -31,7 +31,7 @@ use crate::schema::{
     self, AllRoutes, FlowRow, LegExport, NodeExport, ReplicationRow, ResourceRow, RouteRef,
     TransitRow,
 };
-use crate::sim::Model;
+use crate::sim::{Model, ResourceKind};
 use crate::stats::Estimate;
 use crate::summary::{RunFigures, Summary};
 
@@ -69,13 +69,13 @@ pub fn pretty_json<T: Serialize>(value: &T) -> String {
 pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
     let mut rows = Vec::new();
     for f in &s.flows {
-        let (offered, offered_lo, offered_hi) = f.offered_trains.columns();
-        let (delivered, delivered_lo, delivered_hi) = f.delivered_trains.columns();
-        let (in_system, in_system_lo, in_system_hi) = f.in_system_trains.columns();
-        let (offered_pw, offered_pw_lo, offered_pw_hi) = f.offered_trains_per_week.columns();
+        let (offered, offered_lo, offered_hi) = f.offered_trains.columns_nonneg();
+        let (delivered, delivered_lo, delivered_hi) = f.delivered_trains.columns_nonneg();
+        let (in_system, in_system_lo, in_system_hi) = f.in_system_trains.columns_nonneg();
+        let (offered_pw, offered_pw_lo, offered_pw_hi) = f.offered_trains_per_week.columns_nonneg();
         let (delivered_pw, delivered_pw_lo, delivered_pw_hi) =
-            f.delivered_trains_per_week.columns();
-        let (transit, transit_lo, transit_hi) = f.transit_days.estimate().columns();
+            f.delivered_trains_per_week.columns_nonneg();
+        let (transit, transit_lo, transit_hi) = f.transit_days.estimate().columns_nonneg();
         let total = FlowRow {
             scenario: s.scenario.clone(),
             replications: s.replications,
@@ -98,9 +98,9 @@ pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
             offered_trains_per_week_mean: offered_pw,
             offered_trains_per_week_ci95_low: offered_pw_lo,
             offered_trains_per_week_ci95_high: offered_pw_hi,
-            delivered_trains_per_week_mean: delivered_pw,
-            delivered_trains_per_week_ci95_low: delivered_pw_lo,
-            delivered_trains_per_week_ci95_high: delivered_pw_hi,
+            throughput_trains_per_week_mean: delivered_pw,
+            throughput_trains_per_week_ci95_low: delivered_pw_lo,
+            throughput_trains_per_week_ci95_high: delivered_pw_hi,
             transit_days_mean: transit,
             transit_days_ci95_low: transit_lo,
             transit_days_ci95_high: transit_hi,
@@ -111,8 +111,8 @@ pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
         };
         rows.push(total);
         for (j, route) in f.routes.iter().enumerate() {
-            let (delivered, delivered_lo, delivered_hi) = route.delivered_trains.columns();
-            let (in_system, in_system_lo, in_system_hi) = route.in_system_trains.columns();
+            let (delivered, delivered_lo, delivered_hi) = route.delivered_trains.columns_nonneg();
+            let (in_system, in_system_lo, in_system_hi) = route.in_system_trains.columns_nonneg();
             rows.push(FlowRow {
                 scenario: s.scenario.clone(),
                 replications: s.replications,
@@ -135,9 +135,9 @@ pub fn flow_rows(s: &Summary) -> Vec<FlowRow> {
                 offered_trains_per_week_mean: f64::NAN,
                 offered_trains_per_week_ci95_low: f64::NAN,
                 offered_trains_per_week_ci95_high: f64::NAN,
-                delivered_trains_per_week_mean: f64::NAN,
-                delivered_trains_per_week_ci95_low: f64::NAN,
-                delivered_trains_per_week_ci95_high: f64::NAN,
+                throughput_trains_per_week_mean: f64::NAN,
+                throughput_trains_per_week_ci95_low: f64::NAN,
+                throughput_trains_per_week_ci95_high: f64::NAN,
                 transit_days_mean: route.transit_days_mean.unwrap_or(f64::NAN),
                 transit_days_ci95_low: f64::NAN,
                 transit_days_ci95_high: f64::NAN,
@@ -161,12 +161,12 @@ pub fn resource_rows(s: &Summary) -> Vec<ResourceRow> {
     s.resources
         .iter()
         .map(|r| {
-            let (u, u_lo, u_hi) = r.utilization.columns();
-            let (w, w_lo, w_hi) = r.wait_days.columns();
-            let (q, q_lo, q_hi) = r.queue_length.columns();
-            let (i, i_lo, i_hi) = r.in_service.columns();
-            let (a, a_lo, a_hi) = r.arrivals_per_day.columns();
-            let (c, c_lo, c_hi) = r.closed_share.columns();
+            let (u, u_lo, u_hi) = r.utilization.columns_nonneg();
+            let (w, w_lo, w_hi) = r.wait_days.columns_nonneg();
+            let (q, q_lo, q_hi) = r.queue_length.columns_nonneg();
+            let (i, i_lo, i_hi) = r.in_service.columns_nonneg();
+            let (a, a_lo, a_hi) = r.arrivals_per_day.columns_nonneg();
+            let (c, c_lo, c_hi) = r.closed_share.columns_nonneg();
             ResourceRow {
                 scenario: s.scenario.clone(),
                 replications: s.replications,
@@ -175,7 +175,12 @@ pub fn resource_rows(s: &Summary) -> Vec<ResourceRow> {
                 detail: r.detail,
                 from: r.from.clone(),
                 to: r.to.clone(),
-                capacity: r.capacity,
+                capacity_servers: (r.kind == ResourceKind::Station).then_some(r.capacity),
+                capacity_trains_per_day: (r.kind == ResourceKind::Rail && r.capacity > 0.0)
+                    .then_some(r.capacity),
+                capacity_trucks_per_day: (r.kind == ResourceKind::Road && r.capacity > 0.0)
+                    .then_some(r.capacity),
+                capacity_wagons_per_day: (r.kind == ResourceKind::Ferry).then_some(r.capacity),
                 utilization_mean: u,
                 utilization_ci95_low: u_lo,
                 utilization_ci95_high: u_hi,
@@ -332,7 +337,12 @@ pub fn table(s: &Summary) -> String {
     let _ = writeln!(
         t,
         "\n{:<22} {:>24} {:>24} {:>24} {:>7} {:>7}",
-        "flow", "offered trains/week", "delivered trains/week", "transit days (mean)", "p50", "p95"
+        "flow",
+        "offered trains/week",
+        "delivered trains/week",
+        "transit days (mean)",
+        "p50*",
+        "p95*"
     );
     for f in &s.flows {
         let _ = writeln!(
@@ -363,6 +373,13 @@ pub fn table(s: &Summary) -> String {
         q(o.transit_days.p50),
         q(o.transit_days.p95)
     );
+    let _ = writeln!(
+        t,
+        "* pooled percentiles: of all delivered trains of all replications together (transit_days.p50 / .p95 in summary.json)"
+    );
+    for n in &s.notices {
+        let _ = writeln!(t, "NOTE {n}");
+    }
     let mut busiest: Vec<_> = s.resources.iter().collect();
     busiest.sort_by(|a, b| b.utilization.mean.total_cmp(&a.utilization.mean));
     busiest.truncate(8);

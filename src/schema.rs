@@ -38,7 +38,7 @@ use serde::de::DeserializeOwned;
 pub use self::experiment::{
     Bottleneck, Bracket, CompareRow, Comparison, Curve, CurveFlowRow, CurvePoint, CurveResourceRow,
     CurveRow, Difference, Figure, FlowComparison, FlowPoint, LimitedBy, PracticalCapacity,
-    ResourcePoint, ScenarioComparison,
+    Refinement, ResourcePoint, ScenarioComparison,
 };
 pub use self::manifest::{
     ArrivalsRecord, ChangeRecord, DepartureRecord, Details, DisruptionRecord, FerryRecord,
@@ -109,6 +109,14 @@ impl Estimate {
     pub fn columns(&self) -> (f64, f64, f64) {
         let (lo, hi) = self.ci95.map_or((f64::NAN, f64::NAN), |[a, b]| (a, b));
         (self.mean, lo, hi)
+    }
+
+    /// [`Estimate::columns`] for a quantity that cannot be negative (counts, rates,
+    /// days, shares): the low end of the Student-t interval is clipped at 0, so CSV
+    /// readers never see a negative wait or queue. JSON keeps the interval as computed.
+    pub fn columns_nonneg(&self) -> (f64, f64, f64) {
+        let (mean, lo, hi) = self.columns();
+        (mean, if lo < 0.0 { 0.0 } else { lo }, hi)
     }
 }
 
@@ -242,6 +250,18 @@ pub fn write_csv<T: Serialize, W: io::Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_negative_columns_clip_only_the_low_end() {
+        let e = Estimate {
+            mean: 0.001,
+            ci95: Some([-0.002, 0.004]),
+        };
+        assert_eq!(e.columns_nonneg(), (0.001, 0.0, 0.004));
+        assert_eq!(e.columns(), (0.001, -0.002, 0.004));
+        let (_, lo, hi) = Estimate::MISSING.columns_nonneg();
+        assert!(lo.is_nan() && hi.is_nan());
+    }
 
     #[test]
     fn a_csv_file_without_rows_still_has_its_header() {

@@ -14,6 +14,9 @@ pub use crate::schema::{FlowSummary, Overall, ResourceSummary, RouteSummary, Sum
 /// Days per week.
 pub const DAYS_PER_WEEK: f64 = 7.0;
 
+/// Delivered/offered at or above this counts as keeping up with demand.
+pub const DELIVERED_RATIO_MIN: f64 = 0.99;
+
 /// One figure per replication, in replication order, for one flow or all flows.
 #[derive(Clone, Debug, Default)]
 pub struct Figures {
@@ -239,6 +242,18 @@ impl Summary {
                 }
             })
             .collect();
+        // The capacity criterion's ratio: throughput over offered load, averaged over
+        // replications (trains offered near the horizon and still under way are not
+        // overload).
+        let ratio = Estimate::of(&o.delivered_ratio()).mean;
+        let mut notices = Vec::new();
+        if ratio < DELIVERED_RATIO_MIN {
+            notices.push(format!(
+                "overload: trains delivered per week are only {:.1}% of those offered (below {}%), so queues grow; transit times cover delivered trains only and understate the delay",
+                100.0 * ratio,
+                100.0 * DELIVERED_RATIO_MIN
+            ));
+        }
         Summary {
             scenario: scenario.name.clone(),
             description: scenario.description.clone(),
@@ -253,6 +268,7 @@ impl Summary {
             events_per_replication: reps.iter().map(|r| r.events as f64).sum::<f64>()
                 / reps.len().max(1) as f64,
             saturation: saturation(model, reps),
+            notices,
         }
     }
 }

@@ -37,6 +37,30 @@ pub(crate) struct SweepArgs {
     /// the lowest demand (default: the scenario's, else 2).
     #[arg(long)]
     pub p95_limit_factor: Option<f64>,
+    /// Demand sweeps: refine the practical capacity between grid points by bisection
+    /// until the crossing is bracketed within this share of the offered load.
+    #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
+    pub tolerance: f64,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// Options of `corridor capacity`.
+#[derive(Debug, Args)]
+pub(crate) struct CapacityArgs {
+    /// Scenario file.
+    pub scenario: PathBuf,
+    /// The demand factor the search starts from; it is also the reference of the p95
+    /// limit (halved while it fails to keep up).
+    #[arg(long, default_value_t = 0.5)]
+    pub from: f64,
+    /// Stop once the crossing is bracketed within this share of the offered load.
+    #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
+    pub tolerance: f64,
+    /// Largest acceptable p95 transit as a multiple of its value at the reference
+    /// demand (default: the scenario's [sweep], else 2).
+    #[arg(long)]
+    pub p95_limit_factor: Option<f64>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -60,6 +84,10 @@ pub(crate) struct CompareArgs {
     /// the lowest demand (default 2).
     #[arg(long, default_value_t = 2.0)]
     pub p95_limit_factor: f64,
+    /// Demand sweeps: refine each practical capacity by bisection to within this
+    /// share of the offered load.
+    #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
+    pub tolerance: f64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -84,22 +112,83 @@ fn run_sweep(
     };
     let mut runs = Vec::with_capacity(values.len());
     for &v in values {
-        let (sc, net) = experiment::apply_sweep(scenario, network, param, v)
-            .map_err(|e| anyhow::anyhow!("sweep value {v}: {e}"))?;
-        let model = Model::new(&net, &sc)?;
-        let settings = RunSettings {
-            seed: sc.run.seed,
-            first: 0,
-            replications: reps,
-            threads: threads(common),
-        };
-        let output = montecarlo::run(&model, &settings, control);
-        check_cancel()?;
-        super::warn_saturated(&model, &output.replications, &format!("{} at {v}", sc.name));
-        runs.push((v, model, output));
+        runs.push(run_point(scenario, network, param, v, common, control)?);
     }
     bar.finish_and_clear();
     Ok(runs)
+}
+
+/// Runs one point of a sweep: the scenario's replications with `param` at `v`.
+fn run_point(
+    scenario: &Scenario,
+    network: &Network,
+    param: SweepParam,
+    v: f64,
+    common: &Common,
+    control: Control<'_>,
+) -> anyhow::Result<(f64, Model, RunOutput)> {
+    let (sc, net) = experiment::apply_sweep(scenario, network, param, v)
+        .map_err(|e| anyhow::anyhow!("sweep value {v}: {e}"))?;
+    let model = Model::new(&net, &sc)?;
+    let settings = RunSettings {
+        seed: sc.run.seed,
+        first: 0,
+        replications: scenario.run.replications,
+        threads: threads(common),
+    };
+    let output = montecarlo::run(&model, &settings, control);
+    check_cancel()?;
+    super::warn_saturated(&model, &output.replications, &format!("{} at {v}", sc.name));
+    Ok((v, model, output))
+}
+
+/// Refines the practical capacity of a demand search: probes the demand factors
+/// [`experiment::next_probe`] asks for (with the same replications) until it is
+/// done, at most [`experiment::MAX_PROBES`] of them. `bracket` also extends the
+/// search beyond the probes given. Returns the new probes, in probe order.
+fn refine(
+    scenario: &Scenario,
+    network: &Network,
+    start: &SweepRuns,
+    p95_limit_factor: f64,
+    tolerance: f64,
+    bracket: bool,
+    common: &Common,
+) -> anyhow::Result<SweepRuns> {
+    let mut probes: SweepRuns = Vec::new();
+    for _ in 0..experiment::MAX_PROBES {
+        let points: Vec<(f64, &Model, &RunOutput)> = start
+            .iter()
+            .chain(&probes)
+            .map(|(v, m, o)| (*v, m, o))
+            .collect();
+        let v = match experiment::next_probe(&points, p95_limit_factor, tolerance, bracket) {
+            experiment::NextProbe::At(v) => v,
+            experiment::NextProbe::Done => break,
+        };
+        let bar = progress_bar(
+            scenario.run.replications,
+            common.quiet,
+            &format!("{} demand x{v}", scenario.name),
+        );
+        let on_done = || bar.inc(1);
+        let control = Control {
+            on_done: &on_done,
+            cancel: &CANCEL,
+        };
+        let run = run_point(scenario, network, SweepParam::Demand, v, common, control);
+        bar.finish_and_clear();
+        probes.push(run?);
+    }
+    Ok(probes)
+}
+
+/// Checks a tolerance of the refinement.
+fn check_tolerance(tolerance: f64) -> anyhow::Result<()> {
+    if !(tolerance.is_finite() && tolerance > 0.0 && tolerance < 1.0) {
+        bail!("--tolerance must be a share of the offered load between 0 and 1, got {tolerance}");
+    }
+    Ok(())
 }
 
 /// The sweep asked for: command line first, then the scenario's [sweep].
@@ -155,16 +244,32 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let (scenario, network, warmup) = load(&args.scenario, common)?;
     let (param, name, values, factor) = sweep_spec(args, &scenario, &network)?;
     let started = Instant::now();
+    check_tolerance(args.tolerance)?;
     let runs = run_sweep(&scenario, &network, param, &values, common)?;
+    let demand = param == SweepParam::Demand;
+    let refined = if demand {
+        refine(
+            &scenario,
+            &network,
+            &runs,
+            factor,
+            args.tolerance,
+            false,
+            common,
+        )?
+    } else {
+        Vec::new()
+    };
     let wall = started.elapsed().as_secs_f64();
-    let points: Vec<(f64, &Model, &RunOutput)> = runs.iter().map(|(v, m, o)| (*v, m, o)).collect();
     let curve = experiment::analyse_curve(
         &scenario.name,
         &name,
-        param == SweepParam::Demand,
+        demand,
         scenario.run.seed,
         factor,
-        &points,
+        &as_points(&runs),
+        &as_points(&refined),
+        args.tolerance,
     );
     let dir = out_dir(
         &common.out,
@@ -268,18 +373,28 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         &common.out,
         &Path::new("results").join(compare_folder_name(&names)),
     );
+    let mut notices: Vec<String> = Vec::new();
     let mut files = vec![
         ("compare.json".to_string(), out::compare_json(&cmp)),
         ("compare.csv".to_string(), out::compare_csv(&cmp)),
     ];
     for (i, ((s, _), (m, o))) in loaded.iter().zip(&runs).enumerate() {
-        let summary = corridor::summary::Summary::new(s, m, o);
+        let mut summary = corridor::summary::Summary::new(s, m, o);
+        summary
+            .notices
+            .extend(super::simulate::warmup_notice(&warmup, s.run.horizon_days));
+        for n in &summary.notices {
+            notices.push(format!("{}: {n}", s.name));
+        }
         files.push((
             format!("summary-{i}-{}.json", s.name),
             report::summary_json(&summary),
         ));
     }
     let mut sweep_values = None;
+    check_tolerance(args.tolerance)?;
+    let mut capacities: Vec<(String, experiment::PracticalCapacity)> = Vec::new();
+    let mut searches: Vec<SweepRuns> = Vec::new();
     if let (Some(param), Some(values)) = (&args.param, &args.values) {
         if !(args.p95_limit_factor.is_finite() && args.p95_limit_factor > 1.0) {
             bail!(
@@ -300,16 +415,36 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("--values: `{param}` {e}"))?;
             }
             let runs = run_sweep(s, n, p, &values, common)?;
-            let points: Vec<(f64, &Model, &RunOutput)> =
-                runs.iter().map(|(v, m, o)| (*v, m, o)).collect();
+            let demand = p == SweepParam::Demand;
+            let refined = if demand {
+                refine(
+                    s,
+                    n,
+                    &runs,
+                    args.p95_limit_factor,
+                    args.tolerance,
+                    false,
+                    common,
+                )?
+            } else {
+                Vec::new()
+            };
             let curve = experiment::analyse_curve(
                 &s.name,
                 param,
-                p == SweepParam::Demand,
+                demand,
                 s.run.seed,
                 args.p95_limit_factor,
-                &points,
+                &as_points(&runs),
+                &as_points(&refined),
+                args.tolerance,
             );
+            if let Some(pc) = &curve.practical_capacity {
+                capacities.push((s.name.clone(), pc.clone()));
+            }
+            if demand {
+                searches.push(runs.into_iter().chain(refined).collect::<SweepRuns>());
+            }
             files.push((
                 format!("curve-{i}-{}.json", s.name),
                 out::curve_json(&curve),
@@ -343,6 +478,38 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", out::compare_table(&cmp))?;
+        for n in &notices {
+            writeln!(stdout, "NOTE {n}")?;
+        }
+        if !capacities.is_empty() {
+            let base_search = searches.first().map(|r| as_points(r));
+            let mut text = format!(
+                "\npractical capacity (offered trains/week, 95% bootstrap interval; crossing refined to {}% of the load):\n",
+                100.0 * args.tolerance
+            );
+            for (i, (name, pc)) in capacities.iter().enumerate() {
+                text.push_str(&format!("  {:<28} {}\n", name, capacity_line(pc)));
+                if let (Some(base), Some(search), true) = (&base_search, searches.get(i), i > 0) {
+                    let d = experiment::capacity_difference(
+                        base,
+                        &as_points(search),
+                        args.p95_limit_factor,
+                        loaded[0].0.run.seed,
+                    );
+                    if let Some(d) = d {
+                        text.push_str(&format!(
+                            "  {:<28} {:+.1}{} trains/week (paired, common random numbers)\n",
+                            format!("{name} minus {}", capacities[0].0),
+                            d.mean,
+                            d.ci95
+                                .map(|[lo, hi]| format!(" [{lo:+.1}, {hi:+.1}]"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                }
+            }
+            write!(stdout, "{text}")?;
+        }
         writeln!(
             stdout,
             "\n{} scenarios x {reps} replications in {:.2} s; results in {}",
@@ -352,6 +519,206 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The points of runs, borrowed.
+fn as_points(runs: &SweepRuns) -> Vec<(f64, &Model, &RunOutput)> {
+    runs.iter().map(|(v, m, o)| (*v, m, o)).collect()
+}
+
+/// One practical capacity in words: estimate, interval, what binds and where.
+fn capacity_line(pc: &experiment::PracticalCapacity) -> String {
+    use corridor::schema::{Bracket, LimitedBy};
+    let what = match pc.bracket {
+        Bracket::WithinRange => "",
+        Bracket::AboveRange => "at least ",
+        Bracket::BelowRange => "at most ",
+    };
+    let interval = pc
+        .offered_trains_per_week
+        .ci95
+        .map(|[lo, hi]| format!(" [{lo:.1}, {hi:.1}]"))
+        .unwrap_or_default();
+    let binds = match pc.limited_by {
+        LimitedBy::Throughput => "throughput (delivered/offered below 0.99)",
+        LimitedBy::TransitP95 => "transit p95 (above its limit)",
+        LimitedBy::None => "nothing in range",
+    };
+    let at = pc
+        .bottleneck
+        .as_ref()
+        .map(|b| format!(", binding resource {b}"))
+        .unwrap_or_default();
+    format!(
+        "{what}{:.1}{interval} at demand x{:.3}; limited by {binds}{at}",
+        pc.point_estimate, pc.value
+    )
+}
+
+pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
+    let common = &args.common;
+    let (scenario, network, warmup) = load(&args.scenario, common)?;
+    check_tolerance(args.tolerance)?;
+    input::check_sweep_value(SweepParam::Demand, args.from)
+        .map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+    let factor = args
+        .p95_limit_factor
+        .or(scenario.sweep.as_ref().map(|s| s.p95_limit_factor))
+        .unwrap_or(2.0);
+    if !(factor.is_finite() && factor > 1.0) {
+        bail!("--p95-limit-factor must be a number above 1, got {factor}");
+    }
+    let started = Instant::now();
+    let bar = progress_bar(
+        scenario.run.replications,
+        common.quiet,
+        &format!("{} demand x{}", scenario.name, args.from),
+    );
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let first = run_point(
+        &scenario,
+        &network,
+        SweepParam::Demand,
+        args.from,
+        common,
+        control,
+    );
+    bar.finish_and_clear();
+    // The bracket: the starting factor, doubled (or halved) until the crossing lies
+    // between two probes; then bisection between them.
+    let mut start: SweepRuns = vec![first?];
+    let mut probes = refine(
+        &scenario,
+        &network,
+        &start,
+        factor,
+        args.tolerance,
+        true,
+        common,
+    )?;
+    let split = bracket_probes(&start, &probes);
+    let bisection = probes.split_off(split);
+    start.extend(probes);
+    start.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let wall = started.elapsed().as_secs_f64();
+    let name = "demand".to_string();
+    let curve = experiment::analyse_curve(
+        &scenario.name,
+        &name,
+        true,
+        scenario.run.seed,
+        factor,
+        &as_points(&start),
+        &as_points(&bisection),
+        args.tolerance,
+    );
+    let mut all: SweepRuns = start.into_iter().chain(bisection).collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let values: Vec<f64> = all.iter().map(|r| r.0).collect();
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results").join(folder_name(&format!("{}-capacity", scenario.name))),
+    );
+    let details = Details {
+        sweep: Some(SweepDetails {
+            param: name.clone(),
+            values: values.clone(),
+            p95_limit_factor: factor,
+        }),
+        ..Details::default()
+    };
+    let m = manifest(
+        RunKind::Capacity,
+        common,
+        &[(&scenario, &network)],
+        scenario.run.replications,
+        &warmup,
+        wall,
+        details,
+    );
+    write_folder(
+        &dir,
+        common,
+        &mut made(&[
+            ("curve.json", &|| out::curve_json(&curve)),
+            ("curve.csv", &|| out::curve_csv(&curve)),
+            ("curve_resources.csv", &|| out::curve_resources_csv(&curve)),
+            ("curve_flows.csv", &|| out::curve_flows_csv(&curve)),
+            ("replications.csv", &|| {
+                out::sweep_replications_csv(&scenario.name, &name, &all)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(&network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
+        ]),
+    )?;
+    if !common.quiet {
+        let mut stdout = std::io::stdout().lock();
+        if let Some(pc) = &curve.practical_capacity {
+            writeln!(
+                stdout,
+                "{}: practical capacity (offered trains/week, 95% bootstrap interval over {} replications) {}",
+                scenario.name,
+                scenario.run.replications,
+                capacity_line(pc)
+            )?;
+            if let Some(r) = &pc.refinement {
+                writeln!(
+                    stdout,
+                    "criteria: delivered/offered >= {} and p95 transit (each replication's p95, averaged) <= {:.2} days ({} x its value at demand x{})",
+                    curve.delivered_ratio_min,
+                    curve.p95_limit_days,
+                    factor,
+                    values.first().copied().unwrap_or(f64::NAN)
+                )?;
+                writeln!(
+                    stdout,
+                    "search: bracket at demand x{} then {} bisection probes; crossing bracketed within {:.2} trains/week (tolerance {}%)",
+                    curve
+                        .points
+                        .iter()
+                        .map(|p| p.value.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", x"),
+                    r.probed_values.len(),
+                    r.resolution_trains_per_week,
+                    100.0 * args.tolerance
+                )?;
+            }
+        }
+        writeln!(
+            stdout,
+            "{} probes x {} replications in {:.2} s; results in {}",
+            values.len(),
+            scenario.run.replications,
+            wall,
+            dir.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// How many of `probes` (in probe order, after `start`) extend the bracket: those
+/// outside the range of every probe before them. The rest are bisection probes.
+fn bracket_probes(start: &SweepRuns, probes: &SweepRuns) -> usize {
+    let (mut lo, mut hi) = start
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), r| {
+            (lo.min(r.0), hi.max(r.0))
+        });
+    for (k, (v, _, _)) in probes.iter().enumerate() {
+        if *v > lo && *v < hi {
+            return k;
+        }
+        lo = lo.min(*v);
+        hi = hi.max(*v);
+    }
+    probes.len()
 }
 
 /// Longest folder name made from scenario names, in bytes (file systems allow 255;

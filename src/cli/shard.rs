@@ -171,7 +171,10 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         }),
     };
     let out = &merged.output;
-    let summary = Summary::new(&scenario, &model, out);
+    let mut summary = Summary::new(&scenario, &model, out);
+    summary
+        .notices
+        .extend(simulate::warmup_notice(&warmup, scenario.run.horizon_days));
     // The manifest a one-machine run would write; the files are hashed from the texts
     // the shards read, which need not exist where the merge runs.
     let mut m = simulate::manifest(

@@ -379,7 +379,10 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
     check_cancel()?;
     let wall = started.elapsed().as_secs_f64();
     super::warn_saturated(&model, &out.replications, &scenario.name);
-    let summary = Summary::new(&scenario, &model, &out);
+    let mut summary = Summary::new(&scenario, &model, &out);
+    summary
+        .notices
+        .extend(warmup_notice(&warmup, scenario.run.horizon_days));
     let dir = out_dir(&common.out, &Path::new("results").join(&scenario.name));
     let details = Details {
         precision: precision.clone(),
@@ -539,4 +542,16 @@ fn replay(
         )?;
     }
     Ok(())
+}
+
+/// The warm-up chosen automatically, said out loud (None if it was given).
+pub(super) fn warmup_notice(warmup: &Warmup, horizon_days: f64) -> Option<String> {
+    warmup.choice.as_ref().map(|c| {
+        format!(
+            "warm-up chosen automatically by MSER-5: {:.1} of {} simulated days ({:.0}%) discarded; give --warmup-days D to fix it",
+            c.warmup_days,
+            horizon_days,
+            100.0 * c.warmup_days / horizon_days.max(f64::MIN_POSITIVE)
+        )
+    })
 }

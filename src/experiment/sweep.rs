@@ -5,13 +5,12 @@ use crate::montecarlo::RunOutput;
 pub use crate::schema::{
     Bottleneck, Curve, CurvePoint, FlowPoint, PracticalCapacity, ResourcePoint,
 };
-use crate::schema::{Bracket, LimitedBy};
+use crate::schema::{Bracket, LimitedBy, Refinement};
 use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
 use crate::summary::{RunFigures, transit};
 
-/// Delivered/offered at or above this counts as keeping up with demand.
-pub const DELIVERED_RATIO_MIN: f64 = 0.99;
+pub use crate::summary::DELIVERED_RATIO_MIN;
 
 /// One point's inputs.
 struct Series {
@@ -24,41 +23,98 @@ struct Series {
     p95_mean: f64,
 }
 
+impl Series {
+    fn new(fig: &RunFigures) -> Series {
+        let o = &fig.overall;
+        let p95 = o.transit_p95_days.clone();
+        let p95_mean = Estimate::of(&p95).mean;
+        Series {
+            offered: o.offered_trains_per_week.clone(),
+            delivered: o.delivered_trains_per_week.clone(),
+            ratio: o.delivered_ratio(),
+            p95,
+            p95_mean,
+        }
+    }
+}
+
 /// Bootstrap resamples for the interval of the practical capacity.
 const BOOTSTRAP: usize = 1000;
 
-/// Analyses the runs of a sweep (values in increasing order, each with its model and
-/// output, the same replications at every point).
-pub fn analyse_curve(
-    scenario: &str,
-    param: &str,
-    demand: bool,
-    seed: u64,
-    p95_limit_factor: f64,
-    points: &[(f64, &Model, &RunOutput)],
-) -> Curve {
-    let first_model = points.first().map(|p| p.1);
-    let (horizon, warmup) = first_model.map_or((0.0, 0.0), |m| (m.horizon_days(), m.warmup_days()));
-    let figures: Vec<RunFigures> = points
-        .iter()
-        .map(|(_, model, out)| RunFigures::new(model, out))
-        .collect();
-    let series: Vec<Series> = figures
-        .iter()
-        .map(|fig| {
-            let o = &fig.overall;
-            let p95 = o.transit_p95_days.clone();
-            let p95_mean = Estimate::of(&p95).mean;
-            Series {
-                offered: o.offered_trains_per_week.clone(),
-                delivered: o.delivered_trains_per_week.clone(),
-                ratio: o.delivered_ratio(),
-                p95,
-                p95_mean,
-            }
-        })
-        .collect();
-    let limit_base = if demand {
+/// The default tolerance of the refinement: the crossing is bracketed to within 0.5%
+/// of the offered load, well inside the statistical interval of 100 replications.
+pub const CAPACITY_TOLERANCE: f64 = 0.005;
+
+/// At most this many probes beyond the starting points, whatever the tolerance.
+pub const MAX_PROBES: usize = 40;
+
+/// The search for a crossing extends the demand factor no further than these.
+const FACTOR_RANGE: [f64; 2] = [1.0 / 1024.0, 1024.0];
+
+/// The probes of a demand search, sorted by demand factor, reduced to what the
+/// criteria read: the mean curve and each replication's figures.
+struct Probes {
+    values: Vec<f64>,
+    /// Mean offered trains per week: the x of the curve.
+    x: Vec<f64>,
+    series: Vec<Series>,
+    /// The p95 limit (days): the factor times the reference p95.
+    limit: f64,
+}
+
+impl Probes {
+    /// The probes of `points` (any order). The reference p95 of a demand sweep is the
+    /// one at its lowest demand factor; of any other sweep, the lowest of its points.
+    fn new(points: &[(f64, &Model, &RunOutput)], demand: bool, p95_limit_factor: f64) -> Probes {
+        let mut order: Vec<usize> = (0..points.len()).collect();
+        order.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0));
+        let series: Vec<Series> = order
+            .iter()
+            .map(|&k| Series::new(&RunFigures::new(points[k].1, points[k].2)))
+            .collect();
+        let values: Vec<f64> = order.iter().map(|&k| points[k].0).collect();
+        let x = series
+            .iter()
+            .map(|s| Estimate::of(&s.offered).mean)
+            .collect();
+        Probes {
+            values,
+            x,
+            limit: p95_limit_factor * reference_p95(&series, demand),
+            series,
+        }
+    }
+
+    fn mean_ratio(&self) -> Vec<f64> {
+        self.series
+            .iter()
+            .map(|s| Estimate::of(&s.ratio).mean)
+            .collect()
+    }
+
+    fn mean_p95(&self) -> Vec<f64> {
+        self.series.iter().map(|s| s.p95_mean).collect()
+    }
+
+    /// The crossing of the mean curve.
+    fn crossing(&self) -> (f64, Bracket, Option<usize>, LimitedBy) {
+        crossing(&self.x, &self.mean_ratio(), &self.mean_p95(), self.limit)
+    }
+
+    /// Offered load between the last probe meeting the criteria and the first
+    /// failing one (NaN if the crossing is not bracketed).
+    fn resolution(&self) -> f64 {
+        match self.crossing() {
+            (_, Bracket::WithinRange, Some(j), _) if j > 0 => self.x[j] - self.x[j - 1],
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// The reference p95 (days): each replication's p95, averaged, at the lowest demand
+/// (demand sweeps) or at the best point (other sweeps).
+fn reference_p95(series: &[Series], demand: bool) -> f64 {
+    if demand {
         series.first().map_or(f64::NAN, |s| s.p95_mean)
     } else {
         series
@@ -66,8 +122,88 @@ pub fn analyse_curve(
             .map(|s| s.p95_mean)
             .filter(|v| v.is_finite())
             .fold(f64::INFINITY, f64::min)
-    };
-    let limit = p95_limit_factor * limit_base;
+    }
+}
+
+/// What a capacity search should do next.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NextProbe {
+    /// Run the same replications at this demand factor and call again.
+    At(f64),
+    /// The crossing is found to within the tolerance (or cannot be refined further).
+    Done,
+}
+
+/// The next demand factor a capacity search should probe, given every probe so far
+/// (any order, the same replications at each; the lowest factor is the reference of
+/// the p95 limit). Within the range of the probes, bisection: the midpoint between
+/// the last factor meeting both criteria on the mean curve and the first failing one,
+/// until their offered loads are within `tolerance` (a share of the offered load).
+/// With `bracket`, a crossing outside the probes is first bracketed: the factor is
+/// doubled until a probe fails, or halved until one passes (the halved probe becomes
+/// the reference).
+pub fn next_probe(
+    points: &[(f64, &Model, &RunOutput)],
+    p95_limit_factor: f64,
+    tolerance: f64,
+    bracket: bool,
+) -> NextProbe {
+    if points.is_empty() {
+        return NextProbe::Done;
+    }
+    let probes = Probes::new(points, true, p95_limit_factor);
+    let v = &probes.values;
+    let (_, br, failed_at, _) = probes.crossing();
+    match (br, failed_at) {
+        (Bracket::AboveRange, _) if bracket && v[v.len() - 1] * 2.0 <= FACTOR_RANGE[1] => {
+            NextProbe::At(super::round_sig(v[v.len() - 1] * 2.0))
+        }
+        (Bracket::BelowRange, _) if bracket && v[0] / 2.0 >= FACTOR_RANGE[0] => {
+            NextProbe::At(super::round_sig(v[0] / 2.0))
+        }
+        (Bracket::WithinRange, Some(j)) if j > 0 => {
+            let i = j - 1;
+            let x = &probes.x;
+            let width = x[j] - x[i];
+            let mid = super::round_sig(0.5 * (v[i] + v[j]));
+            // A NaN width (no load measured) cannot be refined either.
+            let wide =
+                width.partial_cmp(&(tolerance * x[i].abs())) == Some(std::cmp::Ordering::Greater);
+            let close = !wide || mid <= v[i] || mid >= v[j];
+            if close {
+                NextProbe::Done
+            } else {
+                NextProbe::At(mid)
+            }
+        }
+        _ => NextProbe::Done,
+    }
+}
+
+/// Analyses the runs of a sweep (values in increasing order, each with its model and
+/// output, the same replications at every point). For a demand sweep, `refined` holds
+/// the extra probes of its refinement ([`next_probe`] without bracketing; empty for
+/// none), used for the practical capacity but not listed as points; `tolerance` is the
+/// one the refinement stopped at.
+#[allow(clippy::too_many_arguments)]
+pub fn analyse_curve(
+    scenario: &str,
+    param: &str,
+    demand: bool,
+    seed: u64,
+    p95_limit_factor: f64,
+    points: &[(f64, &Model, &RunOutput)],
+    refined: &[(f64, &Model, &RunOutput)],
+    tolerance: f64,
+) -> Curve {
+    let first_model = points.first().map(|p| p.1);
+    let (horizon, warmup) = first_model.map_or((0.0, 0.0), |m| (m.horizon_days(), m.warmup_days()));
+    let figures: Vec<RunFigures> = points
+        .iter()
+        .map(|(_, model, out)| RunFigures::new(model, out))
+        .collect();
+    let series: Vec<Series> = figures.iter().map(Series::new).collect();
+    let limit = p95_limit_factor * reference_p95(&series, demand);
     let ok = |ratio: f64, p95: f64| ratio >= DELIVERED_RATIO_MIN && p95 <= limit;
 
     let mut curve_points = Vec::with_capacity(points.len());
@@ -100,31 +236,31 @@ pub fn analyse_curve(
     }
 
     let practical_capacity = demand.then(|| {
-        let x: Vec<f64> = curve_points
-            .iter()
-            .map(|p| p.offered_trains_per_week.mean)
-            .collect();
-        let mean_ratio: Vec<f64> = curve_points
-            .iter()
-            .map(|p| p.delivered_ratio.mean)
-            .collect();
-        let p95_mean: Vec<f64> = series.iter().map(|s| s.p95_mean).collect();
-        let (point_estimate, bracket, failed_at, limited_by) =
-            crossing(&x, &mean_ratio, &p95_mean, limit);
-        let interval = bootstrap_interval(&x, &series, limit, seed);
-        let values: Vec<f64> = curve_points.iter().map(|p| p.value).collect();
+        let grid = Probes::new(points, true, p95_limit_factor);
+        let all: Vec<(f64, &Model, &RunOutput)> = points.iter().chain(refined).copied().collect();
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|&a, &b| all[a].0.total_cmp(&all[b].0));
+        let probes = Probes::new(&all, true, p95_limit_factor);
+        let (point_estimate, bracket, failed_at, limited_by) = probes.crossing();
+        let interval = bootstrap_interval(&[&probes], seed).map(|d| d[0]);
         PracticalCapacity {
             offered_trains_per_week: Estimate {
                 mean: point_estimate,
                 ci95: interval,
             },
             point_estimate,
-            value: interpolate(&x, &values, point_estimate),
+            value: interpolate(&probes.x, &probes.values, point_estimate),
             bracket,
             limited_by,
             bottleneck: failed_at
-                .and_then(|j| curve_points[j].bottleneck.as_ref())
-                .map(|b| b.id.clone()),
+                .and_then(|j| resources_at(all[order[j]].1, all[order[j]].2).1)
+                .map(|b| b.id),
+            refinement: Some(Refinement {
+                grid_point_estimate: grid.crossing().0,
+                probed_values: refined.iter().map(|p| p.0).collect(),
+                resolution_trains_per_week: probes.resolution(),
+                tolerance,
+            }),
         }
     });
     let first_value_meeting_criteria = curve_points
@@ -147,19 +283,48 @@ pub fn analyse_curve(
     }
 }
 
-/// A 95% percentile-bootstrap interval of the practical capacity: the replications are
-/// resampled with replacement (the same draw at every point, keeping the pairing of
+/// The paired difference of two practical capacities (`alternative` minus `base`,
+/// trains per week), each from every probe of its demand search with the same
+/// replications: the difference of the mean-curve crossings, with a 95% percentile-
+/// bootstrap interval in which each resample draws the same replications for both
+/// scenarios (keeping the pairing of common random numbers). None unless both
+/// searches hold the same number of replications.
+pub fn capacity_difference(
+    base: &[(f64, &Model, &RunOutput)],
+    alternative: &[(f64, &Model, &RunOutput)],
+    p95_limit_factor: f64,
+    seed: u64,
+) -> Option<Estimate> {
+    let a = Probes::new(base, true, p95_limit_factor);
+    let b = Probes::new(alternative, true, p95_limit_factor);
+    let reps = |p: &Probes| p.series.first().map_or(0, |s| s.ratio.len());
+    if a.values.is_empty() || b.values.is_empty() || reps(&a) != reps(&b) {
+        return None;
+    }
+    let mean = b.crossing().0 - a.crossing().0;
+    let ci95 = bootstrap_interval(&[&a, &b], seed).map(|d| d[1]);
+    Some(Estimate { mean, ci95 })
+}
+
+/// 95% percentile-bootstrap intervals of the practical capacity of each probe set, and
+/// of the difference of the last from the first: the replications are resampled with
+/// replacement (the same draw at every probe and in every set, keeping the pairing of
 /// common random numbers), the mean curve of each resample is formed, and its crossing
-/// found; the 2.5% and 97.5% quantiles of those crossings bound the interval.
-fn bootstrap_interval(x: &[f64], series: &[Series], limit: f64, seed: u64) -> Option<[f64; 2]> {
+/// found; the 2.5% and 97.5% quantiles of those crossings bound the interval. Returns
+/// `[interval of the first set, interval of last minus first]`.
+fn bootstrap_interval(sets: &[&Probes], seed: u64) -> Option<[[f64; 2]; 2]> {
     use rand::{RngExt, SeedableRng};
-    let n = series.first().map_or(0, |s| s.ratio.len());
+    let n = sets
+        .first()
+        .and_then(|p| p.series.first())
+        .map_or(0, |s| s.ratio.len());
     if n < 2 {
         return None;
     }
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed ^ 0xB007_57A9);
     let mut draw = vec![0usize; n];
-    let mut crossings = Vec::with_capacity(BOOTSTRAP);
+    let mut first = Vec::with_capacity(BOOTSTRAP);
+    let mut diff = Vec::with_capacity(BOOTSTRAP);
     for _ in 0..BOOTSTRAP {
         for d in &mut draw {
             *d = rng.random_range(0..n);
@@ -172,13 +337,21 @@ fn bootstrap_interval(x: &[f64], series: &[Series], limit: f64, seed: u64) -> Op
                 .fold((0.0, 0), |(s, k), v| (s + v, k + 1));
             if k == 0 { f64::NAN } else { s / k as f64 }
         };
-        let ratio: Vec<f64> = series.iter().map(|s| mean(&s.ratio)).collect();
-        let p95: Vec<f64> = series.iter().map(|s| mean(&s.p95)).collect();
-        crossings.push(crossing(x, &ratio, &p95, limit).0);
+        let at = |p: &Probes| {
+            let ratio: Vec<f64> = p.series.iter().map(|s| mean(&s.ratio)).collect();
+            let p95: Vec<f64> = p.series.iter().map(|s| mean(&s.p95)).collect();
+            crossing(&p.x, &ratio, &p95, p.limit).0
+        };
+        let c0 = at(sets[0]);
+        first.push(c0);
+        diff.push(at(sets[sets.len() - 1]) - c0);
     }
-    crossings.sort_by(f64::total_cmp);
-    let at = |q: f64| crossings[((q * (BOOTSTRAP - 1) as f64).round() as usize).min(BOOTSTRAP - 1)];
-    Some([at(0.025), at(0.975)])
+    let q = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((q * (BOOTSTRAP - 1) as f64).round() as usize).min(BOOTSTRAP - 1)];
+        [at(0.025), at(0.975)]
+    };
+    Some([q(&mut first), q(&mut diff)])
 }
 
 /// Where a curve first fails a criterion: the interpolated load, whether the crossing

@@ -26,11 +26,11 @@ pub fn curve_rows(c: &Curve) -> Vec<CurveRow> {
     c.points
         .iter()
         .map(|p| {
-            let (o, o_lo, o_hi) = p.offered_trains_per_week.columns();
-            let (d, d_lo, d_hi) = p.delivered_trains_per_week.columns();
-            let (r, r_lo, r_hi) = p.delivered_ratio.columns();
-            let (t, t_lo, t_hi) = p.transit_days.estimate().columns();
-            let (q, q_lo, q_hi) = p.transit_p95_days.columns();
+            let (o, o_lo, o_hi) = p.offered_trains_per_week.columns_nonneg();
+            let (d, d_lo, d_hi) = p.delivered_trains_per_week.columns_nonneg();
+            let (r, r_lo, r_hi) = p.delivered_ratio.columns_nonneg();
+            let (t, t_lo, t_hi) = p.transit_days.estimate().columns_nonneg();
+            let (q, q_lo, q_hi) = p.transit_p95_days.columns_nonneg();
             let b = p.bottleneck.as_ref();
             CurveRow {
                 scenario: c.scenario.clone(),
@@ -78,8 +78,8 @@ pub fn curve_resource_rows(c: &Curve) -> Vec<CurveResourceRow> {
     let mut rows = Vec::new();
     for p in &c.points {
         for r in &p.resources {
-            let (u, u_lo, u_hi) = r.utilization.columns();
-            let (w, w_lo, w_hi) = r.wait_days.columns();
+            let (u, u_lo, u_hi) = r.utilization.columns_nonneg();
+            let (w, w_lo, w_hi) = r.wait_days.columns_nonneg();
             rows.push(CurveResourceRow {
                 scenario: c.scenario.clone(),
                 param: c.param.clone(),
@@ -111,9 +111,9 @@ pub fn curve_flow_rows(c: &Curve) -> Vec<CurveFlowRow> {
     let mut rows = Vec::new();
     for p in &c.points {
         for f in &p.flows {
-            let (o, o_lo, o_hi) = f.offered_trains_per_week.columns();
-            let (d, d_lo, d_hi) = f.delivered_trains_per_week.columns();
-            let (t, t_lo, t_hi) = f.transit_days.estimate().columns();
+            let (o, o_lo, o_hi) = f.offered_trains_per_week.columns_nonneg();
+            let (d, d_lo, d_hi) = f.delivered_trains_per_week.columns_nonneg();
+            let (t, t_lo, t_hi) = f.transit_days.estimate().columns_nonneg();
             rows.push(CurveFlowRow {
                 scenario: c.scenario.clone(),
                 param: c.param.clone(),
@@ -233,6 +233,20 @@ pub fn curve_table(c: &Curve) -> String {
                 .map(|b| format!(", bottleneck {b}"))
                 .unwrap_or_default()
         );
+        if let Some(r) = pc
+            .refinement
+            .as_ref()
+            .filter(|r| !r.probed_values.is_empty())
+        {
+            let _ = writeln!(
+                t,
+                "refined by {} bisection probes to within {:.2} trains/week ({}% tolerance); the grid alone gave {:.1}",
+                r.probed_values.len(),
+                r.resolution_trains_per_week,
+                100.0 * r.tolerance,
+                r.grid_point_estimate
+            );
+        }
     }
     t
 }
@@ -278,7 +292,7 @@ pub fn compare_table(c: &Comparison) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "paired differences against {} ({} replications each, common random numbers); * = 95% interval excludes 0",
+        "paired differences against {} ({} replications each, common random numbers); * = 95% interval excludes 0; p95 (rep. mean) = each replication's p95 transit, averaged",
         c.base, c.replications
     );
     for alt in &c.alternatives {
@@ -292,7 +306,7 @@ pub fn compare_table(c: &Comparison) -> String {
             for (figure, d) in [
                 ("delivered trains/week", &f.delivered_trains_per_week),
                 ("transit mean days", &f.transit_mean_days),
-                ("transit p95 days", &f.transit_p95_days),
+                ("p95 days (rep. mean)", &f.transit_p95_days),
             ] {
                 let _ = writeln!(
                     t,

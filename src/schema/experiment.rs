@@ -172,9 +172,11 @@ impl LimitedBy {
     }
 }
 
-/// The largest offered load at which the corridor keeps up (delivered/offered at
-/// least 0.99) and the p95 transit stays within its limit, interpolated linearly
-/// between sweep points.
+/// The largest offered load at which the corridor keeps up on the mean curve (each
+/// replication's delivered/offered, averaged, at least 0.99) and the p95 transit
+/// (each replication's p95, averaged) stays within its limit, interpolated linearly
+/// between the last probe meeting both and the first failing one, after the
+/// crossing has been refined by bisection (see [`Refinement`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PracticalCapacity {
     /// The practical capacity from the mean curve (trains per week), with a 95%
@@ -192,6 +194,32 @@ pub struct PracticalCapacity {
     pub limited_by: LimitedBy,
     /// The binding resource at the first failing point.
     pub bottleneck: Option<String>,
+    /// How the crossing was refined beyond the starting points (absent in files
+    /// written before refinement existed).
+    #[serde(default)]
+    pub refinement: Option<Refinement>,
+}
+
+/// The refinement of a practical capacity: bisection on the demand factor between the
+/// last point meeting the criteria and the first failing one, with the same
+/// replications (common random numbers) at every probe, until the two are closer than
+/// the tolerance.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Refinement {
+    /// The estimate from the starting points alone (trains per week): the grid of a
+    /// sweep, or the first bracket of a search. Its distance from
+    /// `point_estimate` is how far the grid limited the answer.
+    #[serde(with = "number")]
+    pub grid_point_estimate: f64,
+    /// The demand factors probed in addition to the starting points, in probe order.
+    pub probed_values: Vec<f64>,
+    /// Offered load between the last probe meeting the criteria and the first failing
+    /// one (trains per week); null if the crossing is not bracketed.
+    #[serde(with = "number")]
+    pub resolution_trains_per_week: f64,
+    /// The tolerance: refinement stops once the resolution is at most this share of
+    /// the offered load.
+    pub tolerance: f64,
 }
 
 /// A row of `curve.csv`: one sweep point.

@@ -52,6 +52,8 @@ pub enum RunKind {
     Sweep,
     /// `corridor compare`.
     Compare,
+    /// `corridor capacity`.
+    Capacity,
 }
 
 /// Where the warm-up came from.

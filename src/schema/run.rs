@@ -37,6 +37,11 @@ pub struct Summary {
     /// when none was): their figures cover the window up to the day they stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saturation: Option<Saturation>,
+    /// What a reader must know before trusting the figures, in words: overload
+    /// (delivered/offered below 0.99, so transit covers delivered trains only) and a
+    /// warm-up chosen automatically. Also printed in the terminal.
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// Replications that saturated: how many, and the first of them.
@@ -283,7 +288,8 @@ pub struct FlowRow {
     /// Upper end of its 95% interval.
     #[serde(with = "number")]
     pub offered_trains_ci95_high: f64,
-    /// Delivered trains: mean.
+    /// Of the trains offered in the window, those delivered by the horizon: mean
+    /// (offered = delivered + in system).
     #[serde(with = "number")]
     pub delivered_trains_mean: f64,
     /// Lower end.
@@ -310,15 +316,16 @@ pub struct FlowRow {
     /// Upper end.
     #[serde(with = "number")]
     pub offered_trains_per_week_ci95_high: f64,
-    /// Delivered trains per week: mean.
+    /// Throughput: trains reaching their destination per week in the window, whenever
+    /// they were offered (`delivered_trains_per_week` in summary.json): mean.
     #[serde(with = "number")]
-    pub delivered_trains_per_week_mean: f64,
+    pub throughput_trains_per_week_mean: f64,
     /// Lower end.
     #[serde(with = "number")]
-    pub delivered_trains_per_week_ci95_low: f64,
+    pub throughput_trains_per_week_ci95_low: f64,
     /// Upper end.
     #[serde(with = "number")]
-    pub delivered_trains_per_week_ci95_high: f64,
+    pub throughput_trains_per_week_ci95_high: f64,
     /// Transit days: mean of replication means (routes: pooled mean).
     #[serde(with = "number")]
     pub transit_days_mean: f64,
@@ -359,9 +366,17 @@ pub struct ResourceRow {
     pub from: Option<String>,
     /// Legs: where traffic goes.
     pub to: Option<String>,
-    /// Servers, trains or trucks per day (0 = no limit), wagons per day (ferries).
-    #[serde(with = "number")]
-    pub capacity: f64,
+    /// Stations: parallel servers; empty for other kinds.
+    pub capacity_servers: Option<f64>,
+    /// Rail legs: trains per day per direction; empty for other kinds and for a leg
+    /// that never limits traffic.
+    pub capacity_trains_per_day: Option<f64>,
+    /// Road legs: trucks per day per direction; empty for other kinds and for a leg
+    /// that never limits traffic.
+    pub capacity_trucks_per_day: Option<f64>,
+    /// Ferries: wagons per day the service carries in this direction; empty for
+    /// other kinds.
+    pub capacity_wagons_per_day: Option<f64>,
     /// Share of capacity used: mean.
     #[serde(with = "number")]
     pub utilization_mean: f64,

@@ -174,6 +174,103 @@ fn practical_capacity_of_an_md1_station() {
     );
 }
 
+/// The capacity search recovers the capacity of an M/D/1 station from any starting
+/// bracket. The station serves one train per 0.1 day, 70 a week; only the throughput
+/// criterion binds (the p95 limit is out of reach). Above capacity the station
+/// delivers 70 a week, so delivered/offered falls below 0.99 at 70/0.99 = 70.7 at the
+/// latest; at exactly 70 the backlog after n arrivals is about sqrt(2n/pi) trains
+/// (a reflected random walk), 0.6% of the 18,000 offered, so the ratio is still above
+/// 0.99. The criterion's true crossing therefore lies in [70, 70.7]: each search's
+/// 95% interval, widened by its final bracket, must reach into that range, and the
+/// searches started from demand x0.3 and x0.9 must agree, interval with interval.
+#[test]
+fn capacity_search_finds_an_md1_capacity_from_any_start() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("net.toml"),
+        "[[node]]\nid = \"s\"\nlat = 0.0\nlon = 0.0\nkind = \"rail_terminal\"\nresource = { servers = 1, service_days = 0.1 }\n\n[[node]]\nid = \"t\"\nlat = 0.0\nlon = 1.0\nkind = \"junction\"\n\n[[leg]]\nfrom = \"s\"\nto = \"t\"\nmode = \"rail\"\nlength_km = 1\ntravel_days = 0\ngauge_mm = 1435\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("sc.toml"),
+        "name = \"md1\"\nnetwork = \"net.toml\"\nhorizon_days = 1900\nwarmup_days = 100\nreplications = 10\nseed = 1\n\n[[flow]]\nfrom = \"s\"\nto = \"t\"\ntrains_per_week = 70\ntrain = { wagons = 1 }\n",
+    )
+    .unwrap();
+    let mut found = Vec::new();
+    for from in ["0.3", "0.9"] {
+        let out = format!("cap-{from}");
+        let o = corridor(
+            dir.path(),
+            &[
+                "capacity",
+                "sc.toml",
+                "--from",
+                from,
+                "--p95-limit-factor",
+                "1000",
+                "--out",
+                &out,
+                "--quiet",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o).1);
+        let curve = json(&dir.path().join(&out).join("curve.json"));
+        let pc = &curve["practical_capacity"];
+        assert_eq!(pc["bracket"], "within_range", "{pc}");
+        assert_eq!(pc["limited_by"], "throughput");
+        assert_eq!(pc["bottleneck"], "s");
+        let r = &pc["refinement"];
+        let resolution = r["resolution_trains_per_week"].as_f64().unwrap();
+        assert!(resolution <= 0.005 * 71.0, "bracket {resolution}");
+        assert!(!r["probed_values"].as_array().unwrap().is_empty());
+        let ci = pc["offered_trains_per_week"]["ci95"].as_array().unwrap();
+        let (lo, hi) = (
+            ci[0].as_f64().unwrap() - resolution,
+            ci[1].as_f64().unwrap() + resolution,
+        );
+        assert!(
+            lo <= 70.0 / 0.99 && hi >= 70.0,
+            "from x{from}: [{lo}, {hi}]"
+        );
+        assert!(hi - lo < 3.0, "the interval means something: [{lo}, {hi}]");
+        found.push((lo, hi));
+    }
+    let [(a_lo, a_hi), (b_lo, b_hi)] = [found[0], found[1]];
+    assert!(a_lo <= b_hi && b_lo <= a_hi, "{found:?}");
+}
+
+/// A sweep refines its practical capacity between grid points: a coarse grid and a
+/// fine one give the same capacity, interval with interval, and the coarse grid says
+/// how far it alone would have been off.
+#[test]
+fn sweeps_refine_their_crossing_whatever_the_grid() {
+    let dir = ferry_dir();
+    let mut found = Vec::new();
+    for (grid, out) in [("0.05:0.4:0.15", "coarse"), ("0.05:0.4:0.025", "fine")] {
+        let o = corridor(
+            dir.path(),
+            &[
+                "sweep", "sc.toml", "--param", "demand", "--values", grid, "--out", out, "--quiet",
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o).1);
+        let pc = json(&dir.path().join(out).join("curve.json"))["practical_capacity"].clone();
+        assert_eq!(pc["bracket"], "within_range", "{pc}");
+        let ci = pc["offered_trains_per_week"]["ci95"].as_array().unwrap();
+        let r = &pc["refinement"];
+        found.push((
+            ci[0].as_f64().unwrap(),
+            ci[1].as_f64().unwrap(),
+            r["grid_point_estimate"].as_f64().unwrap(),
+            pc["point_estimate"].as_f64().unwrap(),
+        ));
+    }
+    let (c, f) = (found[0], found[1]);
+    assert!(c.0 <= f.1 && f.0 <= c.1, "{found:?}");
+    // The coarse grid alone is off by more than its refined interval is wide.
+    assert!((c.2 - c.3).abs() > c.1 - c.0, "{found:?}");
+}
+
 /// A scenario compared with itself differs by exactly zero, and nothing is significant.
 #[test]
 fn a_scenario_compared_with_itself_differs_by_zero() {
@@ -454,4 +551,40 @@ fn bad_sweep_arguments_are_explained() {
         assert!(!o.status.success(), "{args:?}");
         assert!(err.contains(want), "{args:?}: {err}");
     }
+}
+
+/// Overload is said out loud: the ferry port is offered five times what its vessel
+/// carries, so most trains are still waiting at the horizon; summary.json records a
+/// notice, and `run` and `compare` print it; a port at half its capacity gets none.
+#[test]
+fn overload_is_said_out_loud() {
+    let dir = ferry_dir();
+    let o = corridor(dir.path(), &["run", "sc.toml", "--out", "over"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(text(&o).0.contains("NOTE overload"), "{}", text(&o).0);
+    let notices = json(&dir.path().join("over/summary.json"))["notices"].clone();
+    assert!(
+        notices[0].as_str().unwrap().contains("overload"),
+        "{notices}"
+    );
+    let o = corridor(
+        dir.path(),
+        &["compare", "sc.toml", "sc.toml", "--out", "cmp"],
+    );
+    assert!(
+        text(&o).0.contains("NOTE ferry-sweep: overload"),
+        "{}",
+        text(&o).0
+    );
+    // At half the vessel's capacity nothing is said, although the trains offered in
+    // the last days are still at sea at the horizon.
+    let light = fs::read_to_string(dir.path().join("sc.toml"))
+        .unwrap()
+        .replace("trains_per_week = 70", "trains_per_week = 7");
+    fs::write(dir.path().join("light.toml"), light).unwrap();
+    let o = corridor(dir.path(), &["run", "light.toml", "--out", "light"]);
+    assert!(o.status.success(), "{}", text(&o).1);
+    assert!(!text(&o).0.contains("NOTE"), "{}", text(&o).0);
+    let notices = json(&dir.path().join("light/summary.json"))["notices"].clone();
+    assert_eq!(notices, serde_json::json!([]));
 }
