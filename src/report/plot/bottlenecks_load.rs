@@ -2,6 +2,8 @@
 //! of the resources that come closest to their capacity anywhere on the sweep, one
 //! line each with its 95% band.
 
+use std::collections::BTreeMap;
+
 use plotters::prelude::*;
 
 use super::chart::{Axis, Layer, LineChart, Sample, Shape};
@@ -35,55 +37,29 @@ struct Line {
 impl BottlenecksLoadChart {
     /// The busiest resources of `curve`.
     pub(super) fn new(curve: &Curve) -> BottlenecksLoadChart {
-        // Resources in order of first appearance, keyed by id and direction.
-        let mut lines: Vec<(String, Line)> = Vec::new();
+        // Resources keyed by id and direction (their order is set by the sort below).
+        let mut lines: BTreeMap<(&str, Option<&str>, Option<&str>), Line> = BTreeMap::new();
         for p in &curve.points {
             let x = x_of(curve, p);
-            if !x.is_finite() {
-                continue;
-            }
-            for r in &p.resources {
-                let key = format!(
-                    "{}\u{1}{}\u{1}{}",
-                    r.id,
-                    r.from.as_deref().unwrap_or(""),
-                    r.to.as_deref().unwrap_or("")
-                );
+            for r in p.resources.iter().filter(|_| x.is_finite()) {
                 let Some(u) = r.utilization.value() else {
                     continue;
                 };
-                let i = match lines.iter().position(|(k, _)| *k == key) {
-                    Some(i) => i,
-                    None => {
-                        let name = sweep::resource_name(
-                            &r.id,
-                            r.kind.name(),
-                            r.from.as_deref(),
-                            r.to.as_deref(),
-                        );
-                        lines.push((
-                            key,
-                            Line {
-                                name,
-                                peak: f64::NEG_INFINITY,
-                                band: Vec::new(),
-                                mean: Vec::new(),
-                            },
-                        ));
-                        lines.len() - 1
-                    }
-                };
-                let line = &mut lines[i].1;
+                let (from, to) = (r.from.as_deref(), r.to.as_deref());
+                let line = lines.entry((&r.id, from, to)).or_insert_with(|| Line {
+                    name: sweep::resource_name(&r.id, r.kind.name(), from, to),
+                    peak: f64::NEG_INFINITY,
+                    band: Vec::new(),
+                    mean: Vec::new(),
+                });
                 line.peak = line.peak.max(u);
                 line.mean.push((x, u));
-                if let Some(b) = band_point(x, &r.utilization) {
-                    line.band.push(b);
-                }
+                line.band.extend(band_point(x, &r.utilization));
             }
         }
         // Resources without a capacity limit have no utilisation to speak of.
-        let resources = lines.iter().filter(|(_, l)| l.peak > 0.0).count();
-        let mut lines: Vec<Line> = lines.into_iter().map(|(_, l)| l).collect();
+        let resources = lines.values().filter(|l| l.peak > 0.0).count();
+        let mut lines: Vec<Line> = lines.into_values().collect();
         lines.sort_by(|a, b| b.peak.total_cmp(&a.peak).then_with(|| a.name.cmp(&b.name)));
         lines.truncate(TOP);
         BottlenecksLoadChart {
