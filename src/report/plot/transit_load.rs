@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 
 use super::chart::{Axis, Dash, Layer, LineChart, Note, Sample, Shape};
-use super::results::experiment::{Curve, Transit};
+use super::results::experiment::{Curve, CurvePoint};
 use super::style::{self, Area, Drawn, INK, SERIES, Theme};
 use super::sweep::{self, bands, extent, x_of};
 
@@ -42,23 +42,18 @@ impl TransitLoadChart {
         let title = sweep::title(c, "Transit time");
         let top = style::header(area, theme, &title, &subtitle)?;
 
-        // One of the transit figures of every point, against x.
-        let series = |pick: &dyn Fn(&Transit) -> Option<f64>| -> Vec<(f64, f64)> {
+        // One transit figure of every point, against x.
+        let series = |pick: &dyn Fn(&CurvePoint) -> Option<f64>| -> Vec<(f64, f64)> {
             c.points
                 .iter()
-                .filter_map(|p| Some((x_of(c, p), pick(&p.transit_days)?)))
+                .filter_map(|p| Some((x_of(c, p), pick(p)?)))
                 .filter(|(x, y)| x.is_finite() && y.is_finite())
                 .collect()
         };
-        let mean = series(&|t| Some(t.mean));
-        let p50 = series(&|t| t.p50);
+        let mean = series(&|p| Some(p.transit_days.mean));
+        let p50 = series(&|p| p.transit_days.p50);
         // The p95 the criteria use: each replication's, averaged (with its band).
-        let p95: Vec<(f64, f64)> = c
-            .points
-            .iter()
-            .filter_map(|p| Some((x_of(c, p), p.transit_p95_days.value()?)))
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .collect();
+        let p95 = series(&|p| p.transit_p95_days.value());
         let p95_band = bands(c, |p| x_of(c, p), |p| p.transit_p95_days);
         let band = bands(c, |p| x_of(c, p), |p| p.transit_days.estimate());
         let limit = Some(c.p95_limit_days).filter(|v| v.is_finite() && *v > 0.0);
