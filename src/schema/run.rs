@@ -55,7 +55,8 @@ pub struct Saturation {
     pub first_day: f64,
     /// Trains in the system then.
     pub trains_in_system: u64,
-    /// The resource with the largest backlog then (`None` if no train was waiting).
+    /// The resource with the largest backlog then (absent if no train was waiting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
 }
 

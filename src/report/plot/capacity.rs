@@ -9,15 +9,12 @@
 
 use plotters::prelude::*;
 
-use super::chart::Axis;
-use super::chart::LineChart;
-use super::chart::{Dash, Layer, Shape};
-use super::chart::{Legend, Note, Sample};
+use super::chart::{Axis, Dash, Layer, LineChart, Note, Sample, Shape};
 use super::results::experiment::{Bracket, Curve};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 use super::sweep::{
-    self, CAPACITY, FAILS, MEETS, band_point, capacity_extent, capacity_layers, capacity_words,
-    extent, x_of,
+    self, CAPACITY, FAILS, MEETS, bands, capacity_extent, capacity_layers, capacity_words, extent,
+    x_of,
 };
 
 /// Colour of delivered trains.
@@ -55,18 +52,9 @@ impl CapacityChart {
             sweep::lead(c),
             sweep::criteria_words(c)
         );
-        let top = style::header(
-            area,
-            theme,
-            "Capacity curve: delivered against offered block trains",
-            &subtitle,
-        )?;
-        let band: Vec<(f64, f64, f64)> = c
-            .points
-            .iter()
-            .filter_map(|p| band_point(x_of(c, p), &p.delivered_trains_per_week))
-            .filter(|b| b.0.is_finite())
-            .collect();
+        let title = "Capacity curve: delivered against offered block trains";
+        let top = style::header(area, theme, title, &subtitle)?;
+        let band = bands(c, |p| x_of(c, p), |p| p.delivered_trains_per_week);
         let capacity = c.practical_capacity.as_ref();
         let (lo, hi) = extent(
             band.iter()
@@ -76,36 +64,27 @@ impl CapacityChart {
         .unwrap_or((0.0, 1.0));
         let t = style::ticks(lo, hi, 8);
         let (lo, hi) = (t.lo, t.hi);
-        let decimals = t.decimals;
-        let label = move |v: f64| style::number(v, decimals);
-        let x_axis = Axis {
-            ticks: t.clone(),
-            label: &label,
-            title: "Offered load (block trains per week)",
-        };
-        let y_axis = Axis {
-            ticks: t,
-            label: &label,
-            title: "Delivered (block trains per week)",
-        };
-
-        let mut layers = Vec::new();
+        let mut chart = LineChart::new(
+            Axis::numbers(t.clone(), "Offered load (block trains per week)"),
+            Axis::numbers(t, "Delivered (block trains per week)"),
+        );
         if let Some(cap) = capacity {
-            layers.extend(capacity_layers(cap, (lo, hi), CAPACITY));
+            chart
+                .layers
+                .extend(capacity_layers(cap, (lo, hi), CAPACITY));
         }
-        layers.push(Layer::guide(vec![(lo, lo), (hi, hi)], MUTED, Dash::Dashed));
-        layers.extend(self.delivered_layers(&band));
-        let mut notes = Vec::new();
-        let mut legend = Legend::default();
-        legend.rows.push((
-            Sample::banded(DELIVERED),
-            "delivered, mean with 95% confidence band".into(),
-        ));
-        self.point_legend(&mut legend);
+        let diagonal = vec![(lo, lo), (hi, hi)];
+        chart
+            .layers
+            .push(Layer::guide(diagonal, MUTED, Dash::Dashed));
+        chart.layers.extend(self.delivered_layers(&band));
+        let text = "delivered, mean with 95% confidence band";
+        chart.legend.push((Sample::banded(DELIVERED), text.into()));
+        self.point_legend(&mut chart);
         if let Some(cap) = capacity {
             let (title, detail) = capacity_words(cap, c);
             if let Some(x) = Some(cap.point_estimate).filter(|v| v.is_finite()) {
-                notes.push(Note {
+                chart.notes.push(Note {
                     title,
                     lines: vec![detail].into_iter().filter(|d| !d.is_empty()).collect(),
                     color: CAPACITY,
@@ -117,28 +96,18 @@ impl CapacityChart {
             let within = cap.bracket == Bracket::WithinRange;
             let dash = if within { Dash::Solid } else { Dash::Dashed };
             let mut sample = Sample::line(CAPACITY, dash);
+            let mut text = "practical capacity";
             if within && cap.offered_trains_per_week.interval().is_some() {
                 sample.band = Some(CAPACITY);
-                legend
-                    .rows
-                    .push((sample, "practical capacity with its 95% interval".into()));
-            } else {
-                legend.rows.push((sample, "practical capacity".into()));
+                text = "practical capacity with its 95% interval";
             }
+            chart.legend.push((sample, text.into()));
         }
-        if let Some(note) = self.knee_note() {
-            notes.push(note);
-        }
+        chart.notes.extend(self.knee_note());
         let at = lo + 0.8 * (hi - lo);
-        notes.push(Note::label("delivered = offered", MUTED, (at, at)));
-        let chart = LineChart {
-            x_axis,
-            y_axis,
-            layers,
-            notes,
-            legend,
-            x_margin: 0.0,
-        };
+        chart
+            .notes
+            .push(Note::label("delivered = offered", MUTED, (at, at)));
         chart.draw(area, theme, top)
     }
 
@@ -152,46 +121,21 @@ impl CapacityChart {
         );
         let title = format!("Throughput against {}", c.param);
         let top = style::header(area, theme, &title, &subtitle)?;
-        let delivered: Vec<(f64, f64, f64)> = c
-            .points
-            .iter()
-            .filter_map(|p| band_point(p.value, &p.delivered_trains_per_week))
-            .collect();
-        let offered: Vec<(f64, f64, f64)> = c
-            .points
-            .iter()
-            .filter_map(|p| band_point(p.value, &p.offered_trains_per_week))
-            .collect();
-        let (x_lo, x_hi) = extent(c.points.iter().map(|p| p.value)).unwrap_or((0.0, 1.0));
-        let xt = sweep::x_ticks(c, x_lo, x_hi);
+        let delivered = bands(c, |p| p.value, |p| p.delivered_trains_per_week);
+        let offered = bands(c, |p| p.value, |p| p.offered_trains_per_week);
         let (y_lo, y_hi) =
             extent(delivered.iter().chain(&offered).flat_map(|b| [b.1, b.2])).unwrap_or((0.0, 1.0));
         let yt = style::ticks(y_lo, y_hi, 6);
         let (lo, hi) = (yt.lo, yt.hi);
-        let (xd, yd) = (xt.decimals, yt.decimals);
-        let x_label = move |v: f64| style::number(v, xd);
-        let y_label = move |v: f64| style::number(v, yd);
-        let x_title = sweep::x_title(c);
-        let x_axis = Axis {
-            ticks: xt,
-            label: &x_label,
-            title: &x_title,
-        };
-        let y_axis = Axis {
-            ticks: yt,
-            label: &y_label,
-            title: "Block trains per week",
-        };
-        let mut layers = Vec::new();
-        let mut notes = Vec::new();
-        let mut legend = Legend::default();
+        let mut chart = LineChart::new(
+            sweep::x_axis(c, []),
+            Axis::numbers(yt, "Block trains per week"),
+        );
+        chart.x_margin = sweep::x_margin(c);
         if let Some(first) = c.first_value_meeting_criteria.filter(|v| v.is_finite()) {
-            layers.push(Layer::guide(
-                vec![(first, lo), (first, hi)],
-                MEETS,
-                Dash::Dashed,
-            ));
-            notes.push(Note {
+            let line = vec![(first, lo), (first, hi)];
+            chart.layers.push(Layer::guide(line, MEETS, Dash::Dashed));
+            chart.notes.push(Note {
                 title: format!(
                     "Criteria first met at {} = {}",
                     c.param,
@@ -205,12 +149,12 @@ impl CapacityChart {
             });
         }
         // Offered is drawn over delivered, whose line it hides where they agree.
-        layers.push(Layer::band(offered.clone(), OFFERED));
+        chart.layers.push(Layer::band(offered, OFFERED));
         let mut own = self.delivered_layers(&delivered);
         // Band and line below the offered line, point markers above it.
         let markers = own.split_off(2);
-        layers.extend(own);
-        layers.push(Layer::Line {
+        chart.layers.extend(own);
+        chart.layers.push(Layer::Line {
             points: c
                 .points
                 .iter()
@@ -220,31 +164,17 @@ impl CapacityChart {
             width: 3.0,
             dash: Dash::Dashed,
         });
-        layers.extend(markers);
-        legend.rows.push((
-            Sample {
-                band: Some(OFFERED),
-                line: Some((OFFERED, Dash::Dashed)),
-                marker: None,
-            },
-            "offered, mean with 95% confidence band".into(),
-        ));
-        legend.rows.push((
-            Sample::banded(DELIVERED),
-            "delivered, mean with 95% confidence band".into(),
-        ));
-        self.point_legend(&mut legend);
-        if let Some(note) = self.knee_note() {
-            notes.push(note);
-        }
-        let chart = LineChart {
-            x_axis,
-            y_axis,
-            layers,
-            notes,
-            legend,
-            x_margin: 0.03,
+        chart.layers.extend(markers);
+        let offered_sample = Sample {
+            band: Some(OFFERED),
+            ..Sample::line(OFFERED, Dash::Dashed)
         };
+        let text = "offered, mean with 95% confidence band";
+        chart.legend.push((offered_sample, text.into()));
+        let text = "delivered, mean with 95% confidence band";
+        chart.legend.push((Sample::banded(DELIVERED), text.into()));
+        self.point_legend(&mut chart);
+        chart.notes.extend(self.knee_note());
         chart.draw(area, theme, top)
     }
 
@@ -262,19 +192,17 @@ impl CapacityChart {
     }
 
     /// Legend rows of the point markers (only kinds present).
-    fn point_legend(&self, legend: &mut Legend) {
-        let pts = &self.curve.points;
-        if pts.iter().any(|p| p.meets_criteria) {
-            legend.rows.push((
-                Sample::marker(Shape::Disc, MEETS),
-                "point meets both criteria".into(),
-            ));
-        }
-        if pts.iter().any(|p| !p.meets_criteria) {
-            legend.rows.push((
-                Sample::marker(Shape::Ring, FAILS),
-                "point fails a criterion".into(),
-            ));
+    fn point_legend(&self, chart: &mut LineChart) {
+        let kinds = [
+            (true, Shape::Disc, MEETS, "point meets both criteria"),
+            (false, Shape::Ring, FAILS, "point fails a criterion"),
+        ];
+        for (meets, shape, color, text) in kinds {
+            if self.curve.points.iter().any(|p| p.meets_criteria == meets) {
+                chart
+                    .legend
+                    .push((Sample::marker(shape, color), text.into()));
+            }
         }
     }
 

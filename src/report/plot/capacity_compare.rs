@@ -4,13 +4,10 @@
 
 use plotters::prelude::*;
 
-use super::chart::Axis;
-use super::chart::LineChart;
-use super::chart::{Dash, Layer, Shape};
-use super::chart::{Legend, Note, Sample};
+use super::chart::{Axis, Dash, Layer, LineChart, Note, Sample, Shape};
 use super::results::experiment::{Curve, CurvePoint};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
-use super::sweep::{self, band_point, capacity_extent, capacity_layers, extent, x_of};
+use super::sweep::{self, bands, capacity_extent, capacity_layers, extent, x_of};
 
 /// The chart's data.
 #[derive(Debug)]
@@ -66,13 +63,7 @@ impl CapacityCompareChart {
         let bands: Vec<Vec<(f64, f64, f64)>> = self
             .curves
             .iter()
-            .map(|c| {
-                c.points
-                    .iter()
-                    .filter_map(|p| band_point(x(c, p), &p.delivered_trains_per_week))
-                    .filter(|b| b.0.is_finite())
-                    .collect()
-            })
+            .map(|c| bands(c, |p| x(c, p), |p| p.delivered_trains_per_week))
             .collect();
         let capacity_xs: Vec<f64> = self
             .curves
@@ -82,78 +73,68 @@ impl CapacityCompareChart {
             .collect();
         let xs = bands.iter().flatten().map(|b| b.0);
         let ys = bands.iter().flatten().flat_map(|b| [b.1, b.2]);
-        let (x_axis_t, y_axis_t) = if demand {
+        let y_title = "Delivered (block trains per week)";
+        let mut chart = if demand {
             let (lo, hi) = extent(xs.chain(ys).chain(capacity_xs)).unwrap_or((0.0, 1.0));
             let t = style::ticks(lo, hi, 8);
-            (t.clone(), t)
+            let x_axis = Axis::numbers(t.clone(), "Offered load (block trains per week)");
+            LineChart::new(x_axis, Axis::numbers(t, y_title))
         } else {
             let (xl, xh) = extent(xs).unwrap_or((0.0, 1.0));
             let (yl, yh) = extent(ys).unwrap_or((0.0, 1.0));
-            (sweep::x_ticks(first, xl, xh), style::ticks(yl, yh, 6))
+            let x_axis = Axis::numbers(sweep::x_ticks(first, xl, xh), sweep::x_title(first));
+            let y_axis = Axis::numbers(style::ticks(yl, yh, 6), y_title);
+            let mut chart = LineChart::new(x_axis, y_axis);
+            chart.x_margin = 0.03;
+            chart
         };
-        let (lo, hi) = (y_axis_t.lo, y_axis_t.hi);
-        let (xd, yd) = (x_axis_t.decimals, y_axis_t.decimals);
-        let x_label = move |v: f64| style::number(v, xd);
-        let y_label = move |v: f64| style::number(v, yd);
-        let x_title = sweep::x_title(first);
-        let x_axis = Axis {
-            ticks: x_axis_t,
-            label: &x_label,
-            title: if demand {
-                "Offered load (block trains per week)"
-            } else {
-                &x_title
-            },
-        };
-        let y_axis = Axis {
-            ticks: y_axis_t,
-            label: &y_label,
-            title: "Delivered (block trains per week)",
-        };
-
-        let mut layers = Vec::new();
-        let mut notes = Vec::new();
-        let mut legend = Legend::default();
+        let (lo, hi) = (chart.y_axis.ticks.lo, chart.y_axis.ticks.hi);
         for (i, c) in self.curves.iter().enumerate() {
             let color = SERIES[i % SERIES.len()];
-            if let Some(cap) = c.practical_capacity.as_ref().filter(|_| demand) {
-                for mut layer in capacity_layers(cap, (lo, hi), color) {
-                    if let Layer::Line { dash, width, .. } = &mut layer {
-                        *dash = Dash::Dashed;
-                        *width = 2.5;
-                    }
-                    layers.push(layer);
+            let Some(cap) = c.practical_capacity.as_ref().filter(|_| demand) else {
+                continue;
+            };
+            for mut layer in capacity_layers(cap, (lo, hi), color) {
+                if let Layer::Line { dash, width, .. } = &mut layer {
+                    *dash = Dash::Dashed;
+                    *width = 2.5;
                 }
-                if let Some(v) = Some(cap.point_estimate).filter(|v| v.is_finite()) {
-                    let n = style::number(v, 1);
-                    let short = match cap.bracket.name() {
-                        "above_range" => format!("≥ {n}"),
-                        "below_range" => format!("< {n}"),
-                        _ => n,
-                    };
-                    notes.push(Note {
-                        title: short,
-                        lines: Vec::new(),
-                        color,
-                        anchor: (v, hi),
-                        bold: true,
-                        leader: false,
-                    });
-                }
+                chart.layers.push(layer);
+            }
+            if let Some(v) = Some(cap.point_estimate).filter(|v| v.is_finite()) {
+                let n = style::number(v, 1);
+                let short = match cap.bracket.name() {
+                    "above_range" => format!("≥ {n}"),
+                    "below_range" => format!("< {n}"),
+                    _ => n,
+                };
+                chart.notes.push(Note {
+                    title: short,
+                    lines: Vec::new(),
+                    color,
+                    anchor: (v, hi),
+                    bold: true,
+                    leader: false,
+                });
             }
         }
         if demand {
-            layers.push(Layer::guide(vec![(lo, lo), (hi, hi)], MUTED, Dash::Dashed));
+            let diagonal = vec![(lo, lo), (hi, hi)];
+            chart
+                .layers
+                .push(Layer::guide(diagonal, MUTED, Dash::Dashed));
         }
-        for (i, band) in bands.iter().enumerate() {
-            layers.push(Layer::band(band.clone(), SERIES[i % SERIES.len()]));
+        for (i, band) in bands.into_iter().enumerate() {
+            chart
+                .layers
+                .push(Layer::band(band, SERIES[i % SERIES.len()]));
         }
         for (i, c) in self.curves.iter().enumerate() {
             let color = SERIES[i % SERIES.len()];
             let (line, meets, fails) = sweep::delivered_points(c, |p| x(c, p));
-            layers.push(Layer::line(line, color));
-            layers.push(Layer::markers(meets, Shape::Disc, color));
-            layers.push(Layer::markers(fails, Shape::Ring, color));
+            chart.layers.push(Layer::line(line, color));
+            chart.layers.push(Layer::markers(meets, Shape::Disc, color));
+            chart.layers.push(Layer::markers(fails, Shape::Ring, color));
             let mut row = c.scenario.clone();
             if let Some(cap) = c.practical_capacity.as_ref().filter(|_| demand) {
                 let (title, detail) = sweep::capacity_words(cap, c);
@@ -164,28 +145,20 @@ impl CapacityCompareChart {
                     format!("{row}: {title} ({detail})")
                 };
             }
-            legend.rows.push((Sample::banded(color), row));
+            chart.legend.push((Sample::banded(color), row));
         }
         if demand {
-            legend.rows.push((
-                Sample {
-                    band: Some(MUTED),
-                    line: Some((MUTED, Dash::Dashed)),
-                    marker: None,
-                },
-                "practical capacity (dashed) with its 95% interval".into(),
-            ));
+            let sample = Sample {
+                band: Some(MUTED),
+                ..Sample::line(MUTED, Dash::Dashed)
+            };
+            let text = "practical capacity (dashed) with its 95% interval";
+            chart.legend.push((sample, text.into()));
             let at = lo + 0.8 * (hi - lo);
-            notes.push(Note::label("delivered = offered", MUTED, (at, at)));
+            chart
+                .notes
+                .push(Note::label("delivered = offered", MUTED, (at, at)));
         }
-        let chart = LineChart {
-            x_axis,
-            y_axis,
-            layers,
-            notes,
-            legend,
-            x_margin: if demand { 0.0 } else { 0.03 },
-        };
         chart.draw(area, theme, top)
     }
 }

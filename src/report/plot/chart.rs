@@ -1,5 +1,5 @@
 //! Line charts on plotters' chart layer: a [`LineChart`] is a description (axes, data
-//! [`Layer`]s drawn in order, [`Note`]s and a [`Legend`]) that [`LineChart::draw`]
+//! [`Layer`]s drawn in order, [`Note`]s and legend rows) that [`LineChart::draw`]
 //! turns into a `ChartBuilder` frame with its mesh, plotters series and plotters'
 //! legend box. Notes and the legend go where they hide the fewest data, nearest what
 //! they describe (the legend nearest a corner): candidate spots are scored by the
@@ -17,19 +17,48 @@ use self::marks::SampleElement;
 pub(super) use self::marks::{Marker, Sample};
 use self::place::Placer;
 use super::labels::Rect;
-use super::style::{Area, DrawError, Drawn, FAMILY, GRID, INK, MUTED, Theme, Ticks, size};
+use super::style::{self, Area, DrawError, Drawn, FAMILY, GRID, INK, MUTED, Theme, Ticks, size};
 
 mod marks;
 mod place;
 
 /// One axis: its ticks (the first and last are the ends), tick labels and title.
-pub(super) struct Axis<'a> {
+pub(super) struct Axis {
     /// The ticks.
     pub(super) ticks: Ticks,
     /// The label of a tick value.
-    pub(super) label: &'a dyn Fn(f64) -> String,
+    pub(super) label: Box<dyn Fn(f64) -> String>,
     /// The axis title.
-    pub(super) title: &'a str,
+    pub(super) title: String,
+}
+
+impl Axis {
+    /// Ticks labelled by `label`.
+    pub(super) fn new(
+        ticks: Ticks,
+        title: impl Into<String>,
+        label: impl Fn(f64) -> String + 'static,
+    ) -> Axis {
+        Axis {
+            ticks,
+            label: Box::new(label),
+            title: title.into(),
+        }
+    }
+
+    /// Ticks labelled with their values, in as many decimals as they need.
+    pub(super) fn numbers(ticks: Ticks, title: impl Into<String>) -> Axis {
+        let decimals = ticks.decimals;
+        Axis::new(ticks, title, move |v| style::number(v, decimals))
+    }
+
+    /// Ticks of shares labelled as percentages.
+    pub(super) fn percent(ticks: Ticks, title: impl Into<String>) -> Axis {
+        let decimals = ticks.decimals.saturating_sub(2);
+        Axis::new(ticks, title, move |v| {
+            format!("{}%", style::number(v * 100.0, decimals))
+        })
+    }
 }
 
 /// A linear axis with exactly the given ticks (plotters would choose its own).
@@ -155,8 +184,8 @@ fn mesh<DB: DrawingBackend>(
         .y_labels(y.ticks.values.len())
         .label_style(label)
         .axis_desc_style(font(theme, size::AXIS, INK))
-        .x_desc(x.title)
-        .y_desc(y.title)
+        .x_desc(&x.title)
+        .y_desc(&y.title)
         .set_tick_mark_size(LabelAreaPosition::Left, theme.px(6.0))
         .set_tick_mark_size(LabelAreaPosition::Bottom, theme.px(6.0))
         .draw()?;
@@ -271,12 +300,6 @@ impl Layer {
     }
 }
 
-/// Legend rows: a sample and its text.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Legend {
-    pub(super) rows: Vec<(Sample, String)>,
-}
-
 /// A text box set near a point of the data.
 #[derive(Clone, Debug)]
 pub(super) struct Note {
@@ -339,20 +362,33 @@ impl Note {
 }
 
 /// A line chart's content.
-pub(super) struct LineChart<'a> {
-    pub(super) x_axis: Axis<'a>,
-    pub(super) y_axis: Axis<'a>,
+pub(super) struct LineChart {
+    pub(super) x_axis: Axis,
+    pub(super) y_axis: Axis,
     /// Data, drawn in order.
     pub(super) layers: Vec<Layer>,
     /// Notes, most important first.
     pub(super) notes: Vec<Note>,
-    pub(super) legend: Legend,
+    /// Legend rows: a sample and its text.
+    pub(super) legend: Vec<(Sample, String)>,
     /// Room left and right of the x ticks, as a share of their range (so that markers
     /// at the ends stay clear of the axes).
     pub(super) x_margin: f64,
 }
 
-impl LineChart<'_> {
+impl LineChart {
+    /// An empty chart on these axes.
+    pub(super) fn new(x_axis: Axis, y_axis: Axis) -> LineChart {
+        LineChart {
+            x_axis,
+            y_axis,
+            layers: Vec::new(),
+            notes: Vec::new(),
+            legend: Vec::new(),
+            x_margin: 0.0,
+        }
+    }
+
     /// Draws the chart below `top` (the y under the title block).
     pub(super) fn draw<DB: DrawingBackend>(
         &self,
@@ -364,7 +400,7 @@ impl LineChart<'_> {
         // The legend goes inside the plot where it hides no data, or else above it.
         let (mut chart, mut placer, mut spots, legend) = self.layout(area, theme, top)?;
         let mut above = None;
-        if !self.legend.rows.is_empty() && legend.is_none_or(|(_, cost)| cost > 0) {
+        if !self.legend.is_empty() && legend.is_none_or(|(_, cost)| cost > 0) {
             let m = theme.margin();
             let (grid, h) = self.rows_above(theme, theme.width - 2 * m);
             above = Some((grid, top));
@@ -433,12 +469,12 @@ impl LineChart<'_> {
 
     /// The size of plotters' legend box, if there is a legend.
     fn legend_size(&self, theme: &Theme) -> Result<Option<(f64, f64)>, DrawError> {
-        if self.legend.rows.is_empty() {
+        if self.legend.is_empty() {
             return Ok(None);
         }
         let label = font(theme, size::LABEL, INK);
         let mut text = MultiLineText::<_, &str>::new((0, 0), &label);
-        for (_, row) in &self.legend.rows {
+        for (_, row) in &self.legend {
             text.push_line(row.as_str());
         }
         let (w, h) = text
@@ -456,7 +492,7 @@ impl LineChart<'_> {
     fn rows_above(&self, theme: &Theme, width: i32) -> ((usize, usize), i32) {
         let t = theme.text(size::LABEL, INK);
         let row_h = t.line_height() + theme.px(12.0);
-        let n = self.legend.rows.len().max(1);
+        let n = self.legend.len().max(1);
         let columns = (width / self.column_width(theme).max(1)).clamp(1, n as i32) as usize;
         let most = (theme.height / 3 / row_h.max(1)).max(1) as usize;
         let per_column = n.div_ceil(columns).min(most);
@@ -466,7 +502,7 @@ impl LineChart<'_> {
     /// Width of a column of the legend above the plot.
     fn column_width(&self, theme: &Theme) -> i32 {
         let t = theme.text(size::LABEL, INK);
-        let widest = self.legend.rows.iter().map(|r| t.measure(&r.1).0).max();
+        let widest = self.legend.iter().map(|r| t.measure(&r.1).0).max();
         widest.unwrap_or(0) + theme.px(100.0)
     }
 
@@ -481,7 +517,7 @@ impl LineChart<'_> {
     ) -> Drawn {
         let t = theme.text(size::LABEL, INK);
         let row_h = t.line_height() + theme.px(12.0);
-        let (n, places) = (self.legend.rows.len(), columns * per_column);
+        let (n, places) = (self.legend.len(), columns * per_column);
         let shown = if n > places { places - 1 } else { n };
         let at = |i: usize| {
             let x0 = x + (i / per_column) as i32 * self.column_width(theme) + theme.px(14.0);
@@ -491,7 +527,7 @@ impl LineChart<'_> {
             )
         };
         let w = theme.px(32.0);
-        for (i, (sample, text)) in self.legend.rows.iter().take(shown).enumerate() {
+        for (i, (sample, text)) in self.legend.iter().take(shown).enumerate() {
             let (x0, y0) = at(i);
             let sample = *sample;
             let theme = *theme;
@@ -529,7 +565,7 @@ impl LineChart<'_> {
             theme.px(14.0),
             theme.px(44.0),
         );
-        for &(s, ref row) in &self.legend.rows {
+        for &(s, ref row) in &self.legend {
             let t = *theme;
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?

@@ -196,22 +196,12 @@ impl CompareChart {
         let span = ticks.hi - ticks.lo;
         let x_range = (ticks.lo - 0.04 * span, ticks.hi + 0.04 * span);
         let decimals = ticks.decimals;
-        let label = move |v: f64| signed(v, decimals);
+        let x_axis = Axis::new(ticks, unit, move |v| signed(v, decimals));
         // Values get about two more significant digits than the ticks.
         let value_decimals = (2 - span.log10().floor() as i32).max(0) as usize;
-        let x_axis = Axis {
-            ticks,
-            label: &label,
-            title: unit,
-        };
-        let no_label = |_: f64| String::new();
         let mut y_ticks = style::ticks(0.0, 1.0, 1);
         y_ticks.values.clear();
-        let y_axis = Axis {
-            ticks: y_ticks,
-            label: &no_label,
-            title: "",
-        };
+        let y_axis = Axis::new(y_ticks, "", |_| String::new());
         let n = rows.len() as f64;
         let mut chart = chart::frame(
             panel,

@@ -268,7 +268,7 @@ impl MapChart {
             let detail = if i == 0 { layout.views.get(1) } else { None };
             self.draw_view(area, theme, view, detail)?;
         }
-        legend::draw(area, theme, layout.legend, &self.legend_spec(theme))
+        legend::draw(area, theme, layout.legend, self)
     }
 
     /// Draws one panel; on the overview, `detail` is outlined and its nodes left to it
@@ -396,7 +396,7 @@ impl MapChart {
     }
 
     /// Line width (pixels) of a leg carrying `flow` trains per day.
-    fn width(&self, theme: &Theme, flow: f64) -> f64 {
+    pub(super) fn width(&self, theme: &Theme, flow: f64) -> f64 {
         let max = theme.pxf(16.0);
         let min = theme.pxf(2.5);
         if self.max_flow > 0.0 {
@@ -404,63 +404,5 @@ impl MapChart {
         } else {
             min
         }
-    }
-
-    fn legend_spec(&self, theme: &Theme) -> legend::Spec {
-        let used = |m: Mode| self.legs.iter().any(|l| l.mode == m);
-        let widths = if self.max_flow > 0.0 {
-            legend_values(self.max_flow)
-                .into_iter()
-                .map(|v| (v, self.width(theme, v)))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        legend::Spec {
-            modes: [Mode::Rail, Mode::Sea, Mode::Road]
-                .into_iter()
-                .filter(|m| used(*m))
-                .collect(),
-            unused_legs: self.run.is_some() && self.legs.iter().any(|l| l.flow.is_none()),
-            widths,
-            utilization: self
-                .nodes
-                .iter()
-                .any(|n| matches!(n.station, Station::Utilization(_))),
-            no_data: self.nodes.iter().any(|n| n.station == Station::NoData),
-            no_station: self.nodes.iter().any(|n| n.station == Station::None),
-        }
-    }
-}
-
-/// Up to three round values (1, 2 or 5 times a power of ten) not above `max`, for the
-/// width legend, largest first.
-fn legend_values(max: f64) -> Vec<f64> {
-    let exp = max.log10().floor() as i32;
-    let mut values = Vec::new();
-    for e in (exp - 2..=exp).rev() {
-        for m in [5.0, 2.0, 1.0] {
-            let v = if e < 0 {
-                m / 10f64.powi(-e)
-            } else {
-                m * 10f64.powi(e)
-            };
-            if v <= max * (1.0 + 1e-9) && values.len() < 3 {
-                values.push(v);
-            }
-        }
-    }
-    values
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn width_legend_values_are_round() {
-        assert_eq!(legend_values(1.94), vec![1.0, 0.5, 0.2]);
-        assert_eq!(legend_values(7.3), vec![5.0, 2.0, 1.0]);
-        assert_eq!(legend_values(0.05), vec![0.05, 0.02, 0.01]);
     }
 }

@@ -4,8 +4,7 @@
 
 use plotters::prelude::RGBColor;
 
-use super::chart::Note;
-use super::chart::{Dash, Layer};
+use super::chart::{Axis, Dash, Layer, LineChart, Note};
 use super::results::Estimate;
 use super::results::experiment::{Bottleneck, Bracket, Curve, CurvePoint, PracticalCapacity};
 use super::style::{self, INK, SERIES};
@@ -57,6 +56,57 @@ pub(super) fn x_title(curve: &Curve) -> String {
     } else {
         curve.param.clone()
     }
+}
+
+/// "`what` against offered load", or against the swept parameter.
+pub(super) fn title(curve: &Curve, what: &str) -> String {
+    if curve.is_demand() {
+        format!("{what} against offered load")
+    } else {
+        format!("{what} against {}", curve.param)
+    }
+}
+
+/// The x axis over every point and the values of `extra`.
+pub(super) fn x_axis(curve: &Curve, extra: impl IntoIterator<Item = f64>) -> Axis {
+    let xs = curve.points.iter().map(|p| x_of(curve, p)).chain(extra);
+    let (lo, hi) = extent(xs).unwrap_or((0.0, 1.0));
+    Axis::numbers(x_ticks(curve, lo, hi), x_title(curve))
+}
+
+/// Room beside the x ticks: none for the offered load, a little for a parameter
+/// (whose markers sit on the end ticks).
+pub(super) fn x_margin(curve: &Curve) -> f64 {
+    if curve.is_demand() { 0.0 } else { 0.03 }
+}
+
+/// The point estimate of the practical capacity, when it lies within the sweep.
+pub(super) fn capacity_within(curve: &Curve) -> Option<f64> {
+    let cap = curve.practical_capacity.as_ref()?;
+    Some(cap.point_estimate).filter(|v| cap.bracket == Bracket::WithinRange && v.is_finite())
+}
+
+/// Marks the practical capacity at `x` with a dotted line over the whole height and
+/// its value.
+pub(super) fn mark_capacity(chart: &mut LineChart, x: f64) {
+    let (lo, hi) = (chart.y_axis.ticks.lo, chart.y_axis.ticks.hi);
+    let line = vec![(x, lo), (x, hi)];
+    chart
+        .layers
+        .push(Layer::guide(line, CAPACITY, Dash::Dotted));
+    let text = format!("practical capacity {}", style::number(x, 1));
+    chart.notes.push(Note::label(text, CAPACITY, (x, hi)));
+}
+
+/// `(x, low, high)` of an estimate of every point that has one.
+pub(super) fn bands(
+    curve: &Curve,
+    x: impl Fn(&CurvePoint) -> f64,
+    pick: impl Fn(&CurvePoint) -> Estimate,
+) -> Vec<(f64, f64, f64)> {
+    let points = curve.points.iter();
+    let bands = points.filter_map(|p| band_point(x(p), &pick(p)));
+    bands.filter(|b| b.0.is_finite()).collect()
 }
 
 /// Ticks of the x axis from `lo` to `hi`: whole numbers for a parameter swept over

@@ -4,7 +4,7 @@
 
 use plotters::prelude::*;
 
-use super::chart::{Axis, Dash, Layer, Legend, LineChart, Note, Sample, Shape};
+use super::chart::{Axis, Dash, Layer, LineChart, Note, Sample, Shape};
 use super::results::{Summary, TransitRow};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 
@@ -108,38 +108,32 @@ impl TransitChart {
             .iter()
             .filter_map(|c| c.points.last().map(|p| p.0))
             .fold(1.0, f64::max);
-        let xt = style::ticks(0.0, x_max, 8);
-        let x_decimals = xt.decimals;
-        let x_label = move |v: f64| style::number(v, x_decimals);
-        let y_label = |v: f64| format!("{}%", style::number(v * 100.0, 0));
-        let x_axis = Axis {
-            ticks: xt,
-            label: &x_label,
-            title: "Transit time (days)",
-        };
-        let y_axis = Axis {
-            ticks: style::ticks(0.0, 1.0, 5),
-            label: &y_label,
-            title: "Trains delivered within x (%)",
-        };
-        let (lo, hi) = (x_axis.ticks.lo, x_axis.ticks.hi);
+        let mut chart = LineChart::new(
+            Axis::numbers(style::ticks(0.0, x_max, 8), "Transit time (days)"),
+            Axis::percent(style::ticks(0.0, 1.0, 5), "Trains delivered within x (%)"),
+        );
+        let (lo, hi) = (chart.x_axis.ticks.lo, chart.x_axis.ticks.hi);
         let guide = RGBColor(170, 170, 170);
-        let mut layers = vec![
+        chart.layers = vec![
             Layer::guide(vec![(lo, 0.5), (hi, 0.5)], guide, Dash::Dashed),
             Layer::guide(vec![(lo, 0.95), (hi, 0.95)], guide, Dash::Dashed),
         ];
-        layers.extend(
+        chart.layers.extend(
             self.curves
                 .iter()
                 .map(|c| Layer::line(c.points.clone(), c.color)),
         );
         for c in &self.curves {
             let at = |p: Option<f64>, q: f64| p.map(|p| vec![(p, q)]).unwrap_or_default();
-            layers.push(Layer::markers(at(c.p50, 0.5), Shape::Disc, c.color));
-            layers.push(Layer::markers(at(c.p95, 0.95), Shape::Triangle, c.color));
+            chart
+                .layers
+                .push(Layer::markers(at(c.p50, 0.5), Shape::Disc, c.color));
+            chart
+                .layers
+                .push(Layer::markers(at(c.p95, 0.95), Shape::Triangle, c.color));
         }
         let q = |v: Option<f64>| v.map_or("-".to_string(), |v| style::number(v, 1));
-        let rows = self.curves.iter().map(|c| {
+        for c in &self.curves {
             let text = format!(
                 "{}: p50 {} d, p95 {} d, {}",
                 c.flow,
@@ -147,21 +141,13 @@ impl TransitChart {
                 q(c.p95),
                 style::plural(c.trains, "train")
             );
-            (Sample::line(c.color, Dash::Solid), text)
-        });
-        let notes = [(0.5, "p50"), (0.95, "p95")]
+            chart
+                .legend
+                .push((Sample::line(c.color, Dash::Solid), text));
+        }
+        chart.notes = [(0.5, "p50"), (0.95, "p95")]
             .map(|(y, label)| Note::label(label, MUTED, (hi, y)))
             .into();
-        let chart = LineChart {
-            x_axis,
-            y_axis,
-            layers,
-            notes,
-            legend: Legend {
-                rows: rows.collect(),
-            },
-            x_margin: 0.0,
-        };
         chart.draw(area, theme, top)
     }
 }

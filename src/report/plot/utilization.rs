@@ -105,25 +105,17 @@ impl UtilizationChart {
             .iter()
             .map(|b| b.ci.map_or(b.mean, |(_, hi)| hi.max(b.mean)))
             .fold(1.0, f64::max);
-        let x_ticks = style::ticks(0.0, hi, 10);
-        let decimals = x_ticks.decimals.saturating_sub(2);
-        let x_label = move |v: f64| format!("{}%", style::number(v * 100.0, decimals));
-        let x_axis = Axis {
-            ticks: x_ticks,
-            label: &x_label,
-            title: "Utilisation (% of capacity)",
-        };
+        let x_axis = Axis::percent(style::ticks(0.0, hi, 10), "Utilisation (% of capacity)");
         // Bar i is centred at n - i - 0.5, busiest at the top.
         let n = self.bars.len();
-        let row = |v: f64| n.checked_sub(v.max(0.0) as usize + 1);
-        let y_label = |v: f64| row(v).map_or(String::new(), |i| self.bars[i].label.clone());
+        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
+        let y_label = move |v: f64| {
+            let row = n.checked_sub(v.max(0.0) as usize + 1);
+            row.map_or(String::new(), |i| labels[i].clone())
+        };
         let mut y_ticks = style::ticks(0.0, n as f64, 1);
         y_ticks.values = (0..n).map(|i| i as f64 + 0.5).collect();
-        let y_axis = Axis {
-            ticks: y_ticks,
-            label: &y_label,
-            title: "",
-        };
+        let y_axis = Axis::new(y_ticks, "", y_label);
         let x_range = (x_axis.ticks.lo, x_axis.ticks.hi);
         let mut chart = frame(
             area,

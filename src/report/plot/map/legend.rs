@@ -7,32 +7,16 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::super::labels::Rect;
 use super::super::style::{self, Area, Drawn, INK, MUTED, Theme, UNUSED, size};
 use super::paint::{marker, round, stroke};
-use super::{Mode, Pattern, Station};
+use super::{MapChart, Mode, Pattern, Station};
 
-/// What the legend shows.
-#[derive(Debug)]
-pub(super) struct Spec {
-    /// Modes of the legs on the map.
-    pub(super) modes: Vec<Mode>,
-    /// Whether some legs are not used.
-    pub(super) unused_legs: bool,
-    /// Flow values (trains per day) and their line widths (pixels).
-    pub(super) widths: Vec<(f64, f64)>,
-    /// Whether stations are coloured by utilisation.
-    pub(super) utilization: bool,
-    /// Whether some stations have no results.
-    pub(super) no_data: bool,
-    /// Whether some nodes have no handling resource.
-    pub(super) no_station: bool,
-}
-
-/// Draws the legend inside `rect`, from its top.
+/// Draws the legend of `map` inside `rect`, from its top: only what the map shows.
 pub(super) fn draw<DB: DrawingBackend>(
     area: &Area<DB>,
     theme: &Theme,
     rect: Rect,
-    spec: &Spec,
+    map: &MapChart,
 ) -> Drawn {
+    let stations = |f: fn(&Station) -> bool| map.nodes.iter().any(|n| f(&n.station));
     let x0 = rect.x0 + theme.pxf(8.0);
     let x1 = rect.x1;
     let head = theme
@@ -57,7 +41,11 @@ pub(super) fn draw<DB: DrawingBackend>(
 
     heading(&mut y, "Legs")?;
     let sample_w = theme.pxf(5.0);
-    for mode in &spec.modes {
+    let modes = [Mode::Rail, Mode::Sea, Mode::Road];
+    for mode in modes
+        .iter()
+        .filter(|m| map.legs.iter().any(|l| l.mode == **m))
+    {
         let (name, color) = match mode {
             Mode::Rail => ("rail", style::RAIL),
             Mode::Sea => ("sea (ferry)", style::SEA),
@@ -75,7 +63,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         item.draw(area, name, (text_x, cy.round() as i32))?;
         y += row;
     }
-    if spec.unused_legs {
+    if map.run.is_some() && map.legs.iter().any(|l| l.flow.is_none()) {
         let cy = y + row / 2.0;
         stroke(
             area,
@@ -89,10 +77,11 @@ pub(super) fn draw<DB: DrawingBackend>(
         y += row;
     }
 
-    if !spec.widths.is_empty() {
+    if map.max_flow > 0.0 {
         y += section_gap;
         heading(&mut y, "Trains per day (both directions)")?;
-        for &(value, width) in &spec.widths {
+        for value in legend_values(map.max_flow) {
+            let width = map.width(theme, value);
             let cy = y + row / 2.0;
             stroke(
                 area,
@@ -116,11 +105,14 @@ pub(super) fn draw<DB: DrawingBackend>(
         }
     }
 
-    if spec.utilization || spec.no_data || spec.no_station {
+    let utilization = stations(|s| matches!(s, Station::Utilization(_)));
+    let no_data = stations(|s| *s == Station::NoData);
+    let no_station = stations(|s| *s == Station::None);
+    if utilization || no_data || no_station {
         y += section_gap;
         heading(&mut y, "Station utilisation")?;
     }
-    if spec.utilization {
+    if utilization {
         let bar_h = theme.pxf(18.0);
         let bar_w = (x1 - x0 - theme.pxf(24.0)).max(10.0);
         let steps = 60;
@@ -157,8 +149,8 @@ pub(super) fn draw<DB: DrawingBackend>(
         y += bar_h + theme.pxf(8.0) + tick.line_height() as f64 + theme.pxf(10.0);
     }
     let markers = [
-        (spec.no_data, Station::NoData, "station not used"),
-        (spec.no_station, Station::None, "no handling (junction)"),
+        (no_data, Station::NoData, "station not used"),
+        (no_station, Station::None, "no handling (junction)"),
     ];
     for (show, station, name) in markers {
         if show {
@@ -169,4 +161,36 @@ pub(super) fn draw<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Up to three round values (1, 2 or 5 times a power of ten) not above `max`, for the
+/// width legend, largest first.
+fn legend_values(max: f64) -> Vec<f64> {
+    let exp = max.log10().floor() as i32;
+    let mut values = Vec::new();
+    for e in (exp - 2..=exp).rev() {
+        for m in [5.0, 2.0, 1.0] {
+            let v = if e < 0 {
+                m / 10f64.powi(-e)
+            } else {
+                m * 10f64.powi(e)
+            };
+            if v <= max * (1.0 + 1e-9) && values.len() < 3 {
+                values.push(v);
+            }
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_legend_values_are_round() {
+        assert_eq!(legend_values(1.94), vec![1.0, 0.5, 0.2]);
+        assert_eq!(legend_values(7.3), vec![5.0, 2.0, 1.0]);
+        assert_eq!(legend_values(0.05), vec![0.05, 0.02, 0.01]);
+    }
 }
