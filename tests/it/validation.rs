@@ -32,7 +32,7 @@ fn assert_within_3se(what: &str, e: &Estimate, n: u64, exact: f64, max_rel_se: f
 }
 
 /// jackson3: 20 replications of 20,000 days after a 1,000-day warm-up (about 200,000
-/// trains each). Exact values: Erlang C per station (../shared/reference/README.md).
+/// trains each). Exact values: Erlang C per station.
 #[test]
 fn jackson3_matches_erlang_c() {
     const N: u64 = 20;
