@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::simulate::{
-    CANCEL, Common, check_cancel, load, made, manifest, out_dir, progress_bar, threads,
+    CANCEL, Common, Warmup, check_cancel, load, made, manifest, out_dir, progress_bar, threads,
     write_folder,
 };
 use corridor::experiment;
@@ -17,7 +17,7 @@ use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
 use corridor::network::Network;
 use corridor::report::{self, experiments as out};
 use corridor::scenario::{Scenario, SweepParam};
-use corridor::schema::{Details, RunKind, SweepDetails};
+use corridor::schema::{Curve, Details, RunKind, SweepDetails};
 use corridor::sim::Model;
 
 /// Options of `corridor sweep`.
@@ -275,39 +275,20 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         &common.out,
         &Path::new("results").join(folder_name(&format!("{}-sweep-{name}", scenario.name))),
     );
-    let details = Details {
-        sweep: Some(SweepDetails {
+    write_curve_folder(
+        &dir,
+        common,
+        RunKind::Sweep,
+        (&scenario, &network),
+        &warmup,
+        wall,
+        &curve,
+        &runs,
+        SweepDetails {
             param: name.clone(),
             values: values.clone(),
             p95_limit_factor: factor,
-        }),
-        ..Details::default()
-    };
-    let m = manifest(
-        RunKind::Sweep,
-        common,
-        &[(&scenario, &network)],
-        scenario.run.replications,
-        &warmup,
-        wall,
-        details,
-    );
-    write_folder(
-        &dir,
-        common,
-        &mut made(&[
-            ("curve.json", &|| out::curve_json(&curve)),
-            ("curve.csv", &|| out::curve_csv(&curve)),
-            ("curve_resources.csv", &|| out::curve_resources_csv(&curve)),
-            ("curve_flows.csv", &|| out::curve_flows_csv(&curve)),
-            ("replications.csv", &|| {
-                out::sweep_replications_csv(&scenario.name, &name, &runs)
-            }),
-            ("network.json", &|| {
-                report::NetworkExport::new(&network).to_json()
-            }),
-            ("manifest.json", &|| m.to_json()),
-        ]),
+        },
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -623,39 +604,20 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         &common.out,
         &Path::new("results").join(folder_name(&format!("{}-capacity", scenario.name))),
     );
-    let details = Details {
-        sweep: Some(SweepDetails {
+    write_curve_folder(
+        &dir,
+        common,
+        RunKind::Capacity,
+        (&scenario, &network),
+        &warmup,
+        wall,
+        &curve,
+        &all,
+        SweepDetails {
             param: name.clone(),
             values: values.clone(),
             p95_limit_factor: factor,
-        }),
-        ..Details::default()
-    };
-    let m = manifest(
-        RunKind::Capacity,
-        common,
-        &[(&scenario, &network)],
-        scenario.run.replications,
-        &warmup,
-        wall,
-        details,
-    );
-    write_folder(
-        &dir,
-        common,
-        &mut made(&[
-            ("curve.json", &|| out::curve_json(&curve)),
-            ("curve.csv", &|| out::curve_csv(&curve)),
-            ("curve_resources.csv", &|| out::curve_resources_csv(&curve)),
-            ("curve_flows.csv", &|| out::curve_flows_csv(&curve)),
-            ("replications.csv", &|| {
-                out::sweep_replications_csv(&scenario.name, &name, &all)
-            }),
-            ("network.json", &|| {
-                report::NetworkExport::new(&network).to_json()
-            }),
-            ("manifest.json", &|| m.to_json()),
-        ]),
+        },
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -756,6 +718,54 @@ fn folder_name(text: &str) -> String {
 fn compare_folder_name(names: &[&str]) -> String {
     let (base, alternatives) = names.split_first().map_or(("", &[][..]), |(b, a)| (*b, a));
     folder_name(&format!("compare-{base}-vs-{}", alternatives.join("-")))
+}
+
+/// Writes a curve's folder (sweep or capacity search) whole: the curve files, the
+/// replications of every value, the network and the manifest, then the charts.
+#[allow(clippy::too_many_arguments)]
+fn write_curve_folder(
+    dir: &Path,
+    common: &Common,
+    kind: RunKind,
+    (scenario, network): (&Scenario, &Network),
+    warmup: &Warmup,
+    wall: f64,
+    curve: &Curve,
+    runs: &SweepRuns,
+    sweep: SweepDetails,
+) -> anyhow::Result<usize> {
+    let param = sweep.param.clone();
+    let details = Details {
+        sweep: Some(sweep),
+        ..Details::default()
+    };
+    let reps = scenario.run.replications;
+    let m = manifest(
+        kind,
+        common,
+        &[(scenario, network)],
+        reps,
+        warmup,
+        wall,
+        details,
+    );
+    write_folder(
+        dir,
+        common,
+        &mut made(&[
+            ("curve.json", &|| out::curve_json(curve)),
+            ("curve.csv", &|| out::curve_csv(curve)),
+            ("curve_resources.csv", &|| out::curve_resources_csv(curve)),
+            ("curve_flows.csv", &|| out::curve_flows_csv(curve)),
+            ("replications.csv", &|| {
+                out::sweep_replications_csv(&scenario.name, &param, runs)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
+        ]),
+    )
 }
 
 #[cfg(test)]
