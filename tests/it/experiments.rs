@@ -480,7 +480,7 @@ fn precision_adds_replications_until_the_target() {
 #[test]
 fn ctrl_c_stops_without_partial_results() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"))
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_corridor"))
         .args([
             "run",
             "scenarios/reference/jackson3.toml",
@@ -493,6 +493,7 @@ fn ctrl_c_stops_without_partial_results() {
         ])
         .arg(dir.path().join("out"))
         .current_dir(root())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
@@ -501,8 +502,13 @@ fn ctrl_c_stops_without_partial_results() {
         .status()
         .unwrap();
     assert!(status.success());
-    let code = child.wait().unwrap().code();
-    assert_eq!(code, Some(130));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("interrupted"),
+        "says it was interrupted: {err}"
+    );
     assert!(
         !dir.path().join("out").exists(),
         "no results folder after Ctrl-C"
