@@ -59,13 +59,7 @@ pub(crate) fn warn_saturated(
     };
     let place = first
         .resource
-        .map(|i| {
-            let r = &model.resources()[i as usize];
-            match (&r.from, &r.to) {
-                (Some(a), Some(b)) => format!("{} {a}->{b}", r.id),
-                _ => r.id.clone(),
-            }
-        })
+        .map(|i| model.resources()[i as usize].label())
         .unwrap_or_else(|| "no queue".to_string());
     eprintln!(
         "warning: {what}: {} of {} replications saturated (more than {} trains in the system) and stopped early; the first on day {:.1}, largest backlog at {place}; raise capacity, lower demand or see --max-trains-in-system",

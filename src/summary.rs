@@ -282,13 +282,9 @@ fn saturation(model: &Model, reps: &[ReplicationResult]) -> Option<Saturation> {
         first_replication,
         first_day: first.day,
         trains_in_system: first.trains_in_system,
-        resource: first.resource.map(|i| {
-            let r = &model.resources()[i as usize];
-            match (&r.from, &r.to) {
-                (Some(a), Some(b)) => format!("{a}->{b}"),
-                _ => r.id.clone(),
-            }
-        }),
+        resource: first
+            .resource
+            .map(|i| model.resources()[i as usize].label()),
     })
 }
 

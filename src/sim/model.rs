@@ -163,6 +163,20 @@ pub struct ResourceInfo {
     pub capacity: f64,
 }
 
+impl ResourceInfo {
+    /// The name a person reads: `FROM->TO` for a leg direction (with the leg's id when
+    /// it is not simply `FROM-TO`), the node id for a station.
+    pub fn label(&self) -> String {
+        match (&self.from, &self.to) {
+            (Some(a), Some(b)) if self.id != format!("{a}-{b}") => {
+                format!("{} ({a}->{b})", self.id)
+            }
+            (Some(a), Some(b)) => format!("{a}->{b}"),
+            _ => self.id.clone(),
+        }
+    }
+}
+
 /// Kinds of resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
