@@ -9,6 +9,9 @@
 pub mod dto;
 mod network;
 mod scenario;
+mod timeline;
+
+pub use timeline::parse_period;
 
 use std::path::{Path, PathBuf};
 

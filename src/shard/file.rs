@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
-use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
+use crate::sim::{
+    FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation, SeriesResult,
+};
 use crate::stats::Histogram;
 
 /// The file as written: borrows the partial, converting one replication at a time.
@@ -81,6 +83,8 @@ pub(super) struct RepRecord {
     transit_p95_days: f64,
     #[serde(default)]
     saturated: Option<SaturationRecord>,
+    #[serde(default)]
+    series: Option<SeriesRecord>,
 }
 
 /// Where and when a replication saturated (floats exact).
@@ -110,6 +114,18 @@ struct FlowRecord {
     #[serde(with = "bits")]
     transit_p95_days: f64,
     routes: Vec<RouteRecord>,
+    initial_delivered: u64,
+    #[serde(with = "bits")]
+    in_system_age_sum_days: f64,
+    #[serde(with = "bits")]
+    in_system_age_max_days: f64,
+}
+
+/// A replication's time series, floats as bit patterns.
+#[derive(Serialize, Deserialize)]
+struct SeriesRecord {
+    width: usize,
+    values: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -137,6 +153,9 @@ struct ResourceRecord {
     closed_share: f64,
     sailings: u64,
     wagons: u64,
+    censored_waits: u64,
+    #[serde(with = "bits")]
+    censored_wait_sum_days: f64,
 }
 
 impl RepRecord {
@@ -149,6 +168,7 @@ impl RepRecord {
             transit_p50_days,
             transit_p95_days,
             saturated,
+            series,
         } = r;
         RepRecord {
             index: *index,
@@ -162,6 +182,10 @@ impl RepRecord {
                 trains_in_system: s.trains_in_system,
                 resource: s.resource,
             }),
+            series: series.as_ref().map(|s| SeriesRecord {
+                width: s.width,
+                values: s.values.iter().map(|v| v.to_bits()).collect(),
+            }),
         }
     }
 
@@ -174,6 +198,7 @@ impl RepRecord {
             transit_p50_days,
             transit_p95_days,
             saturated,
+            series,
         } = self;
         Some(ReplicationResult {
             index,
@@ -193,6 +218,12 @@ impl RepRecord {
                 trains_in_system: s.trains_in_system,
                 resource: s.resource,
             }),
+            series: series.map(|s| {
+                Box::new(SeriesResult {
+                    width: s.width,
+                    values: s.values.into_iter().map(f64::from_bits).collect(),
+                })
+            }),
         })
     }
 }
@@ -211,6 +242,9 @@ impl FlowRecord {
             transit_p50_days,
             transit_p95_days,
             routes,
+            initial_delivered,
+            in_system_age_sum_days,
+            in_system_age_max_days,
         } = f;
         FlowRecord {
             offered: *offered,
@@ -224,6 +258,9 @@ impl FlowRecord {
             transit_p50_days: *transit_p50_days,
             transit_p95_days: *transit_p95_days,
             routes: routes.iter().map(RouteRecord::of).collect(),
+            initial_delivered: *initial_delivered,
+            in_system_age_sum_days: *in_system_age_sum_days,
+            in_system_age_max_days: *in_system_age_max_days,
         }
     }
 
@@ -240,6 +277,9 @@ impl FlowRecord {
             transit_p50_days,
             transit_p95_days,
             routes,
+            initial_delivered,
+            in_system_age_sum_days,
+            in_system_age_max_days,
         } = self;
         Some(FlowResult {
             offered,
@@ -256,6 +296,9 @@ impl FlowRecord {
                 .into_iter()
                 .map(RouteRecord::into_result)
                 .collect::<Option<_>>()?,
+            initial_delivered,
+            in_system_age_sum_days,
+            in_system_age_max_days,
         })
     }
 }
@@ -304,6 +347,8 @@ impl ResourceRecord {
             closed_share,
             sailings,
             wagons,
+            censored_waits,
+            censored_wait_sum_days,
         } = r;
         ResourceRecord {
             arrivals: *arrivals,
@@ -315,6 +360,8 @@ impl ResourceRecord {
             closed_share: *closed_share,
             sailings: *sailings,
             wagons: *wagons,
+            censored_waits: *censored_waits,
+            censored_wait_sum_days: *censored_wait_sum_days,
         }
     }
 
@@ -329,6 +376,8 @@ impl ResourceRecord {
             closed_share,
             sailings,
             wagons,
+            censored_waits,
+            censored_wait_sum_days,
         } = self;
         ResourceResult {
             arrivals,
@@ -340,6 +389,8 @@ impl ResourceRecord {
             closed_share,
             sailings,
             wagons,
+            censored_waits,
+            censored_wait_sum_days,
         }
     }
 }
