@@ -32,7 +32,7 @@ impl Period {
     pub fn name(self) -> String {
         match self {
             Period::Month => "month".to_string(),
-            Period::Days(d) if d == 7.0 => "week".to_string(),
+            Period::Days(7.0) => "week".to_string(),
             Period::Days(d) => format!("{d}"),
         }
     }
@@ -98,7 +98,7 @@ impl Calendar {
                 // Month k (k = 0 is January of year 0) begins on this day.
                 let begin = |k: usize| {
                     (k / 12) as f64 * 365.0
-                        + if k % 12 == 0 {
+                        + if k.is_multiple_of(12) {
                             0.0
                         } else {
                             MONTH_ENDS[k % 12 - 1]

@@ -4,10 +4,8 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
-use crate::sim::{
-    FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation, SeriesResult,
-};
-use crate::stats::Histogram;
+use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
+use crate::stats::{GridSummary, Histogram};
 
 /// The file as written: borrows the partial, converting one replication at a time.
 #[derive(Serialize)]
@@ -17,6 +15,7 @@ pub(super) struct FileOut<'a> {
     inputs: &'a Inputs,
     pooled: Vec<HistRecord>,
     pooled_routes: Vec<Vec<HistRecord>>,
+    series: Option<Vec<CellRecord>>,
     replications: RepsOut<'a>,
 }
 
@@ -33,6 +32,12 @@ impl<'a> FileOut<'a> {
                 .iter()
                 .map(|r| r.iter().map(HistRecord::of).collect())
                 .collect(),
+            series: p.output.series.as_ref().map(|g| {
+                g.to_parts()
+                    .into_iter()
+                    .map(|(n, sum, sum_sq, hist)| CellRecord(n, sum, sum_sq, hist))
+                    .collect()
+            }),
             replications: RepsOut(&p.output.replications),
         }
     }
@@ -54,7 +59,27 @@ pub(super) struct FileIn {
     pub(super) inputs: Inputs,
     pub(super) pooled: Vec<HistRecord>,
     pub(super) pooled_routes: Vec<Vec<HistRecord>>,
+    #[serde(default)]
+    pub(super) series: Option<Vec<CellRecord>>,
     pub(super) replications: Vec<RepRecord>,
+}
+
+/// One cell of the time-series summary: count, fixed-point sums, histogram bins.
+#[derive(Serialize, Deserialize)]
+pub(super) struct CellRecord(u64, i128, i128, Vec<(usize, u64)>);
+
+/// The time-series summary as read, if the file holds a valid one.
+pub(super) fn series_of(cells: Option<Vec<CellRecord>>) -> Result<Option<GridSummary>, ()> {
+    cells
+        .map(|c| {
+            GridSummary::from_parts(
+                c.into_iter()
+                    .map(|CellRecord(n, s, q, h)| (n, s, q, h))
+                    .collect(),
+            )
+            .ok_or(())
+        })
+        .transpose()
 }
 
 /// A histogram as its non-empty bins.
@@ -83,8 +108,6 @@ pub(super) struct RepRecord {
     transit_p95_days: f64,
     #[serde(default)]
     saturated: Option<SaturationRecord>,
-    #[serde(default)]
-    series: Option<SeriesRecord>,
 }
 
 /// Where and when a replication saturated (floats exact).
@@ -119,13 +142,6 @@ struct FlowRecord {
     in_system_age_sum_days: f64,
     #[serde(with = "bits")]
     in_system_age_max_days: f64,
-}
-
-/// A replication's time series, floats as bit patterns.
-#[derive(Serialize, Deserialize)]
-struct SeriesRecord {
-    width: usize,
-    values: Vec<u64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -168,7 +184,7 @@ impl RepRecord {
             transit_p50_days,
             transit_p95_days,
             saturated,
-            series,
+            series: _,
         } = r;
         RepRecord {
             index: *index,
@@ -182,10 +198,6 @@ impl RepRecord {
                 trains_in_system: s.trains_in_system,
                 resource: s.resource,
             }),
-            series: series.as_ref().map(|s| SeriesRecord {
-                width: s.width,
-                values: s.values.iter().map(|v| v.to_bits()).collect(),
-            }),
         }
     }
 
@@ -198,7 +210,6 @@ impl RepRecord {
             transit_p50_days,
             transit_p95_days,
             saturated,
-            series,
         } = self;
         Some(ReplicationResult {
             index,
@@ -218,12 +229,7 @@ impl RepRecord {
                 trains_in_system: s.trains_in_system,
                 resource: s.resource,
             }),
-            series: series.map(|s| {
-                Box::new(SeriesResult {
-                    width: s.width,
-                    values: s.values.into_iter().map(f64::from_bits).collect(),
-                })
-            }),
+            series: None,
         })
     }
 }

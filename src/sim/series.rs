@@ -3,38 +3,53 @@
 
 use super::model::{Model, ResourceKind};
 
-/// A figure recorded per period.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A figure recorded per period (written in `timeseries.csv` by its name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Measure {
     /// Time-average number of trains waiting.
+    #[serde(rename = "queue_trains")]
     QueueTrains,
     /// Time-average number of wagons waiting.
+    #[serde(rename = "queue_wagons")]
     QueueWagons,
     /// Trains waiting at the period's end.
+    #[serde(rename = "waiting_at_end_trains")]
     WaitingAtEnd,
     /// Share of capacity used in the period, in [0, 1].
+    #[serde(rename = "utilization")]
     Utilization,
     /// Mean wait of the trains that started service in the period (days).
+    #[serde(rename = "wait_mean_days")]
     WaitMeanDays,
     /// Ferry sailings that left in the period.
+    #[serde(rename = "sailings")]
     Sailings,
     /// Wagons carried by those sailings.
+    #[serde(rename = "wagons_carried")]
     WagonsCarried,
     /// TEU carried by those sailings.
+    #[serde(rename = "teu_carried")]
     TeuCarried,
     /// Wagons carried over the room on the sailings made, in [0, 1].
+    #[serde(rename = "load_factor")]
     LoadFactor,
     /// Trains of the flow that arrived (were offered) in the period.
+    #[serde(rename = "offered_trains")]
     Offered,
     /// Trains of the flow that left their origin in the period.
+    #[serde(rename = "dispatched_trains")]
     Dispatched,
     /// Trains of the flow that reached their destination in the period (any cohort).
+    #[serde(rename = "delivered_trains")]
     Delivered,
     /// Trains of the flow in the corridor at the period's end.
+    #[serde(rename = "in_system_at_end_trains")]
     InSystemAtEnd,
     /// Mean transit of the trains that arrived in the period (days; by departure).
+    #[serde(rename = "transit_mean_days_by_departure")]
     TransitMeanDays,
     /// 95th percentile transit of the trains that arrived in the period (days).
+    #[serde(rename = "transit_p95_days_by_departure")]
     TransitP95Days,
 }
 

@@ -363,7 +363,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             rec.values[col..col + RESOURCE_MEASURES.len()].copy_from_slice(&base);
             col += RESOURCE_MEASURES.len();
             if kind == ResourceKind::Ferry {
-                let f = ((slot - ns - nsec) / 2) as usize;
+                let f = (slot - ns - nsec) / 2;
                 let room = d[5] * f64::from(self.p().ferries[f].wagons);
                 let load = if room > 0.0 {
                     (d[2] / room).min(1.0)
