@@ -284,6 +284,10 @@ impl Model {
             .map_err(ModelError::Bounds)?;
         let mut b = Builder::new(network, scenario);
         let regimes = regimes(network, scenario);
+        // The model's own arrays are those in force at day 0.
+        b.stations = regimes[0].stations.clone();
+        b.sections = regimes[0].sections.clone();
+        b.ferries = regimes[0].ferries.clone();
         // A section that costs nothing at day 0 may cost something later.
         b.keep_section = (0..b.sections.len())
             .map(|i| {
