@@ -37,8 +37,11 @@ pub(super) struct OverTimeChart {
     /// The horizon (end of the last period).
     end: f64,
     /// Series: label, points `(x, mean, p10, p90)`; and for deliveries the offered line.
-    series: Vec<(String, Vec<(f64, f64, f64, f64)>, Vec<(f64, f64)>)>,
+    series: Vec<Series>,
 }
+
+/// A series: its label, its points `(x, mean, p10, p90)`, and a dashed companion line.
+type Series = (String, Vec<(f64, f64, f64, f64)>, Vec<(f64, f64)>);
 
 /// One entity's rows of one measure, keyed by period start.
 type Rows<'a> = BTreeMap<String, Vec<&'a TimeseriesRow>>;
