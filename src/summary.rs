@@ -159,6 +159,15 @@ impl Summary {
             offered_trains: Estimate::of(&o.offered_trains),
             delivered_trains: Estimate::of(&o.delivered_trains),
             in_system_trains: Estimate::of(&o.in_system_trains),
+            in_system_age_days: est(&|r| {
+                let (n, age) = r.flows.iter().fold((0, 0.0), |(n, a), f| {
+                    (n + f.in_system, a + f.in_system_age_sum_days)
+                });
+                if n == 0 { f64::NAN } else { age / n as f64 }
+            }),
+            backlog_delivered_trains: est(&|r| {
+                r.flows.iter().map(|f| f.initial_delivered as f64).sum()
+            }),
             offered_trains_per_week: Estimate::of(&o.offered_trains_per_week),
             delivered_trains_per_week: Estimate::of(&o.delivered_trains_per_week),
             transit_days: transit(&Estimate::of(&o.transit_mean_days), &out.pooled_all()),
@@ -207,6 +216,14 @@ impl Summary {
                     offered_trains: Estimate::of(&fig.offered_trains),
                     delivered_trains: Estimate::of(&fig.delivered_trains),
                     in_system_trains: Estimate::of(&fig.in_system_trains),
+                    in_system_age_days: fe(&|f| {
+                        if f.in_system == 0 {
+                            f64::NAN
+                        } else {
+                            f.in_system_age_sum_days / f.in_system as f64
+                        }
+                    }),
+                    backlog_delivered_trains: fe(&|f| f.initial_delivered as f64),
                     offered_trains_per_week: Estimate::of(&fig.offered_trains_per_week),
                     delivered_trains_per_week: Estimate::of(&fig.delivered_trains_per_week),
                     transit_days: transit(
@@ -235,6 +252,8 @@ impl Summary {
                     capacity: info.capacity,
                     utilization: re(&|x| x.utilization),
                     wait_days: re(&|x| x.wait_mean_days()),
+                    wait_days_with_censored: re(&|x| x.wait_mean_with_censored_days()),
+                    waiting_at_end: re(&|x| x.censored_waits as f64),
                     queue_length: re(&|x| x.queue_mean),
                     in_service: re(&|x| x.in_service_mean),
                     arrivals_per_day: re(&|x| x.arrivals as f64 / window),
@@ -248,8 +267,15 @@ impl Summary {
         let ratio = Estimate::of(&o.delivered_ratio()).mean;
         let mut notices = Vec::new();
         if ratio < DELIVERED_RATIO_MIN {
+            let left = overall.in_system_trains.mean;
+            let age = overall.in_system_age_days.mean;
+            let age = if age.is_finite() {
+                format!(", {age:.1} days old on average")
+            } else {
+                String::new()
+            };
             notices.push(format!(
-                "overload: trains delivered per week are only {:.1}% of those offered (below {}%), so queues grow; transit times cover delivered trains only and understate the delay",
+                "overload: trains delivered per week are only {:.1}% of those offered (below {}%): {left:.1} trains a replication are still under way at the end{age}, so queues may be growing; transit times cover delivered trains only and understate the delay",
                 100.0 * ratio,
                 100.0 * DELIVERED_RATIO_MIN
             ));
