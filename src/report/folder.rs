@@ -127,9 +127,12 @@ impl Staging {
         Ok(())
     }
 
-    /// Syncs every file of the temporary folder (charts included) and swaps the folder
-    /// into place; the old folder, if any, is removed.
+    /// Writes the folder's page (`report.html`, from the files written so far, charts
+    /// included), syncs every file of the temporary folder and swaps the folder into
+    /// place; the old folder, if any, is removed.
     pub fn commit(mut self) -> Result<(), FolderError> {
+        let page = crate::report::page::render(&self.temp);
+        self.write(crate::report::page::REPORT, page.as_bytes())?;
         sync_tree(&self.temp).map_err(io_error(&self.temp))?;
         check_replaceable(&self.target)?;
         swap(&self.temp, &self.target).map_err(io_error(&self.target))?;
