@@ -229,7 +229,10 @@ fn scenario_section(p: &mut Page, m: &Manifest) {
             ("disruptions", serde_json::to_string_pretty(&s.disruptions)),
         ] {
             if let Some(text) = value.ok().filter(|t| t != "[]") {
-                p.raw(&format!("<p>{what}:</p>\n<pre>{}</pre>\n", esc(&text)));
+                p.raw(&format!(
+                    "<details><summary>{what}</summary>\n<pre>{}</pre>\n</details>\n",
+                    esc(&text)
+                ));
             }
         }
     }
@@ -299,9 +302,10 @@ fn figures_section(p: &mut Page, dir: &Path) {
             Some(pc) => p.item(
                 "practical capacity (offered trains/week, 95% bootstrap interval)",
                 &format!(
-                    "{} at demand x{}; limited by {}{}",
+                    "{} at demand x{} ({}); limited by {}{}",
                     estimate(&pc.offered_trains_per_week),
                     num(pc.value),
+                    pc.bracket.name().replace('_', " "),
                     pc.limited_by.name(),
                     pc.bottleneck
                         .as_ref()
