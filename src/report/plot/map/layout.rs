@@ -8,6 +8,8 @@ use super::MapChart;
 /// The enlarged panel shows its nodes at least this many times larger than the
 /// overview.
 const MIN_ZOOM: f64 = 2.0;
+/// ... and at least this once grown to hold the other nodes in its region.
+const GROWN_ZOOM: f64 = 1.5;
 
 impl MapChart {
     /// Where the panels and the legend go.
@@ -40,7 +42,22 @@ impl MapChart {
         let detail_view = |b: Bounds| View::fit(b.grow(0.06), detail_rect, pad);
         let fits = |b: Bounds| detail_view(b).scale >= MIN_ZOOM * overview.scale;
         if let Some(cluster) = self.crowded_cluster(&overview, crowd, fits) {
-            let bounds = Bounds::of(cluster.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)));
+            let of = |members: &[usize]| {
+                Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
+            };
+            // The nodes that fall in the enlarged region (Kuryk beside the Caspian
+            // cluster) join it if the panel then still enlarges GROWN_ZOOM times, so
+            // that they are not cut at its edge; nodes at the new edge are left to the
+            // overview (see `View::holds`).
+            let shown = detail_view(of(&cluster)).bounds();
+            let grown: Vec<usize> = (0..self.nodes.len())
+                .filter(|&i| shown.holds(self.nodes[i].u, self.nodes[i].v))
+                .collect();
+            let bounds = if detail_view(of(&grown)).scale >= GROWN_ZOOM * overview.scale {
+                of(&grown)
+            } else {
+                of(&cluster)
+            };
             return Layout {
                 views: vec![overview, detail_view(bounds)],
                 legend: Rect {
@@ -189,6 +206,10 @@ impl Bounds {
         }
     }
 
+    fn holds(&self, u: f64, v: f64) -> bool {
+        (self.u0..=self.u1).contains(&u) && (self.v0..=self.v1).contains(&v)
+    }
+
     pub(super) fn w(&self) -> f64 {
         self.u1 - self.u0
     }
@@ -234,11 +255,23 @@ impl View {
 
     /// The region shown.
     pub(super) fn bounds(&self) -> Bounds {
+        self.inner(0.0)
+    }
+
+    /// The region at least `margin` pixels inside the edge: where a node is drawn
+    /// whole (a node nearer the edge of the enlarged panel is left to the overview).
+    pub(super) fn inner(&self, margin: f64) -> Bounds {
+        let m = margin / self.scale;
         Bounds {
-            u0: self.u0,
-            u1: self.u0 + self.rect.w() / self.scale,
-            v0: self.v1 - self.rect.h() / self.scale,
-            v1: self.v1,
+            u0: self.u0 + m,
+            u1: self.u0 + self.rect.w() / self.scale - m,
+            v0: self.v1 - self.rect.h() / self.scale + m,
+            v1: self.v1 - m,
         }
+    }
+
+    /// True if a projected point is at least `margin` pixels inside the edge.
+    pub(super) fn holds(&self, u: f64, v: f64, margin: f64) -> bool {
+        self.inner(margin).holds(u, v)
     }
 }
