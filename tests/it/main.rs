@@ -11,6 +11,7 @@
 //! - `faults`: whole results folders under kill -9, signals, a full disk, concurrent runs.
 //! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
 //! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
+//! - `page`: `report.html` in every results folder: self-contained, every chart and table.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
@@ -23,6 +24,7 @@ mod experiments;
 mod faults;
 mod harden;
 mod mechanisms;
+mod page;
 mod plots;
 mod properties;
 mod schema;
