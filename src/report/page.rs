@@ -47,7 +47,7 @@ const CHART_ORDER: [&str; 8] = [
 const LISTED_ONLY: [&str; 3] = [schema::REPLICATIONS, schema::TRANSIT, schema::TRAINS];
 
 /// The CSV files shown as tables, in the order they are shown: the names of `dir`'s
-/// CSV files other than [`LISTED_ONLY`], known tables first.
+/// CSV files other than `replications.csv`, `transit.csv` and `trains.csv`, known tables first.
 pub fn table_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = files(dir)
         .into_iter()
