@@ -42,24 +42,22 @@ impl MapChart {
         let detail_view = |b: Bounds| View::fit(b.grow(0.06), detail_rect, pad);
         let fits = |b: Bounds| detail_view(b).scale >= MIN_ZOOM * overview.scale;
         if let Some(cluster) = self.crowded_cluster(&overview, crowd, fits) {
-            let of = |members: &[usize]| {
-                Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
-            };
             // The nodes that fall in the enlarged region (Kuryk beside the Caspian
             // cluster) join it if the panel then still enlarges GROWN_ZOOM times, so
             // that they are not cut at its edge; nodes at the new edge are left to the
             // overview (see `View::holds`).
-            let shown = detail_view(of(&cluster)).bounds();
+            let shown = detail_view(self.bounds_of(&cluster)).bounds();
             let grown: Vec<usize> = (0..self.nodes.len())
                 .filter(|&i| shown.holds(self.nodes[i].u, self.nodes[i].v))
                 .collect();
-            let bounds = if detail_view(of(&grown)).scale >= GROWN_ZOOM * overview.scale {
-                of(&grown)
+            let zoom = |m: &[usize]| detail_view(self.bounds_of(m)).scale / overview.scale;
+            let members = if zoom(&grown) >= GROWN_ZOOM {
+                &grown
             } else {
-                of(&cluster)
+                &cluster
             };
             return Layout {
-                views: vec![overview, detail_view(bounds)],
+                views: vec![overview, detail_view(self.bounds_of(members))],
                 legend: Rect {
                     x0: body.x1 - legend_w,
                     y0: detail_rect.y0,
@@ -78,6 +76,11 @@ impl MapChart {
                 ..body
             },
         }
+    }
+
+    /// The bounds of some nodes.
+    fn bounds_of(&self, members: &[usize]) -> Bounds {
+        Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
     }
 
     /// The nodes to enlarge: groups of crowded nodes (closer than `near` pixels to
@@ -121,9 +124,7 @@ impl MapChart {
             .collect();
         // Largest first; ties keep file order.
         groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-        let bounds = |members: &[usize]| {
-            Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
-        };
+        let bounds = |members: &[usize]| self.bounds_of(members);
         let mut rest = groups.into_iter();
         let mut chosen = rest.next().filter(|g| g.len() >= 3 && fits(bounds(g)))?;
         let mut rest: Vec<Vec<usize>> = rest.collect();
