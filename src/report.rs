@@ -15,6 +15,7 @@
 pub mod experiments;
 pub mod geojson;
 pub mod manifest;
+pub mod page;
 pub mod plot;
 
 pub mod folder;

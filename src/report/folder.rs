@@ -127,9 +127,12 @@ impl Staging {
         Ok(())
     }
 
-    /// Syncs every file of the temporary folder (charts included) and swaps the folder
-    /// into place; the old folder, if any, is removed.
+    /// Writes the folder's page (`report.html`, from the files written so far, charts
+    /// included), syncs every file of the temporary folder and swaps the folder into
+    /// place; the old folder, if any, is removed.
     pub fn commit(mut self) -> Result<(), FolderError> {
+        let page = crate::report::page::render(&self.temp);
+        self.write(crate::report::page::REPORT, page.as_bytes())?;
         sync_tree(&self.temp).map_err(io_error(&self.temp))?;
         check_replaceable(&self.target)?;
         swap(&self.temp, &self.target).map_err(io_error(&self.target))?;
@@ -334,6 +337,7 @@ fn swap_by_renames(new: &Path, target: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::page::REPORT;
 
     fn files(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
@@ -352,7 +356,10 @@ mod tests {
         s.write(MANIFEST, b"1").unwrap();
         s.write("chart.svg", b"old chart").unwrap();
         s.commit().unwrap();
-        assert_eq!(files(&target), ["chart.svg", MANIFEST]);
+        assert_eq!(files(&target), ["chart.svg", MANIFEST, REPORT]);
+        // The page is written last, so it lists every file.
+        let page = fs::read_to_string(target.join(REPORT)).unwrap();
+        assert!(page.contains("chart.svg") && page.contains(MANIFEST));
         let mut s = Staging::new(&target).unwrap();
         s.write(MANIFEST, b"2").unwrap();
         fs::write(s.path().join("half-drawn.png"), b"x").unwrap();
@@ -360,7 +367,7 @@ mod tests {
         // Not committed yet: the old folder is untouched.
         assert_eq!(fs::read(target.join(MANIFEST)).unwrap(), b"1");
         s.commit().unwrap();
-        assert_eq!(files(&target), [MANIFEST]);
+        assert_eq!(files(&target), [MANIFEST, REPORT]);
         assert_eq!(fs::read(target.join(MANIFEST)).unwrap(), b"2");
         assert_eq!(files(root.path()), ["res"], "no temporary folder is left");
     }

@@ -358,10 +358,11 @@ pub struct FlowRow {
     /// Pooled 95th percentile transit (days).
     #[serde(with = "number")]
     pub transit_days_p95: f64,
-    /// TEU delivered: mean (flows only).
+    /// TEU of the delivered trains (the offered trains delivered by the horizon, as
+    /// `delivered_trains_*`): mean (flows only).
     #[serde(with = "number")]
     pub teu_delivered_mean: f64,
-    /// Tonnes delivered: mean (flows only).
+    /// Tonnes of the delivered trains (as `teu_delivered_mean`): mean (flows only).
     #[serde(with = "number")]
     pub tonnes_delivered_mean: f64,
 }

@@ -12,6 +12,7 @@
 //! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
 //! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
 //! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
+//! - `page`: `report.html` in every results folder: self-contained, every chart and table.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
@@ -25,6 +26,7 @@ mod faults;
 mod harden;
 mod mechanisms;
 mod over_time;
+mod page;
 mod plots;
 mod properties;
 mod schema;
