@@ -6,7 +6,7 @@
 //! folder as inline SVG, every table file as an HTML table and the manifest. It needs
 //! no JavaScript, no external URL and no other file, so it reads offline and can be
 //! mailed alone. The large per-replication and per-train files (`replications.csv`,
-//! `transit.csv`, `trains.csv`) are listed, not tabulated.
+//! `transit.csv`, `trains.csv`, `timeseries.csv`) are listed, not tabulated.
 //!
 //! The page is a function of the results only: the manifest is shown without the
 //! fields that say when, how fast, on how many threads and by which command the
@@ -44,10 +44,15 @@ const CHART_ORDER: [&str; 8] = [
 ];
 
 /// Files listed but not tabulated (one row per replication, histogram bin or train).
-const LISTED_ONLY: [&str; 3] = [schema::REPLICATIONS, schema::TRANSIT, schema::TRAINS];
+const LISTED_ONLY: [&str; 4] = [
+    schema::REPLICATIONS,
+    schema::TRANSIT,
+    schema::TRAINS,
+    schema::TIMESERIES,
+];
 
 /// The CSV files shown as tables, in the order they are shown: the names of `dir`'s
-/// CSV files other than `replications.csv`, `transit.csv` and `trains.csv`, known tables first.
+/// CSV files other than the listed-only ones, known tables first.
 pub fn table_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = files(dir)
         .into_iter()
