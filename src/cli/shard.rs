@@ -13,12 +13,13 @@ use corridor::experiment::WarmupChoice;
 use corridor::input;
 use corridor::montecarlo::{self, Control, RunSettings};
 use corridor::network::Network;
+use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
 use corridor::scenario::Scenario;
 use corridor::schema::{Details, RunKind};
 use corridor::shard::{self, Inputs, Partial, ShardHeader, ShardSpec, WarmupRecord};
 use corridor::sim::Model;
-use corridor::summary::Summary;
+use corridor::summary::{Keep, RunStats, Summary};
 
 use super::simulate::{
     self, CANCEL, Common, RunArgs, Warmup, check_cancel, out_dir, progress_bar, threads,
@@ -171,7 +172,8 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         }),
     };
     let out = &merged.output;
-    let mut summary = Summary::new(&scenario, &model, out);
+    let stats = RunStats::of(&model, out, Keep::Nothing);
+    let mut summary = Summary::new(&scenario, &model, &stats);
     summary
         .notices
         .extend(simulate::warmup_notice(&warmup, scenario.run.horizon_days));
@@ -192,8 +194,17 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         record.network_sha256 = h.network_sha256.clone();
     }
     let dir = out_dir(&args.out, &Path::new("results").join(&scenario.name));
+    check_cancel()?;
     let charts = simulate::write_run_folder(
-        &dir, &common, &scenario, &network, &model, out, &summary, &m,
+        Staging::new(&dir)?,
+        &common,
+        &scenario,
+        &network,
+        &model,
+        &stats,
+        Some(out),
+        &summary,
+        &m,
     )?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
