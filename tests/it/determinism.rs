@@ -125,3 +125,40 @@ fn the_cli_writes_identical_files_for_one_and_two_threads() {
         assert!(a == b, "{f} differs between 1 and 2 threads");
     }
 }
+
+/// A fold sees every replication once, in index order, across the batches of the
+/// reorder buffer and whatever the first index; a cancelled run stops feeding it.
+#[test]
+fn folds_see_replications_in_index_order() {
+    struct Indices(Vec<u64>);
+    impl montecarlo::Fold for Indices {
+        fn push(&mut self, r: &corridor::sim::ReplicationResult) {
+            self.0.push(r.index);
+        }
+    }
+    let (mut scenario, network) =
+        corridor::input::load_scenario(&root().join("scenarios/reference/ferry.toml")).unwrap();
+    scenario.run.horizon_days = 20.0;
+    scenario.run.warmup_days = 1.0;
+    let model = corridor::sim::Model::new(&network, &scenario).unwrap();
+    let settings = RunSettings {
+        seed: 1,
+        first: 5,
+        replications: 2 * montecarlo::BATCH + 3,
+        threads: Some(2),
+    };
+    let mut seen = Indices(Vec::new());
+    montecarlo::run_into(&model, &settings, montecarlo::Control::none(), &mut seen);
+    assert_eq!(
+        seen.0,
+        (5..5 + 2 * montecarlo::BATCH + 3).collect::<Vec<_>>()
+    );
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let control = montecarlo::Control {
+        on_done: &|| {},
+        cancel: &cancel,
+    };
+    let mut none = Indices(Vec::new());
+    montecarlo::run_into(&model, &settings, control, &mut none);
+    assert!(none.0.is_empty());
+}
