@@ -290,6 +290,35 @@ pub struct ShardHeader {
     pub wall_seconds: f64,
     /// When the shard ended (UTC, RFC 3339).
     pub created_utc: String,
+    /// For a sweep (`kind` = `sweep`): what it sweeps; the partial then holds one
+    /// output per value, in [`SweepRecord::values`] order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepRecord>,
+}
+
+/// The sweep a sweep partial belongs to (floats exact).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepRecord {
+    /// The swept parameter, as named on the command line (`demand`, `TARGET.PARAM`).
+    pub param: String,
+    /// The values swept, sorted, as bit patterns of `f64`.
+    pub values_bits: Vec<u64>,
+    /// The p95 limit factor of the practical capacity.
+    #[serde(with = "bits")]
+    pub p95_limit_factor: f64,
+    /// The tolerance of the refinement of a demand sweep.
+    #[serde(with = "bits")]
+    pub tolerance: f64,
+}
+
+impl SweepRecord {
+    /// The values swept.
+    pub fn values(&self) -> Vec<f64> {
+        self.values_bits
+            .iter()
+            .map(|b| f64::from_bits(*b))
+            .collect()
+    }
 }
 
 impl ShardHeader {
@@ -298,6 +327,7 @@ impl ShardHeader {
         vec![
             ("the corridor version", self.corridor_version.clone()),
             ("the kind of run", self.kind.clone()),
+            ("the sweep", format!("{:?}", self.sweep)),
             ("the scenario", self.scenario_name.clone()),
             ("the scenario's SHA-256", self.scenario_sha256.clone()),
             ("the network's SHA-256", self.network_sha256.clone()),
@@ -353,8 +383,11 @@ pub struct Partial {
     pub header: ShardHeader,
     /// The input files.
     pub inputs: Inputs,
-    /// The figures of its replications.
+    /// The figures of its replications (empty for a sweep).
     pub output: RunOutput,
+    /// For a sweep: the figures of its replications at each value, in the order of
+    /// [`SweepRecord::values`].
+    pub points: Vec<RunOutput>,
 }
 
 /// Writes a partial to `path` through a temporary sibling renamed into place, so the
@@ -437,43 +470,73 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
         ));
     }
     let n = expected.end - expected.start;
-    if raw.replications.len() as u64 != n
-        || raw
-            .replications
-            .iter()
-            .zip(expected.clone())
-            .any(|(r, i)| r.index != i)
+    let outputs = match &raw.header.sweep {
+        None => 1,
+        Some(sw) => sw.values_bits.len(),
+    };
+    if raw.header.sweep.is_some() != (raw.header.kind == "sweep")
+        || (raw.header.sweep.is_some() && !raw.replications.is_empty())
+        || raw.points.len()
+            != if raw.header.sweep.is_some() {
+                outputs
+            } else {
+                0
+            }
     {
         return Err(format_err(format!(
-            "it should hold replications {}..{} in order, it holds {} replications",
-            expected.start,
-            expected.end,
-            raw.replications.len()
+            "a partial of kind `{}` should hold {} outputs",
+            raw.header.kind, outputs
         )));
     }
     let hist = |h: &HistRecord| {
         Histogram::from_sparse(&h.0).ok_or_else(|| format_err("a histogram is malformed".into()))
     };
-    let output = RunOutput {
-        pooled: raw.pooled.iter().map(hist).collect::<Result<_, _>>()?,
-        pooled_routes: raw
-            .pooled_routes
-            .iter()
-            .map(|routes| routes.iter().map(hist).collect::<Result<_, _>>())
-            .collect::<Result<_, _>>()?,
-        replications: raw
-            .replications
-            .into_iter()
-            .map(|r| {
-                r.into_result()
-                    .ok_or_else(|| format_err("a histogram is malformed".into()))
-            })
-            .collect::<Result<_, _>>()?,
+    let output_of = |pooled: &[HistRecord],
+                     pooled_routes: &[Vec<HistRecord>],
+                     replications: Vec<file::RepRecord>|
+     -> Result<RunOutput, ShardError> {
+        if replications.len() as u64 != n
+            || replications
+                .iter()
+                .zip(expected.clone())
+                .any(|(r, i)| r.index != i)
+        {
+            return Err(format_err(format!(
+                "it should hold replications {}..{} in order, it holds {} replications",
+                expected.start,
+                expected.end,
+                replications.len()
+            )));
+        }
+        Ok(RunOutput {
+            pooled: pooled.iter().map(hist).collect::<Result<_, _>>()?,
+            pooled_routes: pooled_routes
+                .iter()
+                .map(|routes| routes.iter().map(hist).collect::<Result<_, _>>())
+                .collect::<Result<_, _>>()?,
+            replications: replications
+                .into_iter()
+                .map(|r| {
+                    r.into_result()
+                        .ok_or_else(|| format_err("a histogram is malformed".into()))
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    };
+    let mut points = Vec::with_capacity(raw.points.len());
+    for p in raw.points {
+        points.push(output_of(&p.pooled, &p.pooled_routes, p.replications)?);
+    }
+    let output = if raw.header.sweep.is_some() {
+        RunOutput::default()
+    } else {
+        output_of(&raw.pooled, &raw.pooled_routes, raw.replications)?
     };
     Ok(Partial {
         header: raw.header,
         inputs: raw.inputs,
         output,
+        points,
     })
 }
 
@@ -524,6 +587,9 @@ pub fn merge(partials: Vec<(PathBuf, Partial)>) -> Result<Partial, ShardError> {
                 m.header.threads = m.header.threads.max(p.header.threads);
                 m.header.end = p.header.end;
                 m.output.extend(p.output);
+                for (a, b) in m.points.iter_mut().zip(p.points) {
+                    a.extend(b);
+                }
             }
         }
     }

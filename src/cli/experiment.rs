@@ -43,8 +43,27 @@ pub(crate) struct SweepArgs {
     /// until the crossing is bracketed within this share of the offered load.
     #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
     pub tolerance: f64,
+    /// Run only shard i of N of every value's replications (i*R/N to (i+1)*R/N) and
+    /// write a partial result for `corridor merge`, which runs the refinement probes
+    /// of a demand sweep itself; `auto/N` reads i from the array job's environment.
+    #[arg(long, value_name = "i/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// A sweep as asked for, once checked: what `sweep` runs and `merge` finishes.
+pub(super) struct SweepJob<'a> {
+    pub scenario: &'a Scenario,
+    pub network: &'a Network,
+    pub warmup: &'a Warmup,
+    pub param: SweepParam,
+    pub name: String,
+    pub values: Vec<f64>,
+    pub factor: f64,
+    pub tolerance: f64,
+    /// The input files' SHA-256 for the manifest, when they come from partials.
+    pub hashes: Option<(String, String)>,
 }
 
 /// Options of `corridor capacity`.
@@ -108,13 +127,39 @@ pub(super) struct RowSpills {
 }
 
 impl RowSpills {
-    fn new(staging: &Staging, scenario: &str, param: &str) -> RowSpills {
+    pub(super) fn new(staging: &Staging, scenario: &str, param: &str) -> RowSpills {
         RowSpills {
             dir: staging.path().to_path_buf(),
             scenario: scenario.to_string(),
             param: param.to_string(),
             files: Vec::new(),
         }
+    }
+
+    /// Spills the rows of replications kept in `out` (a merged shard set) for the
+    /// point at `value`.
+    pub(super) fn spill_kept(
+        &mut self,
+        value: f64,
+        model: &Model,
+        out: &corridor::montecarlo::RunOutput,
+    ) -> anyhow::Result<()> {
+        let path = self.dir.join(format!(".rows-{}.csv", self.files.len()));
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        self.files.push((value, path.clone()));
+        let mut rows = report::ReplicationsCsv::new(
+            &self.scenario,
+            Some((&self.param, value)),
+            model,
+            std::io::BufWriter::new(file),
+            false,
+        );
+        out.replay_into(&mut rows);
+        rows.finish()
+            .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
     }
 
     /// Writes `replications.csv` into `staging`: the header, then the rows of each of
@@ -333,29 +378,68 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let (param, name, values, factor) = sweep_spec(args, &scenario, &network)?;
     let started = Instant::now();
     check_tolerance(args.tolerance)?;
-    let dir = out_dir(
-        &common.out,
-        &Path::new("results").join(folder_name(&format!("{}-sweep-{name}", scenario.name))),
-    );
+    let job = SweepJob {
+        scenario: &scenario,
+        network: &network,
+        warmup: &warmup,
+        param,
+        name,
+        values,
+        factor,
+        tolerance: args.tolerance,
+        hashes: None,
+    };
+    if let Some(spec) = &args.shard {
+        return super::shard::run_sweep_shard(&job, spec, common);
+    }
+    let dir = sweep_dir(common, &job);
     check_cancel()?;
     let staging = Staging::new(&dir)?;
-    let mut spills = RowSpills::new(&staging, &scenario.name, &name);
+    let mut spills = RowSpills::new(&staging, &scenario.name, &job.name);
     let runs = run_sweep(
         &scenario,
         &network,
         param,
-        &values,
+        &job.values,
         common,
         Some(&mut spills),
     )?;
-    let demand = param == SweepParam::Demand;
+    finish_sweep(&job, common, runs, staging, spills, started)
+}
+
+/// The results folder of a sweep.
+pub(super) fn sweep_dir(common: &Common, job: &SweepJob<'_>) -> PathBuf {
+    out_dir(&common.out, &sweep_default_dir(job))
+}
+
+/// The results folder of a sweep without `--out`.
+pub(super) fn sweep_default_dir(job: &SweepJob<'_>) -> PathBuf {
+    Path::new("results").join(folder_name(&format!(
+        "{}-sweep-{}",
+        job.scenario.name, job.name
+    )))
+}
+
+/// Finishes a sweep whose grid has run (`runs`, their rows spilled into `staging`):
+/// refines a demand sweep's crossing, analyses the curve, writes the folder and
+/// prints the table.
+pub(super) fn finish_sweep(
+    job: &SweepJob<'_>,
+    common: &Common,
+    runs: SweepRuns,
+    staging: Staging,
+    spills: RowSpills,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let (scenario, network) = (job.scenario, job.network);
+    let demand = job.param == SweepParam::Demand;
     let refined = if demand {
         refine(
-            &scenario,
-            &network,
+            scenario,
+            network,
             &runs,
-            factor,
-            args.tolerance,
+            job.factor,
+            job.tolerance,
             false,
             common,
             None,
@@ -366,29 +450,31 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let wall = started.elapsed().as_secs_f64();
     let curve = experiment::analyse_curve(
         &scenario.name,
-        &name,
+        &job.name,
         demand,
         scenario.run.seed,
-        factor,
+        job.factor,
         &as_points(&runs),
         &as_points(&refined),
-        args.tolerance,
+        job.tolerance,
     );
+    let dir = staging.target().to_path_buf();
     write_curve_folder(
         staging,
         spills,
         common,
         RunKind::Sweep,
-        (&scenario, &network),
-        &warmup,
+        (scenario, network),
+        job.warmup,
         wall,
         &curve,
         &runs,
         SweepDetails {
-            param: name.clone(),
-            values: values.clone(),
-            p95_limit_factor: factor,
+            param: job.name.clone(),
+            values: job.values.clone(),
+            p95_limit_factor: job.factor,
         },
+        job.hashes.clone(),
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -396,7 +482,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         writeln!(
             stdout,
             "\n{} points x {} replications in {:.2} s; results in {}",
-            values.len(),
+            job.values.len(),
             scenario.run.replications,
             wall,
             dir.display()
@@ -726,6 +812,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
             values: values.clone(),
             p95_limit_factor: factor,
         },
+        None,
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -842,6 +929,7 @@ fn write_curve_folder(
     curve: &Curve,
     runs: &SweepRuns,
     sweep: SweepDetails,
+    hashes: Option<(String, String)>,
 ) -> anyhow::Result<usize> {
     spills.join(&mut staging, runs)?;
     let details = Details {
@@ -849,7 +937,7 @@ fn write_curve_folder(
         ..Details::default()
     };
     let reps = scenario.run.replications;
-    let m = manifest(
+    let mut m = manifest(
         kind,
         common,
         &[(scenario, network)],
@@ -858,6 +946,10 @@ fn write_curve_folder(
         wall,
         details,
     );
+    if let (Some((scenario_sha, network_sha)), Some(record)) = (hashes, m.scenarios.first_mut()) {
+        record.file_sha256 = scenario_sha;
+        record.network_sha256 = network_sha;
+    }
     finish_folder(
         staging,
         common,

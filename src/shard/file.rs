@@ -16,6 +16,38 @@ pub(super) struct FileOut<'a> {
     pooled: Vec<HistRecord>,
     pooled_routes: Vec<Vec<HistRecord>>,
     replications: RepsOut<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    points: Vec<PointOut<'a>>,
+}
+
+/// One sweep value's output, as written.
+#[derive(Serialize)]
+struct PointOut<'a> {
+    pooled: Vec<HistRecord>,
+    pooled_routes: Vec<Vec<HistRecord>>,
+    replications: RepsOut<'a>,
+}
+
+impl<'a> PointOut<'a> {
+    fn new(out: &'a crate::montecarlo::RunOutput) -> PointOut<'a> {
+        PointOut {
+            pooled: out.pooled.iter().map(HistRecord::of).collect(),
+            pooled_routes: out
+                .pooled_routes
+                .iter()
+                .map(|r| r.iter().map(HistRecord::of).collect())
+                .collect(),
+            replications: RepsOut(&out.replications),
+        }
+    }
+}
+
+/// One sweep value's output, as read.
+#[derive(Deserialize)]
+pub(super) struct PointIn {
+    pub(super) pooled: Vec<HistRecord>,
+    pub(super) pooled_routes: Vec<Vec<HistRecord>>,
+    pub(super) replications: Vec<RepRecord>,
 }
 
 impl<'a> FileOut<'a> {
@@ -32,6 +64,7 @@ impl<'a> FileOut<'a> {
                 .map(|r| r.iter().map(HistRecord::of).collect())
                 .collect(),
             replications: RepsOut(&p.output.replications),
+            points: p.points.iter().map(PointOut::new).collect(),
         }
     }
 }
@@ -53,6 +86,8 @@ pub(super) struct FileIn {
     pub(super) pooled: Vec<HistRecord>,
     pub(super) pooled_routes: Vec<Vec<HistRecord>>,
     pub(super) replications: Vec<RepRecord>,
+    #[serde(default)]
+    pub(super) points: Vec<PointIn>,
 }
 
 /// A histogram as its non-empty bins.
