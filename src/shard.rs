@@ -15,7 +15,12 @@
 //! JSON, one object: `format` (`"corridor-shard/1"`), `header` ([`ShardHeader`]),
 //! `inputs` (the scenario and network texts), `pooled` and `pooled_routes` (sparse
 //! transit histograms as `[bin, count]` pairs), and `replications` (one object per
-//! replication, field for field [`ReplicationResult`](crate::sim::ReplicationResult)). Every floating-point number is
+//! replication, field for field [`ReplicationResult`](crate::sim::ReplicationResult)).
+//! A sweep's partial (`kind` `sweep`, [`ShardHeader::sweep`]) leaves those empty and
+//! holds `points`, one `{pooled, pooled_routes, replications}` per swept value; a
+//! comparison's (`kind` `compare`, [`ShardHeader::compare`]) holds one point per
+//! scenario, base first, and `alternatives`, the other scenarios' input texts. Run
+//! partials are written exactly as before (the new fields are left out). Every floating-point number is
 //! stored as its IEEE-754 bit pattern (an unsigned integer), so the file round-trips
 //! exactly, NaN included. Files are written to a temporary sibling and renamed into
 //! place: a partial exists whole or not at all.
@@ -294,6 +299,24 @@ pub struct ShardHeader {
     /// output per value, in [`SweepRecord::values`] order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepRecord>,
+    /// For a comparison (`kind` = `compare`): the alternative scenarios (the header's
+    /// scenario is the base); the partial then holds one output per scenario, base
+    /// first, and the alternatives' input texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Vec<AlternativeRecord>>,
+}
+
+/// One alternative scenario of a comparison partial.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlternativeRecord {
+    /// Scenario file, as given on the command line.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file (hex).
+    pub scenario_sha256: String,
+    /// Network file, as the scenario names it.
+    pub network_file: String,
+    /// SHA-256 of the network file (hex).
+    pub network_sha256: String,
 }
 
 /// The sweep a sweep partial belongs to (floats exact).
@@ -328,6 +351,7 @@ impl ShardHeader {
             ("the corridor version", self.corridor_version.clone()),
             ("the kind of run", self.kind.clone()),
             ("the sweep", format!("{:?}", self.sweep)),
+            ("the scenarios compared", format!("{:?}", self.compare)),
             ("the scenario", self.scenario_name.clone()),
             ("the scenario's SHA-256", self.scenario_sha256.clone()),
             ("the network's SHA-256", self.network_sha256.clone()),
@@ -386,8 +410,11 @@ pub struct Partial {
     /// The figures of its replications (empty for a sweep).
     pub output: RunOutput,
     /// For a sweep: the figures of its replications at each value, in the order of
-    /// [`SweepRecord::values`].
+    /// [`SweepRecord::values`]; for a comparison, of each scenario, base first.
     pub points: Vec<RunOutput>,
+    /// For a comparison: the alternatives' input files, in the order of
+    /// [`ShardHeader::compare`].
+    pub alternatives: Vec<Inputs>,
 }
 
 /// Writes a partial to `path` through a temporary sibling renamed into place, so the
@@ -470,18 +497,22 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
         ));
     }
     let n = expected.end - expected.start;
-    let outputs = match &raw.header.sweep {
-        None => 1,
-        Some(sw) => sw.values_bits.len(),
+    let h = &raw.header;
+    let (outputs, alternatives) = match (&h.sweep, &h.compare) {
+        (None, None) => (0, 0),
+        (Some(sw), None) => (sw.values_bits.len(), 0),
+        (None, Some(alts)) => (1 + alts.len(), alts.len()),
+        (Some(_), Some(_)) => (usize::MAX, 0),
     };
-    if raw.header.sweep.is_some() != (raw.header.kind == "sweep")
-        || (raw.header.sweep.is_some() && !raw.replications.is_empty())
-        || raw.points.len()
-            != if raw.header.sweep.is_some() {
-                outputs
-            } else {
-                0
-            }
+    let expected_kind = match (&h.sweep, &h.compare) {
+        (None, None) => "run",
+        (Some(_), None) => "sweep",
+        _ => "compare",
+    };
+    if h.kind != expected_kind
+        || (outputs > 0 && !raw.replications.is_empty())
+        || raw.points.len() != outputs
+        || raw.alternatives.len() != alternatives
     {
         return Err(format_err(format!(
             "a partial of kind `{}` should hold {} outputs",
@@ -527,7 +558,20 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
     for p in raw.points {
         points.push(output_of(&p.pooled, &p.pooled_routes, p.replications)?);
     }
-    let output = if raw.header.sweep.is_some() {
+    for (inputs, record) in raw
+        .alternatives
+        .iter()
+        .zip(raw.header.compare.iter().flatten())
+    {
+        let (scenario_sha, network_sha) = inputs.hashes();
+        if scenario_sha != record.scenario_sha256 || network_sha != record.network_sha256 {
+            return Err(format_err(format!(
+                "the embedded text of {} or its network does not match its SHA-256",
+                record.scenario_file
+            )));
+        }
+    }
+    let output = if outputs > 0 {
         RunOutput::default()
     } else {
         output_of(&raw.pooled, &raw.pooled_routes, raw.replications)?
@@ -537,6 +581,7 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
         inputs: raw.inputs,
         output,
         points,
+        alternatives: raw.alternatives,
     })
 }
 

@@ -109,6 +109,11 @@ pub(crate) struct CompareArgs {
     /// share of the offered load.
     #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
     pub tolerance: f64,
+    /// Run only shard i of N of every scenario's replications (i*R/N to (i+1)*R/N) and
+    /// write a partial result for `corridor merge`; `auto/N` reads i from the array
+    /// job's environment. Not with `--param`.
+    #[arg(long, value_name = "i/N", conflicts_with = "param")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -501,6 +506,9 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         s.run = loaded[0].0.run;
         loaded.push((s, n));
     }
+    if let Some(spec) = &args.shard {
+        return super::shard::run_compare_shard(&loaded, &warmup, spec, common);
+    }
     let reps = loaded[0].0.run.replications;
     let bar = progress_bar(reps * loaded.len() as u64, common.quiet, "compare");
     let on_done = || bar.inc(1);
@@ -524,6 +532,23 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         runs.push((model, output));
     }
     bar.finish_and_clear();
+    finish_compare(args, &loaded, &warmup, runs, started, None)
+}
+
+/// Finishes a comparison whose scenarios have run (`runs`, in the order of `loaded`):
+/// the paired differences, each scenario's summary, the capacity curves of
+/// `--param`, the folder and the table. `hashes` replace the input files' SHA-256 in
+/// the manifest when the runs come from partials.
+pub(super) fn finish_compare(
+    args: &CompareArgs,
+    loaded: &[(Scenario, Network)],
+    warmup: &Warmup,
+    runs: Vec<(Model, RunStats)>,
+    started: Instant,
+    hashes: Option<Vec<(String, String)>>,
+) -> anyhow::Result<()> {
+    let common = &args.common;
+    let reps = loaded[0].0.run.replications;
     let wall = started.elapsed().as_secs_f64();
     let alts: Vec<(&str, &Model, &RunStats)> = loaded[1..]
         .iter()
@@ -550,7 +575,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         let mut summary = corridor::summary::Summary::new(s, m, o);
         summary
             .notices
-            .extend(super::simulate::warmup_notice(&warmup, s.run.horizon_days));
+            .extend(super::simulate::warmup_notice(warmup, s.run.horizon_days));
         for n in &summary.notices {
             notices.push(format!("{}: {n}", s.name));
         }
@@ -633,15 +658,21 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         },
         ..Details::default()
     };
-    let m = manifest(
+    let mut m = manifest(
         RunKind::Compare,
         common,
         &pairs,
         reps,
-        &warmup,
+        warmup,
         wall,
         details,
     );
+    for (record, (scenario_sha, network_sha)) in
+        m.scenarios.iter_mut().zip(hashes.into_iter().flatten())
+    {
+        record.file_sha256 = scenario_sha;
+        record.network_sha256 = network_sha;
+    }
     files.push(("manifest.json".to_string(), m.to_json()));
     write_folder(&dir, common, &mut files.into_iter())?;
     if !common.quiet {
@@ -910,7 +941,7 @@ fn folder_name(text: &str) -> String {
 
 /// The default folder of a comparison: named after every scenario compared,
 /// `compare-BASE-vs-ALT1-ALT2`.
-fn compare_folder_name(names: &[&str]) -> String {
+pub(super) fn compare_folder_name(names: &[&str]) -> String {
     let (base, alternatives) = names.split_first().map_or(("", &[][..]), |(b, a)| (*b, a));
     folder_name(&format!("compare-{base}-vs-{}", alternatives.join("-")))
 }

@@ -1,5 +1,5 @@
-//! `run --shard i/N` (one slice of a run's replications, saved as a partial result) and
-//! `merge` (partials back into the results folder of a one-machine run).
+//! `run`, `sweep` and `compare --shard i/N` (one slice of the replications, saved as a
+//! partial result) and `merge` (partials back into the results folder of one machine).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,11 +17,16 @@ use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
 use corridor::scenario::Scenario;
 use corridor::schema::{Details, RunKind};
-use corridor::shard::{self, Inputs, Partial, ShardHeader, ShardSpec, SweepRecord, WarmupRecord};
+use corridor::shard::{
+    self, AlternativeRecord, Inputs, Partial, ShardHeader, ShardSpec, SweepRecord, WarmupRecord,
+};
 use corridor::sim::Model;
 use corridor::summary::{Keep, RunStats, Summary};
 
-use super::experiment::{RowSpills, SweepJob, finish_sweep, sweep_default_dir, sweep_dir};
+use super::experiment::{
+    CompareArgs, RowSpills, SweepJob, compare_folder_name, finish_compare, finish_sweep,
+    sweep_default_dir, sweep_dir,
+};
 use super::simulate::{
     self, CANCEL, Common, RunArgs, Warmup, check_cancel, out_dir, progress_bar, threads,
     threads_used,
@@ -81,6 +86,7 @@ pub(super) fn run_shard(
         common,
         started,
         None,
+        None,
     );
     let dir = out_dir(
         &common.out,
@@ -92,6 +98,7 @@ pub(super) fn run_shard(
         inputs,
         output,
         points: Vec::new(),
+        alternatives: Vec::new(),
     };
     shard::write_partial(&path, &partial)?;
     if !common.quiet {
@@ -131,11 +138,17 @@ fn shard_header(
     common: &Common,
     started: Instant,
     sweep: Option<SweepRecord>,
+    compare: Option<Vec<AlternativeRecord>>,
 ) -> ShardHeader {
     let (scenario_sha256, network_sha256) = inputs.hashes();
+    let kind = match (&sweep, &compare) {
+        (Some(_), _) => "sweep",
+        (None, Some(_)) => "compare",
+        (None, None) => "run",
+    };
     ShardHeader {
         corridor_version: env!("CARGO_PKG_VERSION").to_string(),
-        kind: if sweep.is_some() { "sweep" } else { "run" }.into(),
+        kind: kind.into(),
         scenario_name: scenario.name.clone(),
         scenario_file: scenario.path.display().to_string(),
         scenario_sha256,
@@ -163,6 +176,7 @@ fn shard_header(
         wall_seconds: started.elapsed().as_secs_f64(),
         created_utc: manifest::now_utc(),
         sweep,
+        compare,
     }
 }
 
@@ -219,6 +233,7 @@ pub(super) fn run_sweep_shard(
         common,
         started,
         Some(record),
+        None,
     );
     let dir = out_dir(&common.out, &sweep_default_dir(job).join("shards"));
     let path = dir.join(spec.file_name());
@@ -227,6 +242,7 @@ pub(super) fn run_sweep_shard(
         inputs,
         output: Default::default(),
         points,
+        alternatives: Vec::new(),
     };
     shard::write_partial(&path, &partial)?;
     if !common.quiet {
@@ -243,6 +259,154 @@ pub(super) fn run_sweep_shard(
         );
     }
     Ok(())
+}
+
+/// Runs one shard of every scenario of a comparison (base first) and writes its
+/// partial result, with every scenario's input texts.
+pub(super) fn run_compare_shard(
+    loaded: &[(Scenario, Network)],
+    warmup: &Warmup,
+    spec: &str,
+    common: &Common,
+) -> anyhow::Result<()> {
+    let (base, _) = &loaded[0];
+    let spec = ShardSpec::parse(spec, |k| std::env::var(k).ok())?;
+    let range = spec.range(base.run.replications);
+    let inputs = read_inputs(base)?;
+    let mut alternatives = Vec::with_capacity(loaded.len() - 1);
+    let mut records = Vec::with_capacity(loaded.len() - 1);
+    for (s, _) in &loaded[1..] {
+        let alt = read_inputs(s)?;
+        let (scenario_sha256, network_sha256) = alt.hashes();
+        records.push(AlternativeRecord {
+            scenario_file: s.path.display().to_string(),
+            scenario_sha256,
+            network_file: s.network_path.display().to_string(),
+            network_sha256,
+        });
+        alternatives.push(alt);
+    }
+    let started = Instant::now();
+    let bar = progress_bar(
+        (range.end - range.start) * loaded.len() as u64,
+        common.quiet,
+        "compare",
+    );
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let mut points = Vec::with_capacity(loaded.len());
+    for (s, n) in loaded {
+        let model = Model::new(n, s).with_context(|| format!("scenario `{}`", s.name))?;
+        let settings = RunSettings {
+            seed: s.run.seed,
+            first: range.start,
+            replications: range.end - range.start,
+            threads: threads(common),
+        };
+        points.push(montecarlo::run(&model, &settings, control));
+        check_cancel()?;
+    }
+    bar.finish_and_clear();
+    let header = shard_header(
+        base,
+        &inputs,
+        warmup,
+        &spec,
+        range.clone(),
+        common,
+        started,
+        None,
+        Some(records),
+    );
+    let names: Vec<&str> = loaded.iter().map(|(s, _)| s.name.as_str()).collect();
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results")
+            .join(compare_folder_name(&names))
+            .join("shards"),
+    );
+    let path = dir.join(spec.file_name());
+    let partial = Partial {
+        header,
+        inputs,
+        output: Default::default(),
+        points,
+        alternatives,
+    };
+    shard::write_partial(&path, &partial)?;
+    if !common.quiet {
+        println!(
+            "compare shard {} of {}: replications {}..{} of {} of {} scenarios in {:.2} s; partial result in {}",
+            spec.index,
+            spec.count,
+            range.start,
+            range.end,
+            base.run.replications,
+            loaded.len(),
+            partial.header.wall_seconds,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Finishes a sharded comparison from its merged partial: every scenario's
+/// replications folded in index order, then the folder exactly as `compare` on one
+/// machine.
+fn merge_compare(
+    merged: &Partial,
+    records: &[AlternativeRecord],
+    base: (Scenario, Network),
+    warmup: &Warmup,
+    common: Common,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut loaded = vec![base];
+    for (record, inputs) in records.iter().zip(&merged.alternatives) {
+        let h = ShardHeader {
+            scenario_file: record.scenario_file.clone(),
+            network_file: record.network_file.clone(),
+            ..merged.header.clone()
+        };
+        let (mut s, n) = load_inputs(&h, inputs)?;
+        // Pairing needs the same replications, seed and observation window.
+        s.run = loaded[0].0.run;
+        loaded.push((s, n));
+    }
+    let mut runs = Vec::with_capacity(loaded.len());
+    let mut hashes = vec![(
+        merged.header.scenario_sha256.clone(),
+        merged.header.network_sha256.clone(),
+    )];
+    hashes.extend(
+        records
+            .iter()
+            .map(|r| (r.scenario_sha256.clone(), r.network_sha256.clone())),
+    );
+    for ((s, n), out) in loaded.iter().zip(&merged.points) {
+        let model = Model::new(n, s).with_context(|| format!("scenario `{}`", s.name))?;
+        shard::check_shape(&model, out)
+            .map_err(|e| anyhow::anyhow!("the partials do not fit their own scenario: {e}"))?;
+        let stats = RunStats::of(&model, out, Keep::Flows);
+        runs.push((model, stats));
+    }
+    let args = CompareArgs {
+        base: PathBuf::from(&merged.header.scenario_file),
+        alternatives: records
+            .iter()
+            .map(|r| PathBuf::from(&r.scenario_file))
+            .collect(),
+        param: None,
+        values: None,
+        p95_limit_factor: 2.0,
+        tolerance: experiment::CAPACITY_TOLERANCE,
+        shard: None,
+        common,
+    };
+    finish_compare(&args, &loaded, warmup, runs, started, Some(hashes))
 }
 
 /// Finishes a sharded sweep from its merged partial: every value's replications
@@ -330,6 +494,9 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     };
     if let Some(record) = &merged.header.sweep {
         return merge_sweep(&merged, record, (&scenario, &network), &warmup, &common);
+    }
+    if let Some(records) = &merged.header.compare {
+        return merge_compare(&merged, records, (scenario, network), &warmup, common);
     }
     let out = &merged.output;
     let stats = RunStats::of(&model, out, Keep::Nothing);

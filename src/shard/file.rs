@@ -18,6 +18,8 @@ pub(super) struct FileOut<'a> {
     replications: RepsOut<'a>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     points: Vec<PointOut<'a>>,
+    #[serde(skip_serializing_if = "<[Inputs]>::is_empty")]
+    alternatives: &'a [Inputs],
 }
 
 /// One sweep value's output, as written.
@@ -65,6 +67,7 @@ impl<'a> FileOut<'a> {
                 .collect(),
             replications: RepsOut(&p.output.replications),
             points: p.points.iter().map(PointOut::new).collect(),
+            alternatives: &p.alternatives,
         }
     }
 }
@@ -88,6 +91,8 @@ pub(super) struct FileIn {
     pub(super) replications: Vec<RepRecord>,
     #[serde(default)]
     pub(super) points: Vec<PointIn>,
+    #[serde(default)]
+    pub(super) alternatives: Vec<Inputs>,
 }
 
 /// A histogram as its non-empty bins.

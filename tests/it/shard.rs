@@ -298,3 +298,41 @@ fn three_sweep_shards_merge_to_the_bytes_of_one_machine() {
     ));
     assert!(err.contains("kind of run"), "{err}");
 }
+
+/// A comparison in 2 shards merges to the folder of one machine: every scenario's
+/// replications are split the same way, so the pairing survives.
+#[test]
+fn two_compare_shards_merge_to_the_bytes_of_one_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/middle-corridor-2024.toml");
+    let alt = root().join("scenarios/middle-corridor-2030.toml");
+    let (base, alt) = (base.to_str().unwrap(), alt.to_str().unwrap());
+    let settings = [
+        "--replications",
+        "5",
+        "--horizon-days",
+        "80",
+        "--warmup-days",
+        "10",
+        "--seed",
+        "3",
+        "--quiet",
+        "--no-plots",
+    ];
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["compare", base, alt];
+        args.extend(settings);
+        args.extend(extra);
+        ok(&corridor(dir.path(), &args));
+    };
+    compare(&["--out", "one"]);
+    for i in [1, 0] {
+        compare(&["--shard", &format!("{i}/2"), "--out", "parts"]);
+    }
+    ok(&corridor(
+        dir.path(),
+        &["merge", "parts", "--out", "merged", "--quiet", "--no-plots"],
+    ));
+    assert_same_folder(&dir.path().join("one"), &dir.path().join("merged"));
+    assert!(dir.path().join("one/compare.json").exists());
+}
