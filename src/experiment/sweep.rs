@@ -1,14 +1,13 @@
 //! Capacity curves: the figures of every sweep point, the practical capacity with its
 //! uncertainty, and the bottleneck at every point.
 
-use crate::montecarlo::RunOutput;
 pub use crate::schema::{
     Bottleneck, Curve, CurvePoint, FlowPoint, PracticalCapacity, ResourcePoint,
 };
 use crate::schema::{Bracket, LimitedBy, Refinement};
 use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
-use crate::summary::{RunFigures, transit};
+use crate::summary::{RunStats, transit};
 
 pub use crate::summary::DELIVERED_RATIO_MIN;
 
@@ -24,8 +23,11 @@ struct Series {
 }
 
 impl Series {
-    fn new(fig: &RunFigures) -> Series {
-        let o = &fig.overall;
+    /// The series of a point: its per-replication figures of all flows together
+    /// (none if the point's statistics kept none, see [`crate::summary::Keep`]).
+    fn new(stats: &RunStats) -> Series {
+        let empty = crate::summary::Series::default();
+        let o = stats.overall_series.as_ref().unwrap_or(&empty);
         let p95 = o.transit_p95_days.clone();
         let p95_mean = Estimate::of(&p95).mean;
         Series {
@@ -65,13 +67,10 @@ struct Probes {
 impl Probes {
     /// The probes of `points` (any order). The reference p95 of a demand sweep is the
     /// one at its lowest demand factor; of any other sweep, the lowest of its points.
-    fn new(points: &[(f64, &Model, &RunOutput)], demand: bool, p95_limit_factor: f64) -> Probes {
+    fn new(points: &[(f64, &Model, &RunStats)], demand: bool, p95_limit_factor: f64) -> Probes {
         let mut order: Vec<usize> = (0..points.len()).collect();
         order.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0));
-        let series: Vec<Series> = order
-            .iter()
-            .map(|&k| Series::new(&RunFigures::new(points[k].1, points[k].2)))
-            .collect();
+        let series: Vec<Series> = order.iter().map(|&k| Series::new(points[k].2)).collect();
         let values: Vec<f64> = order.iter().map(|&k| points[k].0).collect();
         let x = series
             .iter()
@@ -143,7 +142,7 @@ pub enum NextProbe {
 /// doubled until a probe fails, or halved until one passes (the halved probe becomes
 /// the reference).
 pub fn next_probe(
-    points: &[(f64, &Model, &RunOutput)],
+    points: &[(f64, &Model, &RunStats)],
     p95_limit_factor: f64,
     tolerance: f64,
     bracket: bool,
@@ -192,22 +191,18 @@ pub fn analyse_curve(
     demand: bool,
     seed: u64,
     p95_limit_factor: f64,
-    points: &[(f64, &Model, &RunOutput)],
-    refined: &[(f64, &Model, &RunOutput)],
+    points: &[(f64, &Model, &RunStats)],
+    refined: &[(f64, &Model, &RunStats)],
     tolerance: f64,
 ) -> Curve {
     let first_model = points.first().map(|p| p.1);
     let (horizon, warmup) = first_model.map_or((0.0, 0.0), |m| (m.horizon_days(), m.warmup_days()));
-    let figures: Vec<RunFigures> = points
-        .iter()
-        .map(|(_, model, out)| RunFigures::new(model, out))
-        .collect();
-    let series: Vec<Series> = figures.iter().map(Series::new).collect();
+    let series: Vec<Series> = points.iter().map(|(_, _, out)| Series::new(out)).collect();
     let limit = p95_limit_factor * reference_p95(&series, demand);
     let ok = |ratio: f64, p95: f64| ratio >= DELIVERED_RATIO_MIN && p95 <= limit;
 
     let mut curve_points = Vec::with_capacity(points.len());
-    for (((value, model, out), s), fig) in points.iter().zip(&series).zip(&figures) {
+    for ((value, model, out), s) in points.iter().zip(&series) {
         let ratio = Estimate::of(&s.ratio);
         let meets = ok(ratio.mean, s.p95_mean);
         let reps = s.ratio.len().max(1) as f64;
@@ -219,7 +214,7 @@ pub fn analyse_curve(
             .count() as f64
             / reps;
         let (resources, bottleneck) = resources_at(model, out);
-        let transit_mean = Estimate::of(&fig.overall.transit_mean_days);
+        let transit_mean = out.overall.transit_mean_days.estimate();
         curve_points.push(CurvePoint {
             value: *value,
             offered_trains_per_week: Estimate::of(&s.offered),
@@ -231,13 +226,13 @@ pub fn analyse_curve(
             replications_meeting: meeting,
             bottleneck,
             resources,
-            flows: flows_at(model, out, fig),
+            flows: flows_at(model, out),
         });
     }
 
     let practical_capacity = demand.then(|| {
         let grid = Probes::new(points, true, p95_limit_factor);
-        let all: Vec<(f64, &Model, &RunOutput)> = points.iter().chain(refined).copied().collect();
+        let all: Vec<(f64, &Model, &RunStats)> = points.iter().chain(refined).copied().collect();
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by(|&a, &b| all[a].0.total_cmp(&all[b].0));
         let probes = Probes::new(&all, true, p95_limit_factor);
@@ -290,8 +285,8 @@ pub fn analyse_curve(
 /// scenarios (keeping the pairing of common random numbers). None unless both
 /// searches hold the same number of replications.
 pub fn capacity_difference(
-    base: &[(f64, &Model, &RunOutput)],
-    alternative: &[(f64, &Model, &RunOutput)],
+    base: &[(f64, &Model, &RunStats)],
+    alternative: &[(f64, &Model, &RunStats)],
     p95_limit_factor: f64,
     seed: u64,
 ) -> Option<Estimate> {
@@ -414,54 +409,26 @@ fn interpolate(xs: &[f64], ys: &[f64], x: f64) -> f64 {
     ys.last().copied().unwrap_or(f64::NAN)
 }
 
-fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
+fn resources_at(model: &Model, out: &RunStats) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
     let infos = model.resources();
-    let reps = &out.replications;
-    let total_wait: f64 = reps
-        .iter()
-        .flat_map(|r| r.resources.iter())
-        .map(|x| x.wait_sum_days)
-        .sum();
-    let mut binding = vec![0u64; infos.len()];
-    for r in reps {
-        let best = (0..r.resources.len()).max_by(|&a, &b| {
-            r.resources[a]
-                .utilization
-                .total_cmp(&r.resources[b].utilization)
-                .then(b.cmp(&a))
-        });
-        if let Some(k) = best {
-            binding[k] += 1;
-        }
-    }
+    let total_wait = out.total_wait_days;
+    let empty = crate::summary::ResourceStats::default();
+    let stats = |k: usize| out.resources.get(k).unwrap_or(&empty);
     let points: Vec<ResourcePoint> = infos
         .iter()
         .enumerate()
-        .map(|(k, info)| {
-            let wait: f64 = reps.iter().map(|r| r.resources[k].wait_sum_days).sum();
-            ResourcePoint {
-                id: info.id.clone(),
-                kind: info.kind,
-                from: info.from.clone(),
-                to: info.to.clone(),
-                utilization: Estimate::of(
-                    &reps
-                        .iter()
-                        .map(|r| r.resources[k].utilization)
-                        .collect::<Vec<_>>(),
-                ),
-                wait_days: Estimate::of(
-                    &reps
-                        .iter()
-                        .map(|r| r.resources[k].wait_mean_days())
-                        .collect::<Vec<_>>(),
-                ),
-                wait_share: if total_wait > 0.0 {
-                    wait / total_wait
-                } else {
-                    0.0
-                },
-            }
+        .map(|(k, info)| ResourcePoint {
+            id: info.id.clone(),
+            kind: info.kind,
+            from: info.from.clone(),
+            to: info.to.clone(),
+            utilization: stats(k).utilization.estimate(),
+            wait_days: stats(k).wait_days.estimate(),
+            wait_share: if total_wait > 0.0 {
+                stats(k).wait_sum_days / total_wait
+            } else {
+                0.0
+            },
         })
         .collect();
     let top = (0..points.len()).max_by(|&a, &b| {
@@ -479,27 +446,30 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
             from: p.from.clone(),
             to: p.to.clone(),
             utilization: p.utilization,
-            binding_share: binding[k] as f64 / reps.len().max(1) as f64,
+            binding_share: stats(k).binding as f64 / out.replications.max(1) as f64,
             wait_share: p.wait_share,
         }
     });
     (points, bottleneck)
 }
 
-fn flows_at(model: &Model, out: &RunOutput, fig: &RunFigures) -> Vec<FlowPoint> {
+fn flows_at(model: &Model, out: &RunStats) -> Vec<FlowPoint> {
+    let empty = crate::summary::FlowStats::default();
     model
         .flows()
         .iter()
-        .zip(&fig.flows)
         .enumerate()
-        .map(|(i, (info, f))| FlowPoint {
-            id: info.id.clone(),
-            offered_trains_per_week: Estimate::of(&f.offered_trains_per_week),
-            delivered_trains_per_week: Estimate::of(&f.delivered_trains_per_week),
-            transit_days: transit(
-                &Estimate::of(&f.transit_mean_days),
-                out.pooled.get(i).unwrap_or(&Histogram::new()),
-            ),
+        .map(|(i, info)| {
+            let f = out.flows.get(i).unwrap_or(&empty);
+            FlowPoint {
+                id: info.id.clone(),
+                offered_trains_per_week: f.offered_trains_per_week.estimate(),
+                delivered_trains_per_week: f.delivered_trains_per_week.estimate(),
+                transit_days: transit(
+                    &f.transit_mean_days.estimate(),
+                    out.pooled.get(i).unwrap_or(&Histogram::new()),
+                ),
+            }
         })
         .collect()
 }

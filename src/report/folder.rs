@@ -107,6 +107,16 @@ impl Staging {
         Ok(())
     }
 
+    /// Creates one file in the temporary folder, to be written as results stream in
+    /// (e.g. `replications.csv` while the replications run); it counts as written,
+    /// and [`commit`](Staging::commit) syncs it.
+    pub fn create(&mut self, name: &str) -> Result<File, FolderError> {
+        let path = self.temp.join(name);
+        let file = File::create(&path).map_err(io_error(&path))?;
+        self.written.push(name.to_string());
+        Ok(file)
+    }
+
     /// Removes from the temporary folder everything but the files written with
     /// [`write`](Staging::write): after charts failed to draw (a full disk), the
     /// folder then holds the new data and no chart, never a part of the charts.
