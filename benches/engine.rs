@@ -5,7 +5,8 @@
 //! - one replication of jackson3 and of ferry, 100,000 days (trains/s);
 //! - one replication of the 2024 corridor scenario, one year (trains/s);
 //! - a full run of the 2024 scenario, 100 replications, on 1 and 2 threads
-//!   (replications/s);
+//!   (replications/s), and on 1 thread with monthly time series on (the cost of
+//!   recording results over time);
 //! - a 10-point demand sweep of the 2024 scenario, 100 replications per point
 //!   (replications/s).
 
@@ -86,6 +87,21 @@ fn runs(c: &mut Criterion) {
             |b| b.iter(|| stream(&m, &settings, Keep::Nothing)),
         );
     }
+    // The same run with results by month (`--period month`): per-period recording in
+    // the engine and the time-series fold.
+    let mut monthly = scenario.clone();
+    monthly.period = Some(corridor::calendar::Period::Month);
+    let mm = Model::new(&network, &monthly).expect("model builds");
+    let one = RunSettings {
+        seed: 1,
+        first: 0,
+        replications: 100,
+        threads: Some(1),
+    };
+    g.bench_function(
+        "middle-corridor-2024 100 replications, 1 thread, monthly time series (replications/s)",
+        |b| b.iter(|| stream(&mm, &one, Keep::Nothing)),
+    );
     let points: Vec<Model> = (1..=10)
         .map(|i| {
             let (s, n) = apply_sweep(&scenario, &network, SweepParam::Demand, 0.25 * i as f64)

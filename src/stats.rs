@@ -164,7 +164,12 @@ impl Histogram {
         if self.n == 0 {
             return None;
         }
-        let rank = ((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1);
+        self.at_rank(((q.clamp(0.0, 1.0) * self.n as f64).ceil() as u64).max(1))
+    }
+
+    /// The value of rank `rank` (1 = the smallest) as its bin's midpoint; `None` if
+    /// fewer values were recorded.
+    pub fn at_rank(&self, rank: u64) -> Option<f64> {
         let mut seen = 0;
         for (i, c) in self.bins_by_index() {
             seen += c;
@@ -367,9 +372,20 @@ impl Moments {
 
 /// The 0.975 quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile_975(df: u64) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64)
+    // The last degrees of freedom asked for and their quantile: results files ask for
+    // the same replication count thousands of times (a pure cache: same value).
+    thread_local! {
+        static LAST: std::cell::Cell<(u64, f64)> = const { std::cell::Cell::new((0, f64::NAN)) };
+    }
+    let (last_df, last) = LAST.with(|c| c.get());
+    if last_df == df && df > 0 {
+        return last;
+    }
+    let t = StudentsT::new(0.0, 1.0, df as f64)
         .map(|t| t.inverse_cdf(0.975))
-        .unwrap_or(f64::NAN)
+        .unwrap_or(f64::NAN);
+    LAST.with(|c| c.set((df, t)));
+    t
 }
 
 /// Fixed-point scale of [`ExactMoments`]: 2^32, so values keep about 2.3e-10 of
@@ -391,10 +407,19 @@ impl ExactMoments {
     #[inline]
     pub fn push(&mut self, x: f64) {
         self.n += 1;
-        self.sum = self.sum.saturating_add((x * FIXED_SCALE).round() as i128);
-        self.sum_sq = self
-            .sum_sq
-            .saturating_add((x * x * FIXED_SCALE).round() as i128);
+        // Below 40,000, x and x² scaled fit an i64, whose conversion is cheap.
+        let (q, q2) = if x.abs() < 40_000.0 {
+            let q = (x * FIXED_SCALE).round() as i64;
+            let q2 = (x * x * FIXED_SCALE).round() as i64;
+            (i128::from(q), i128::from(q2))
+        } else {
+            (
+                (x * FIXED_SCALE).round() as i128,
+                (x * x * FIXED_SCALE).round() as i128,
+            )
+        };
+        self.sum = self.sum.saturating_add(q);
+        self.sum_sq = self.sum_sq.saturating_add(q2);
     }
 
     /// Adds another summary's sums.
@@ -434,53 +459,64 @@ impl ExactMoments {
 pub type CellParts = (u64, i128, i128, Vec<(usize, u64)>);
 
 /// Summaries of a grid of figures over replications (e.g. periods × series): per
-/// cell, exact moments and a histogram for percentiles across replications. Cells a
-/// replication leaves undefined (NaN) are skipped; merging is exact and
-/// order-independent.
+/// cell, exact moments and a histogram of the values above zero for percentiles across
+/// replications (zeros, the common case, are only counted: the moments' count minus
+/// the histogram's). Cells a replication leaves undefined (NaN) are skipped; merging
+/// is exact and order-independent.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GridSummary {
-    cells: Vec<(ExactMoments, Histogram)>,
+    moments: Vec<ExactMoments>,
+    hists: Vec<Histogram>,
 }
 
 impl GridSummary {
     /// An empty summary of `len` cells.
     pub fn new(len: usize) -> GridSummary {
         GridSummary {
-            cells: vec![(ExactMoments::default(), Histogram::new()); len],
+            moments: vec![ExactMoments::default(); len],
+            hists: vec![Histogram::new(); len],
+        }
+    }
+
+    fn grow(&mut self, len: usize) {
+        if self.moments.len() < len {
+            self.moments.resize(len, ExactMoments::default());
+            self.hists.resize(len, Histogram::new());
         }
     }
 
     /// Adds one replication's figures (one per cell; NaN where undefined).
     pub fn push(&mut self, values: &[f64]) {
-        if self.cells.len() < values.len() {
-            self.cells
-                .resize(values.len(), (ExactMoments::default(), Histogram::new()));
-        }
-        for (cell, v) in self.cells.iter_mut().zip(values) {
-            if v.is_finite() {
-                cell.0.push(*v);
-                cell.1.record(v.max(0.0));
+        self.grow(values.len());
+        for (i, &v) in values.iter().enumerate() {
+            if !v.is_finite() {
+                continue;
+            }
+            if v <= 0.0 {
+                // The figures are non-negative: a zero adds nothing to the sums.
+                self.moments[i].n += 1;
+            } else {
+                self.moments[i].push(v);
+                self.hists[i].record(v);
             }
         }
     }
 
     /// Adds another summary.
     pub fn merge(&mut self, o: &GridSummary) {
-        if self.cells.len() < o.cells.len() {
-            self.cells
-                .resize(o.cells.len(), (ExactMoments::default(), Histogram::new()));
-        }
-        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
-            a.0.merge(&b.0);
-            a.1.merge(&b.1);
+        self.grow(o.moments.len());
+        for (i, (m, h)) in o.moments.iter().zip(&o.hists).enumerate() {
+            self.moments[i].merge(m);
+            self.hists[i].merge(h);
         }
     }
 
     /// The cells as plain numbers (count, fixed-point sum and sum of squares,
     /// histogram bins), to store them exactly.
     pub fn to_parts(&self) -> Vec<CellParts> {
-        self.cells
+        self.moments
             .iter()
+            .zip(&self.hists)
             .map(|(m, h)| (m.n, m.sum, m.sum_sq, h.to_sparse()))
             .collect()
     }
@@ -488,39 +524,43 @@ impl GridSummary {
     /// The summary stored by [`GridSummary::to_parts`]; `None` if a histogram is
     /// malformed.
     pub fn from_parts(parts: Vec<CellParts>) -> Option<GridSummary> {
-        let cells = parts
-            .into_iter()
-            .map(|(n, sum, sum_sq, bins)| {
-                Some((
-                    ExactMoments { n, sum, sum_sq },
-                    Histogram::from_sparse(&bins)?,
-                ))
-            })
-            .collect::<Option<_>>()?;
-        Some(GridSummary { cells })
+        let mut g = GridSummary::new(0);
+        for (n, sum, sum_sq, bins) in parts {
+            g.moments.push(ExactMoments { n, sum, sum_sq });
+            g.hists.push(Histogram::from_sparse(&bins)?);
+        }
+        Some(g)
     }
 
     /// Number of cells.
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.moments.len()
     }
 
     /// True if there are no cells.
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.moments.is_empty()
     }
 
     /// Cell `i`: replications that defined it, the mean with its 95% interval, and
     /// the 10th and 90th percentiles across replications (values are non-negative;
     /// percentiles within 0.4%).
     pub fn cell(&self, i: usize) -> (u64, Estimate, f64, f64) {
-        let (m, h) = &self.cells[i];
-        (
-            m.count(),
-            m.estimate(),
-            h.quantile(0.1).unwrap_or(f64::NAN),
-            h.quantile(0.9).unwrap_or(f64::NAN),
-        )
+        let (m, h) = (&self.moments[i], &self.hists[i]);
+        let n = m.count();
+        let zeros = n.saturating_sub(h.count());
+        let quantile = |q: f64| {
+            if n == 0 {
+                return f64::NAN;
+            }
+            let rank = ((q * n as f64).ceil() as u64).max(1);
+            if rank <= zeros {
+                0.0
+            } else {
+                h.at_rank(rank - zeros).unwrap_or(f64::NAN)
+            }
+        };
+        (n, m.estimate(), quantile(0.1), quantile(0.9))
     }
 }
 
