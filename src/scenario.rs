@@ -56,6 +56,12 @@ pub struct Scenario {
     pub disruptions: Vec<Disruption>,
     /// The sweep declared in the file, if any.
     pub sweep: Option<Sweep>,
+    /// The files this scenario extends (`extends = "..."`), nearest first; empty for a
+    /// file that extends none.
+    pub bases: Vec<PathBuf>,
+    /// The command-line changes (`--set TARGET.PARAM=VALUE`) applied after the file's
+    /// overrides, as given.
+    pub sets: Vec<String>,
 }
 
 /// How long and how often to run.
@@ -79,6 +85,9 @@ pub struct RunSettings {
 pub struct Flow {
     /// Id used in results.
     pub id: String,
+    /// The group the flow belongs to (`group = "..."`; its id when not given), for
+    /// sweeps and capacity searches of one group's demand.
+    pub group: String,
     /// Origin.
     pub from: NodeId,
     /// Destination.

@@ -51,6 +51,12 @@ pub(super) fn run_shard(
     warmup: &Warmup,
 ) -> anyhow::Result<()> {
     let common = &args.common;
+    if !scenario.bases.is_empty() || !scenario.sets.is_empty() {
+        // A partial stores one scenario text, from which `merge` rebuilds the run.
+        anyhow::bail!(
+            "--shard takes a scenario written in one file: this one uses `extends` or --set; write the whole scenario in one file to shard it"
+        );
+    }
     let spec = ShardSpec::parse(spec, |k| std::env::var(k).ok())?;
     let range = spec.range(scenario.run.replications);
     let read = |p: &Path| {
@@ -158,6 +164,7 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         quiet: args.quiet,
         no_plots: args.no_plots,
         max_trains_in_system: h.max_trains_in_system,
+        set: Vec::new(),
     };
     let warmup = Warmup {
         source: h.warmup_source,

@@ -93,19 +93,20 @@ pub(super) fn build(
             );
             continue;
         }
-        let change = match (&spec.value, &spec.factor) {
-            (Some(v), None) => change_value(&mut ck, param, v),
-            (None, Some(f)) => ck
+        let change = match (&spec.value, &spec.factor, &spec.add) {
+            (Some(v), None, None) => change_value(&mut ck, param, v),
+            (None, Some(f), None) => ck
                 .number("factor", f, ValueKind::Positive, limits::FACTOR)
                 .map(Change::Scale),
+            (None, None, Some(a)) => super::layers::change_add(&mut ck, param, a),
             _ => {
                 ck.push(
                     Problem::at(
                         spec.param.span(),
-                        "an override needs exactly one of `value` and `factor`",
+                        "an override needs exactly one of `value`, `factor` and `add`",
                     )
                     .help(
-                        "value = NEW sets the parameter; factor = F multiplies its current value",
+                        "value = NEW sets the parameter; factor = F multiplies its current value; add = N adds to it",
                     ),
                 );
                 None
@@ -116,6 +117,7 @@ pub(super) fn build(
             || {
                 spec.factor
                     .as_ref()
+                    .or(spec.add.as_ref())
                     .map(Spanned::span)
                     .unwrap_or(spec.param.span())
             },
@@ -204,6 +206,8 @@ pub(super) fn build(
             overrides: Vec::new(),
             disruptions: disruptions.clone(),
             sweep: None,
+            bases: Vec::new(),
+            sets: Vec::new(),
         };
         if let Err(e) = check_work(&candidate, &network) {
             ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
@@ -283,6 +287,8 @@ pub(super) fn build(
         overrides,
         disruptions,
         sweep,
+        bases: Vec::new(),
+        sets: Vec::new(),
     };
     Ok((scenario, network))
 }
@@ -728,8 +734,10 @@ fn build_flow(
         return None;
     }
     let (from, to, train, policy) = (from?, to?, train?, policy?);
+    let group = super::layers::flow_group(ck, spec, &id);
     let flow = Flow {
         id,
+        group,
         from,
         to,
         trains_per_week: per_week?,
