@@ -202,6 +202,9 @@ pub enum DisruptionTiming {
 pub enum SweepParam {
     /// A multiplier on every flow's volume.
     Demand,
+    /// A multiplier on the volume of one group's flows (`demand:GROUP`): the index of
+    /// the group in [`Scenario::groups`].
+    DemandGroup(u32),
     /// A network parameter.
     Network(Target, Param),
 }
@@ -221,6 +224,24 @@ impl Scenario {
     /// Offered block trains per week over all flows.
     pub fn offered_trains_per_week(&self) -> f64 {
         self.flows.iter().map(|f| f.trains_per_week).sum()
+    }
+
+    /// The flow groups, each once, in the order of their first flow.
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = Vec::new();
+        for f in &self.flows {
+            if !groups.contains(&f.group.as_str()) {
+                groups.push(&f.group);
+            }
+        }
+        groups
+    }
+}
+
+impl SweepParam {
+    /// True for a factor on demand (every flow's or one group's).
+    pub fn is_demand(self) -> bool {
+        matches!(self, SweepParam::Demand | SweepParam::DemandGroup(_))
     }
 }
 

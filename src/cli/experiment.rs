@@ -25,8 +25,8 @@ use corridor::sim::Model;
 pub(crate) struct SweepArgs {
     /// Scenario file.
     pub scenario: PathBuf,
-    /// `demand` (a factor on every flow) or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`
-    /// (default: the scenario's [sweep]).
+    /// `demand` (a factor on every flow), `demand:GROUP` (on one flow group's flows) or
+    /// TARGET.PARAM, e.g. `aktau-alat.ferry.vessels` (default: the scenario's [sweep]).
     #[arg(long)]
     pub param: Option<String>,
     /// Values: a list `0.5,1,1.5` or a range `FROM:TO:STEP` (default: the scenario's
@@ -61,6 +61,10 @@ pub(crate) struct CapacityArgs {
     /// demand (default: the scenario's [sweep], else 2).
     #[arg(long)]
     pub p95_limit_factor: Option<f64>,
+    /// Scale only this flow group's demand (`group = "..."` on flows; a flow's id when
+    /// it has none) and report the capacity of its trains alone.
+    #[arg(long)]
+    pub group: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -73,8 +77,8 @@ pub(crate) struct CompareArgs {
     /// Alternative scenarios, each compared with the base.
     #[arg(required = true)]
     pub alternatives: Vec<PathBuf>,
-    /// Also sweep this parameter in every scenario (`demand` or TARGET.PARAM) and
-    /// write each scenario's capacity curve, for overlaid curves.
+    /// Also sweep this parameter in every scenario (`demand`, `demand:GROUP` or
+    /// TARGET.PARAM) and write each scenario's capacity curve, for overlaid curves.
     #[arg(long, requires = "values")]
     pub param: Option<String>,
     /// Values of the sweep: a list or FROM:TO:STEP.
@@ -146,15 +150,18 @@ fn run_point(
 /// [`experiment::next_probe`] asks for (with the same replications) until it is
 /// done, at most [`experiment::MAX_PROBES`] of them. `bracket` also extends the
 /// search beyond the probes given. Returns the new probes, in probe order.
+#[allow(clippy::too_many_arguments)]
 fn refine(
     scenario: &Scenario,
     network: &Network,
+    param: SweepParam,
     start: &SweepRuns,
     p95_limit_factor: f64,
     tolerance: f64,
     bracket: bool,
     common: &Common,
 ) -> anyhow::Result<SweepRuns> {
+    let group = experiment::group_of(param, scenario);
     let mut probes: SweepRuns = Vec::new();
     for _ in 0..experiment::MAX_PROBES {
         let points: Vec<(f64, &Model, &RunOutput)> = start
@@ -162,7 +169,7 @@ fn refine(
             .chain(&probes)
             .map(|(v, m, o)| (*v, m, o))
             .collect();
-        let v = match experiment::next_probe(&points, p95_limit_factor, tolerance, bracket) {
+        let v = match experiment::next_probe(&points, p95_limit_factor, tolerance, bracket, group) {
             experiment::NextProbe::At(v) => v,
             experiment::NextProbe::Done => break,
         };
@@ -176,7 +183,7 @@ fn refine(
             on_done: &on_done,
             cancel: &CANCEL,
         };
-        let run = run_point(scenario, network, SweepParam::Demand, v, common, control);
+        let run = run_point(scenario, network, param, v, common, control);
         bar.finish_and_clear();
         probes.push(run?);
     }
@@ -200,10 +207,16 @@ fn sweep_spec(
     let from_file = scenario.sweep.as_ref();
     let (param, name) = match (&args.param, from_file) {
         (Some(p), _) => (
-            input::parse_sweep_param(p, network).map_err(anyhow::Error::msg)?,
+            experiment::parse_param(p, scenario, network).map_err(|e| {
+                if p.starts_with("demand:") {
+                    anyhow::anyhow!("--param: {e}")
+                } else {
+                    anyhow::Error::msg(e)
+                }
+            })?,
             p.clone(),
         ),
-        (None, Some(s)) => (s.param, sweep_name(s.param, network)),
+        (None, Some(s)) => (s.param, sweep_name(s.param, scenario, network)),
         (None, None) => bail!(
             "no sweep to run: give --param NAME --values LIST, or add a [sweep] table to {}",
             scenario.path.display()
@@ -232,9 +245,13 @@ fn sweep_spec(
     Ok((param, name, values, factor))
 }
 
-fn sweep_name(param: SweepParam, network: &Network) -> String {
+fn sweep_name(param: SweepParam, scenario: &Scenario, network: &Network) -> String {
     match param {
         SweepParam::Demand => "demand".to_string(),
+        SweepParam::DemandGroup(_) => format!(
+            "demand:{}",
+            experiment::group_of(param, scenario).unwrap_or_default()
+        ),
         SweepParam::Network(t, p) => format!("{}.{}", network.target_name(t), p.name()),
     }
 }
@@ -246,11 +263,13 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     check_tolerance(args.tolerance)?;
     let runs = run_sweep(&scenario, &network, param, &values, common)?;
-    let demand = param == SweepParam::Demand;
+    let demand = param.is_demand();
+    let group = experiment::group_of(param, &scenario);
     let refined = if demand {
         refine(
             &scenario,
             &network,
+            param,
             &runs,
             factor,
             args.tolerance,
@@ -265,6 +284,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         &scenario.name,
         &name,
         demand,
+        group,
         scenario.run.seed,
         factor,
         &as_points(&runs),
@@ -389,18 +409,25 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         values.dedup();
         sweep_values = Some(values.clone());
         for (i, (s, n)) in loaded.iter().enumerate() {
-            let p = input::parse_sweep_param(param, n)
-                .map_err(|e| anyhow::anyhow!("scenario `{}`: {e}", s.name))?;
+            let p = experiment::parse_param(param, s, n).map_err(|e| {
+                if param.starts_with("demand:") {
+                    anyhow::anyhow!("--param: scenario `{}`: {e}", s.name)
+                } else {
+                    anyhow::anyhow!("scenario `{}`: {e}", s.name)
+                }
+            })?;
             for v in &values {
                 input::check_sweep_value(p, *v)
                     .map_err(|e| anyhow::anyhow!("--values: `{param}` {e}"))?;
             }
             let runs = run_sweep(s, n, p, &values, common)?;
-            let demand = p == SweepParam::Demand;
+            let demand = p.is_demand();
+            let group = experiment::group_of(p, s);
             let refined = if demand {
                 refine(
                     s,
                     n,
+                    p,
                     &runs,
                     args.p95_limit_factor,
                     args.tolerance,
@@ -414,6 +441,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
                 &s.name,
                 param,
                 demand,
+                group,
                 s.run.seed,
                 args.p95_limit_factor,
                 &as_points(&runs),
@@ -476,6 +504,9 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
                         &as_points(search),
                         args.p95_limit_factor,
                         loaded[0].0.run.seed,
+                        args.param
+                            .as_deref()
+                            .and_then(|p| p.strip_prefix("demand:")),
                     );
                     if let Some(d) = d {
                         text.push_str(&format!(
@@ -540,6 +571,13 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let common = &args.common;
     let (scenario, network, warmup) = load(&args.scenario, common)?;
     check_tolerance(args.tolerance)?;
+    let param = match &args.group {
+        Some(g) => {
+            experiment::group_param(g, &scenario).map_err(|e| anyhow::anyhow!("--group: {e}"))?
+        }
+        None => SweepParam::Demand,
+    };
+    let group = args.group.as_deref();
     input::check_sweep_value(SweepParam::Demand, args.from)
         .map_err(|e| anyhow::anyhow!("--from: {e}"))?;
     let factor = args
@@ -560,14 +598,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         on_done: &on_done,
         cancel: &CANCEL,
     };
-    let first = run_point(
-        &scenario,
-        &network,
-        SweepParam::Demand,
-        args.from,
-        common,
-        control,
-    );
+    let first = run_point(&scenario, &network, param, args.from, common, control);
     bar.finish_and_clear();
     // The bracket: the starting factor, doubled (or halved) until the crossing lies
     // between two probes; then bisection between them.
@@ -575,6 +606,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let mut probes = refine(
         &scenario,
         &network,
+        param,
         &start,
         factor,
         args.tolerance,
@@ -586,11 +618,12 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     start.extend(probes);
     start.sort_by(|a, b| a.0.total_cmp(&b.0));
     let wall = started.elapsed().as_secs_f64();
-    let name = "demand".to_string();
+    let name = sweep_name(param, &scenario, &network);
     let curve = experiment::analyse_curve(
         &scenario.name,
         &name,
         true,
+        group,
         scenario.run.seed,
         factor,
         &as_points(&start),
@@ -602,7 +635,10 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let values: Vec<f64> = all.iter().map(|r| r.0).collect();
     let dir = out_dir(
         &common.out,
-        &Path::new("results").join(folder_name(&format!("{}-capacity", scenario.name))),
+        &Path::new("results").join(folder_name(&match group {
+            Some(g) => format!("{}-capacity-{g}", scenario.name),
+            None => format!("{}-capacity", scenario.name),
+        })),
     );
     write_curve_folder(
         &dir,
@@ -622,9 +658,12 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         if let Some(pc) = &curve.practical_capacity {
+            let whose = group
+                .map(|g| format!(" of group {g}'s trains"))
+                .unwrap_or_default();
             writeln!(
                 stdout,
-                "{}: practical capacity (offered trains/week, 95% bootstrap interval over {} replications) {}",
+                "{}: practical capacity{whose} (offered trains/week, 95% bootstrap interval over {} replications) {}",
                 scenario.name,
                 scenario.run.replications,
                 capacity_line(pc)

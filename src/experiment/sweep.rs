@@ -8,7 +8,7 @@ pub use crate::schema::{
 use crate::schema::{Bracket, LimitedBy, Refinement};
 use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
-use crate::summary::{RunFigures, transit};
+use crate::summary::{Figures, RunFigures, transit};
 
 pub use crate::summary::DELIVERED_RATIO_MIN;
 
@@ -24,6 +24,69 @@ struct Series {
 }
 
 impl Series {
+    /// The series of one point, of every flow or of one group's flows.
+    fn of(model: &Model, out: &RunOutput, group: Option<&str>) -> Series {
+        let fig = RunFigures::new(model, out);
+        match group {
+            None => Series::new(&fig),
+            Some(g) => Series::group(model, &fig, g),
+        }
+    }
+
+    /// The series of one group's flows: offered and delivered summed over them. The
+    /// p95 of a replication is its member flows' p95s averaged with their delivered
+    /// trains as weights (exact for a group of one flow; the replications' histograms
+    /// are pooled by the run, so a group's own p95 is not kept).
+    fn group(model: &Model, fig: &RunFigures, group: &str) -> Series {
+        let members: Vec<&Figures> = model
+            .flows()
+            .iter()
+            .zip(&fig.flows)
+            .filter(|(info, _)| info.group == group)
+            .map(|(_, f)| f)
+            .collect();
+        let reps = fig.overall.offered_trains.len();
+        let sum = |r: usize, per_flow: fn(&Figures) -> &Vec<f64>| -> f64 {
+            members.iter().map(|f| per_flow(f)[r]).sum()
+        };
+        let offered: Vec<f64> = (0..reps)
+            .map(|r| sum(r, |f| &f.offered_trains_per_week))
+            .collect();
+        let delivered: Vec<f64> = (0..reps)
+            .map(|r| sum(r, |f| &f.delivered_trains_per_week))
+            .collect();
+        let ratio = offered
+            .iter()
+            .zip(&delivered)
+            .map(|(o, d)| if *o > 0.0 { d / o } else { f64::NAN })
+            .collect();
+        let p95: Vec<f64> = (0..reps)
+            .map(|r| {
+                let (mut weighted, mut weight) = (0.0, 0.0);
+                for f in &members {
+                    let (p, w) = (f.transit_p95_days[r], f.delivered_trains[r]);
+                    if p.is_finite() && w > 0.0 {
+                        weighted += p * w;
+                        weight += w;
+                    }
+                }
+                if weight > 0.0 {
+                    weighted / weight
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        let p95_mean = Estimate::of(&p95).mean;
+        Series {
+            offered,
+            delivered,
+            ratio,
+            p95,
+            p95_mean,
+        }
+    }
+
     fn new(fig: &RunFigures) -> Series {
         let o = &fig.overall;
         let p95 = o.transit_p95_days.clone();
@@ -65,12 +128,17 @@ struct Probes {
 impl Probes {
     /// The probes of `points` (any order). The reference p95 of a demand sweep is the
     /// one at its lowest demand factor; of any other sweep, the lowest of its points.
-    fn new(points: &[(f64, &Model, &RunOutput)], demand: bool, p95_limit_factor: f64) -> Probes {
+    fn new(
+        points: &[(f64, &Model, &RunOutput)],
+        demand: bool,
+        p95_limit_factor: f64,
+        group: Option<&str>,
+    ) -> Probes {
         let mut order: Vec<usize> = (0..points.len()).collect();
         order.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0));
         let series: Vec<Series> = order
             .iter()
-            .map(|&k| Series::new(&RunFigures::new(points[k].1, points[k].2)))
+            .map(|&k| Series::of(points[k].1, points[k].2, group))
             .collect();
         let values: Vec<f64> = order.iter().map(|&k| points[k].0).collect();
         let x = series
@@ -142,16 +210,18 @@ pub enum NextProbe {
 /// With `bracket`, a crossing outside the probes is first bracketed: the factor is
 /// doubled until a probe fails, or halved until one passes (the halved probe becomes
 /// the reference).
+/// With `group`, the criteria read only that group's flows (see [`analyse_curve`]).
 pub fn next_probe(
     points: &[(f64, &Model, &RunOutput)],
     p95_limit_factor: f64,
     tolerance: f64,
     bracket: bool,
+    group: Option<&str>,
 ) -> NextProbe {
     if points.is_empty() {
         return NextProbe::Done;
     }
-    let probes = Probes::new(points, true, p95_limit_factor);
+    let probes = Probes::new(points, true, p95_limit_factor, group);
     let v = &probes.values;
     let (_, br, failed_at, _) = probes.crossing();
     match (br, failed_at) {
@@ -184,12 +254,15 @@ pub fn next_probe(
 /// output, the same replications at every point). For a demand sweep, `refined` holds
 /// the extra probes of its refinement ([`next_probe`] without bracketing; empty for
 /// none), used for the practical capacity but not listed as points; `tolerance` is the
-/// one the refinement stopped at.
+/// one the refinement stopped at. With `group`, the offered and delivered trains,
+/// the ratio, the p95 and the practical capacity are those of that group's flows
+/// only, and the bottleneck is the busiest resource its trains use.
 #[allow(clippy::too_many_arguments)]
 pub fn analyse_curve(
     scenario: &str,
     param: &str,
     demand: bool,
+    group: Option<&str>,
     seed: u64,
     p95_limit_factor: f64,
     points: &[(f64, &Model, &RunOutput)],
@@ -202,7 +275,10 @@ pub fn analyse_curve(
         .iter()
         .map(|(_, model, out)| RunFigures::new(model, out))
         .collect();
-    let series: Vec<Series> = figures.iter().map(Series::new).collect();
+    let series: Vec<Series> = points
+        .iter()
+        .map(|(_, model, out)| Series::of(model, out, group))
+        .collect();
     let limit = p95_limit_factor * reference_p95(&series, demand);
     let ok = |ratio: f64, p95: f64| ratio >= DELIVERED_RATIO_MIN && p95 <= limit;
 
@@ -218,7 +294,7 @@ pub fn analyse_curve(
             .filter(|(r, p)| ok(**r, **p))
             .count() as f64
             / reps;
-        let (resources, bottleneck) = resources_at(model, out);
+        let (resources, bottleneck) = resources_at(model, out, group);
         let transit_mean = Estimate::of(&fig.overall.transit_mean_days);
         curve_points.push(CurvePoint {
             value: *value,
@@ -236,11 +312,11 @@ pub fn analyse_curve(
     }
 
     let practical_capacity = demand.then(|| {
-        let grid = Probes::new(points, true, p95_limit_factor);
+        let grid = Probes::new(points, true, p95_limit_factor, group);
         let all: Vec<(f64, &Model, &RunOutput)> = points.iter().chain(refined).copied().collect();
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by(|&a, &b| all[a].0.total_cmp(&all[b].0));
-        let probes = Probes::new(&all, true, p95_limit_factor);
+        let probes = Probes::new(&all, true, p95_limit_factor, group);
         let (point_estimate, bracket, failed_at, limited_by) = probes.crossing();
         let interval = bootstrap_interval(&[&probes], seed).map(|d| d[0]);
         PracticalCapacity {
@@ -253,7 +329,7 @@ pub fn analyse_curve(
             bracket,
             limited_by,
             bottleneck: failed_at
-                .and_then(|j| resources_at(all[order[j]].1, all[order[j]].2).1)
+                .and_then(|j| resources_at(all[order[j]].1, all[order[j]].2, group).1)
                 .map(|b| b.id),
             refinement: Some(Refinement {
                 grid_point_estimate: grid.crossing().0,
@@ -294,9 +370,10 @@ pub fn capacity_difference(
     alternative: &[(f64, &Model, &RunOutput)],
     p95_limit_factor: f64,
     seed: u64,
+    group: Option<&str>,
 ) -> Option<Estimate> {
-    let a = Probes::new(base, true, p95_limit_factor);
-    let b = Probes::new(alternative, true, p95_limit_factor);
+    let a = Probes::new(base, true, p95_limit_factor, group);
+    let b = Probes::new(alternative, true, p95_limit_factor, group);
     let reps = |p: &Probes| p.series.first().map_or(0, |s| s.ratio.len());
     if a.values.is_empty() || b.values.is_empty() || reps(&a) != reps(&b) {
         return None;
@@ -414,8 +491,15 @@ fn interpolate(xs: &[f64], ys: &[f64], x: f64) -> f64 {
     ys.last().copied().unwrap_or(f64::NAN)
 }
 
-fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
+/// The resources at one point and the bottleneck: the busiest resource (of those one
+/// group's trains use, for a group's curve).
+fn resources_at(
+    model: &Model,
+    out: &RunOutput,
+    group: Option<&str>,
+) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
     let infos = model.resources();
+    let used = used_by(model, group);
     let reps = &out.replications;
     let total_wait: f64 = reps
         .iter()
@@ -424,12 +508,14 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
         .sum();
     let mut binding = vec![0u64; infos.len()];
     for r in reps {
-        let best = (0..r.resources.len()).max_by(|&a, &b| {
-            r.resources[a]
-                .utilization
-                .total_cmp(&r.resources[b].utilization)
-                .then(b.cmp(&a))
-        });
+        let best = (0..r.resources.len())
+            .filter(|&k| used[k])
+            .max_by(|&a, &b| {
+                r.resources[a]
+                    .utilization
+                    .total_cmp(&r.resources[b].utilization)
+                    .then(b.cmp(&a))
+            });
         if let Some(k) = best {
             binding[k] += 1;
         }
@@ -464,7 +550,7 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
             }
         })
         .collect();
-    let top = (0..points.len()).max_by(|&a, &b| {
+    let top = (0..points.len()).filter(|&k| used[k]).max_by(|&a, &b| {
         points[a]
             .utilization
             .mean
@@ -484,6 +570,31 @@ fn resources_at(model: &Model, out: &RunOutput) -> (Vec<ResourcePoint>, Option<B
         }
     });
     (points, bottleneck)
+}
+
+/// For each resource, whether the trains of `group` may use it (every resource when
+/// no group is given): a station on one of the group's routes, or a leg direction
+/// between two consecutive nodes of one.
+fn used_by(model: &Model, group: Option<&str>) -> Vec<bool> {
+    let infos = model.resources();
+    let Some(g) = group else {
+        return vec![true; infos.len()];
+    };
+    let routes: Vec<&Vec<String>> = model
+        .flows()
+        .iter()
+        .filter(|f| f.group == g)
+        .flat_map(|f| f.routes.iter().map(|r| &r.nodes))
+        .collect();
+    infos
+        .iter()
+        .map(|info| match (&info.from, &info.to) {
+            (Some(a), Some(b)) => routes
+                .iter()
+                .any(|nodes| nodes.windows(2).any(|w| w[0] == *a && w[1] == *b)),
+            _ => routes.iter().any(|nodes| nodes.contains(&info.id)),
+        })
+        .collect()
 }
 
 fn flows_at(model: &Model, out: &RunOutput, fig: &RunFigures) -> Vec<FlowPoint> {

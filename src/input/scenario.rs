@@ -242,7 +242,9 @@ pub(super) fn build(
             for v in &values {
                 if let Err(e) = check_sweep_value(p, *v) {
                     let help = match p {
-                        SweepParam::Demand => expected(ValueKind::Positive, limits::FACTOR),
+                        SweepParam::Demand | SweepParam::DemandGroup(_) => {
+                            expected(ValueKind::Positive, limits::FACTOR)
+                        }
                         SweepParam::Network(_, q) => expected(q.kind(), q.bound()),
                     };
                     ck.error_help(s.values.span(), format!("sweep value {e}"), help);
@@ -461,7 +463,9 @@ pub fn parse_sweep_param(text: &str, network: &Network) -> Result<SweepParam, St
 /// range; a duration's value is its new mean (days).
 pub fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
     match param {
-        SweepParam::Demand => check_bounded(ValueKind::Positive, v, limits::FACTOR),
+        SweepParam::Demand | SweepParam::DemandGroup(_) => {
+            check_bounded(ValueKind::Positive, v, limits::FACTOR)
+        }
         SweepParam::Network(_, p) => p.check(v),
     }
 }

@@ -214,6 +214,8 @@ impl fmt::Display for ResourceKind {
 pub struct FlowInfo {
     /// Flow id.
     pub id: String,
+    /// The flow's group (its id unless the scenario gives one).
+    pub group: String,
     /// Origin node id.
     pub from: String,
     /// Destination node id.
@@ -318,6 +320,7 @@ impl Model {
             });
             flow_info.push(FlowInfo {
                 id: flow.id.clone(),
+                group: flow.group.clone(),
                 from: network.node(flow.from).id.clone(),
                 to: network.node(flow.to).id.clone(),
                 trains_per_week: flow.trains_per_week,
