@@ -586,3 +586,80 @@ pub(super) fn flow_group(ck: &mut Checker, spec: &FlowSpec, id: &str) -> String 
         None => id.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> DeTable<'_> {
+        parse_table(text).expect("valid TOML")
+    }
+
+    fn ids(t: &DeTable<'_>) -> Vec<String> {
+        let Some(DeValue::Array(flows)) = t.get("flow").map(|v| v.get_ref()) else {
+            return Vec::new();
+        };
+        flows.iter().filter_map(flow_id).collect()
+    }
+
+    #[test]
+    fn flows_are_replaced_by_id_and_added_in_order() {
+        let base = table(
+            "seed = 1\n[[flow]]\nid = \"x\"\n[[flow]]\nfrom = \"a\"\nto = \"b\"\n[[override]]\ntarget = \"p\"\n",
+        );
+        let child = table(
+            "seed = 2\n[[flow]]\nfrom = \"a\"\nto = \"b\"\nnew = true\n[[flow]]\nid = \"y\"\n[[override]]\ntarget = \"q\"\n",
+        );
+        let merged = overlay(base, child).unwrap();
+        assert_eq!(ids(&merged), ["x", "a->b", "y"]);
+        let Some(DeValue::Array(flows)) = merged.get("flow").map(|v| v.get_ref()) else {
+            panic!("flows")
+        };
+        assert!(flows[1].get_ref().as_table().unwrap().contains_key("new"));
+        let Some(DeValue::Array(o)) = merged.get("override").map(|v| v.get_ref()) else {
+            panic!("overrides")
+        };
+        assert_eq!(o.len(), 2);
+        let seed = merged.get("seed").unwrap().get_ref().as_integer().unwrap();
+        assert_eq!(seed.as_str(), "2");
+    }
+
+    #[test]
+    fn spans_move_by_the_offset() {
+        let t = shift_table(table("a = { b = [1, 2] }"), 100);
+        let a = t.get("a").unwrap();
+        assert_eq!(a.span(), 104..118);
+        let b = a.get_ref().as_table().unwrap().get("b").unwrap();
+        assert_eq!(b.span(), 110..116);
+        let first = &b.get_ref().as_array().unwrap()[0];
+        assert_eq!(first.span(), 111..112);
+    }
+
+    #[test]
+    fn set_values_are_numbers_additions_or_factors() {
+        let mut chain = Chain::single(Path::new("s.toml"), String::new());
+        chain.add_sets(&[
+            "x.servers=3".into(),
+            "x.servers=-1".into(),
+            "y.ferry.vessels=x1.5".into(),
+        ]);
+        let specs = parse_sets(&chain.sources[1]).unwrap();
+        assert_eq!(
+            specs[0].value.as_ref().map(|v| v.get_ref().clone()),
+            Some(DurationSpec::Fixed(3.0))
+        );
+        assert_eq!(specs[1].add.as_ref().map(|v| *v.get_ref()), Some(-1.0));
+        assert_eq!(specs[2].factor.as_ref().map(|v| *v.get_ref()), Some(1.5));
+        assert_eq!(specs[2].param.get_ref(), "ferry.vessels");
+        // Spans point into the flags' own text, past the file's.
+        let text = &chain.sources[1].text;
+        let off = chain.sources[1].offset;
+        let s = specs[2].param.span();
+        assert_eq!(&text[s.start - off..s.end - off], "ferry.vessels");
+        let problems = chain.locate(vec![Problem::at(s, "x")]);
+        let LoadError::Invalid(files) = problems else {
+            panic!("located")
+        };
+        assert_eq!(files[0].path, Path::new(SET_SOURCE));
+    }
+}

@@ -449,3 +449,20 @@ fn capacity_of_a_group_counts_its_trains_and_binds_on_a_resource_they_use() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("unknown flow group `g3`"), "{err}");
 }
+
+#[test]
+fn the_schema_has_the_new_fields() {
+    let o = corridor(Path::new("."), &["schema", "scenario"]);
+    assert!(o.status.success());
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(s["properties"]["extends"].is_object(), "{s}");
+    let defs = &s["$defs"];
+    for key in ["add", "targets", "target", "factor", "value"] {
+        assert!(defs["OverrideSpec"]["properties"][key].is_object(), "{key}");
+    }
+    // `target` may be one id or a list, and may be left out for `targets`.
+    let required = defs["OverrideSpec"]["required"].as_array().unwrap();
+    assert!(!required.iter().any(|r| r == "target"), "{required:?}");
+    assert!(defs["TargetList"].to_string().contains("array"));
+    assert!(defs["FlowSpec"]["properties"]["group"].is_object());
+}
