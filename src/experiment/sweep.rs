@@ -295,13 +295,19 @@ pub fn analyse_curve(
             .count() as f64
             / reps;
         let (resources, bottleneck) = resources_at(model, out, group);
-        let transit_mean = Estimate::of(&fig.overall.transit_mean_days);
+        let transit_days = match group {
+            None => transit(
+                &Estimate::of(&fig.overall.transit_mean_days),
+                &out.pooled_all(),
+            ),
+            Some(g) => group_transit(model, out, fig, g),
+        };
         curve_points.push(CurvePoint {
             value: *value,
             offered_trains_per_week: Estimate::of(&s.offered),
             delivered_trains_per_week: Estimate::of(&s.delivered),
             delivered_ratio: ratio,
-            transit_days: transit(&transit_mean, &out.pooled_all()),
+            transit_days,
             transit_p95_days: Estimate::of(&s.p95),
             meets_criteria: meets,
             replications_meeting: meeting,
@@ -570,6 +576,43 @@ fn resources_at(
         }
     });
     (points, bottleneck)
+}
+
+/// The transit times of one group's trains: each replication's mean over the
+/// member flows' delivered trains, and the percentiles of their pooled histograms.
+fn group_transit(
+    model: &Model,
+    out: &RunOutput,
+    fig: &RunFigures,
+    group: &str,
+) -> crate::schema::Transit {
+    let members: Vec<usize> = (0..model.flows().len())
+        .filter(|&i| model.flows()[i].group == group)
+        .collect();
+    let reps = fig.overall.offered_trains.len();
+    let means: Vec<f64> = (0..reps)
+        .map(|r| {
+            let (mut sum, mut n) = (0.0, 0.0);
+            for &i in &members {
+                let (m, d) = (
+                    fig.flows[i].transit_mean_days[r],
+                    fig.flows[i].delivered_trains[r],
+                );
+                if m.is_finite() && d > 0.0 {
+                    sum += m * d;
+                    n += d;
+                }
+            }
+            if n > 0.0 { sum / n } else { f64::NAN }
+        })
+        .collect();
+    let mut pooled = Histogram::new();
+    for &i in &members {
+        if let Some(h) = out.pooled.get(i) {
+            pooled.merge(h);
+        }
+    }
+    transit(&Estimate::of(&means), &pooled)
 }
 
 /// For each resource, whether the trains of `group` may use it (every resource when

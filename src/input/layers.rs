@@ -576,6 +576,30 @@ pub(super) fn change_add(ck: &mut Checker, param: Param, a: &Spanned<f64>) -> Op
     }
 }
 
+/// A `[sweep]` of one group's demand, `demand:GROUP`, against the scenario's flows
+/// (`None` for any other parameter).
+pub(super) fn group_sweep_param(
+    text: &str,
+    flows: &[crate::scenario::Flow],
+) -> Option<Result<crate::scenario::SweepParam, String>> {
+    let group = text.strip_prefix("demand:")?;
+    let mut groups: Vec<&str> = Vec::new();
+    for f in flows {
+        if !groups.contains(&f.group.as_str()) {
+            groups.push(&f.group);
+        }
+    }
+    Some(match groups.iter().position(|g| *g == group) {
+        Some(i) => Ok(crate::scenario::SweepParam::DemandGroup(i as u32)),
+        None => Err(format!(
+            "unknown flow group `{group}`{}",
+            super::did_you_mean(group, groups.iter().copied())
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default()
+        )),
+    })
+}
+
 /// A flow's group: `group`, checked as an id, or the flow's id.
 pub(super) fn flow_group(ck: &mut Checker, spec: &FlowSpec, id: &str) -> String {
     match &spec.group {

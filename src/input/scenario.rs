@@ -219,7 +219,9 @@ pub(super) fn build(
     }
 
     let sweep = file.sweep.as_ref().and_then(|s| {
-        let param = match parse_sweep_param(s.param.get_ref(), &network) {
+        let param = match super::layers::group_sweep_param(s.param.get_ref(), &flows)
+            .unwrap_or_else(|| parse_sweep_param(s.param.get_ref(), &network))
+        {
             Ok(p) => Some(p),
             Err(e) => {
                 ck.error_help(

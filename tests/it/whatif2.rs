@@ -466,3 +466,41 @@ fn the_schema_has_the_new_fields() {
     assert!(defs["TargetList"].to_string().contains("array"));
     assert!(defs["FlowSpec"]["properties"]["group"].is_object());
 }
+
+#[test]
+fn a_sweep_table_may_name_a_group_and_its_transit_is_the_groups() {
+    let dir = groups_dir();
+    let file = format!("{GROUPS}\n[sweep]\nparam = \"demand:g2\"\nvalues = [1, 2]\n");
+    fs::write(dir.path().join("groups.toml"), file).unwrap();
+    let o = corridor(
+        dir.path(),
+        &[
+            "sweep",
+            "groups.toml",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            "sw",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    let c = curve(dir.path(), "sw");
+    assert_eq!(c["param"], "demand:g2");
+    for p in c["points"].as_array().unwrap() {
+        // The point's transit times are f2's alone.
+        let f2 = p["flows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == "f2")
+            .unwrap();
+        assert_eq!(p["transit_days"]["trains"], f2["transit_days"]["trains"]);
+        assert_eq!(p["transit_days"]["p95"], f2["transit_days"]["p95"]);
+    }
+    let bad = format!("{GROUPS}\n[sweep]\nparam = \"demand:g9\"\nvalues = [1]\n");
+    fs::write(dir.path().join("groups.toml"), bad).unwrap();
+    let o = corridor(dir.path(), &["validate", "groups.toml"]);
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("unknown flow group `g9`"), "{err}");
+}
