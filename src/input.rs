@@ -10,6 +10,9 @@ pub mod dto;
 mod layers;
 mod network;
 mod scenario;
+mod timeline;
+
+pub use timeline::parse_period;
 
 use std::path::{Path, PathBuf};
 

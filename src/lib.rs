@@ -36,6 +36,7 @@
 //! # }
 //! ```
 
+pub mod calendar;
 pub mod dist;
 pub mod error;
 pub mod experiment;

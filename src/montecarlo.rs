@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use crate::sim::{Model, ReplicationResult, Trace, run_replication, run_replication_traced};
-use crate::stats::Histogram;
+use crate::stats::{GridSummary, Histogram};
 
 /// What to run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,6 +35,9 @@ pub struct RunOutput {
     pub pooled: Vec<Histogram>,
     /// Per flow and route, the same.
     pub pooled_routes: Vec<Vec<Histogram>>,
+    /// Results over time across replications (periods × series columns), if the
+    /// model has time series; each replication's series is folded in here and dropped.
+    pub series: Option<GridSummary>,
 }
 
 impl RunOutput {
@@ -50,6 +53,11 @@ impl RunOutput {
         }
         self.replications.extend(other.replications);
         self.replications.sort_by_key(|r| r.index);
+        match (&mut self.series, other.series) {
+            (Some(a), Some(b)) => a.merge(&b),
+            (a @ None, b) => *a = b,
+            _ => {}
+        }
     }
 
     /// The output of replications run elsewhere (e.g. a replay), in the given order.
@@ -194,6 +202,11 @@ fn absorb(acc: &mut RunOutput, mut r: ReplicationResult) {
             rp.merge(&rr.transit);
             rr.transit = Histogram::new();
         }
+    }
+    if let Some(s) = r.series.take() {
+        acc.series
+            .get_or_insert_with(|| GridSummary::new(s.values.len()))
+            .push(&s.values);
     }
     acc.replications.push(r);
 }

@@ -430,6 +430,26 @@ pub enum ValueKind {
 }
 
 impl Param {
+    /// Checks that the parameter may change on a date (`from` / `until`): every
+    /// parameter the simulation reads while it runs may; those that only choose
+    /// routes (chosen once, at day 0) and the weather's closure process may not.
+    pub fn check_dated(self) -> Result<(), String> {
+        match self {
+            Param::HandlingUsdPerTeu
+            | Param::LengthKm
+            | Param::TariffUsdPerTeu
+            | Param::Co2KgPerTeuKm => Err(format!(
+                "`{}` cannot change on a date: it only chooses routes, which are chosen once at day 0",
+                self.name()
+            )),
+            Param::WeatherClosuresPerYear | Param::WeatherClosureDays => Err(format!(
+                "`{}` cannot change on a date: the weather's closures are one process for the whole run",
+                self.name()
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Every parameter, in documentation order.
     pub const ALL: [Param; 18] = [
         Param::Servers,
@@ -781,6 +801,8 @@ pub mod limits {
     pub const EVERY_DAYS: Bound = (MIN_INTERVAL_DAYS, MAX_DURATION_DAYS, WHY_MS);
     /// Any other duration given as a plain number (days).
     pub const DAYS: Bound = (0.0, MAX_DURATION_DAYS, WHY_MS);
+    /// Trains of one flow waiting at one node at day 0.
+    pub const BACKLOG_TRAINS: Bound = (0.0, 1e6, "each waiting train is held in memory");
     /// A factor on a parameter or on demand.
     pub const FACTOR: Bound = (1e-6, 1e6, "keeps the scaled value finite and in range");
     /// Seasonal factors (before normalising to mean 1).

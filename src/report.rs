@@ -28,10 +28,10 @@ use serde::Serialize;
 use crate::montecarlo::RunOutput;
 use crate::network::Network;
 use crate::schema::{
-    self, AllRoutes, FlowRow, LegExport, NodeExport, ReplicationRow, ResourceRow, RouteRef,
-    TransitRow,
+    self, AllRoutes, EntityKind, FlowRow, LegExport, NodeExport, ReplicationRow, ResourceRow,
+    RouteRef, TimeseriesRow, TransitRow,
 };
-use crate::sim::{Model, ResourceKind};
+use crate::sim::{Entity, Model, ResourceKind};
 use crate::stats::Estimate;
 use crate::summary::{RunFigures, Summary};
 
@@ -265,6 +265,68 @@ pub fn transit_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<Trans
         }
     }
     rows
+}
+
+/// The rows of `timeseries.csv`: every measure of every resource and flow in every
+/// period, across replications (empty without time series).
+pub fn timeseries_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<TimeseriesRow> {
+    let Some(grid) = &out.series else {
+        return Vec::new();
+    };
+    let columns = model.series_columns();
+    let starts = model.period_start_days();
+    let calendar = model.calendar();
+    let horizon = model.horizon_days();
+    let warmup = model.warmup_days();
+    let mut rows = Vec::with_capacity(grid.len());
+    for (k, start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(horizon);
+        for (c, col) in columns.iter().enumerate() {
+            let i = k * columns.len() + c;
+            if i >= grid.len() {
+                break;
+            }
+            let (entity_kind, entity) = match col.entity {
+                Entity::Resource(r) => {
+                    let info = &model.resources()[r as usize];
+                    let kind = match info.kind {
+                        ResourceKind::Station => EntityKind::Station,
+                        ResourceKind::Rail => EntityKind::Rail,
+                        ResourceKind::Road => EntityKind::Road,
+                        ResourceKind::Ferry => EntityKind::Ferry,
+                    };
+                    (kind, info.label())
+                }
+                Entity::Flow(f) => (EntityKind::Flow, model.flows()[f as usize].id.clone()),
+            };
+            let (n, est, p10, p90) = grid.cell(i);
+            let (lo, hi) = est
+                .ci95
+                .map_or((f64::NAN, f64::NAN), |[a, b]| (a.max(0.0), b));
+            rows.push(TimeseriesRow {
+                scenario: scenario.to_string(),
+                period_start: calendar.label(*start),
+                period_start_day: *start,
+                period_days: end - start,
+                in_warmup: *start < warmup,
+                entity_kind,
+                entity,
+                measure: col.measure,
+                replications: n,
+                mean: est.mean,
+                ci95_low: lo,
+                ci95_high: hi,
+                p10,
+                p90,
+            });
+        }
+    }
+    rows
+}
+
+/// `timeseries.csv`.
+pub fn timeseries_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
+    schema::to_csv(timeseries_rows(scenario, model, out))
 }
 
 /// `transit.csv`: the pooled transit-time histogram of every flow, for distribution

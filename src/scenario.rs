@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
 use crate::network::{Change, Departure, Network, NodeId, Param, Target, limits};
 
@@ -62,6 +63,111 @@ pub struct Scenario {
     /// The command-line changes (`--set TARGET.PARAM=VALUE`) applied after the file's
     /// overrides, as given.
     pub sets: Vec<String>,
+    /// Where day 0 is (`start_date`).
+    pub calendar: Calendar,
+    /// Changes that apply between dates (`from` / `until`), in file order; not applied
+    /// to the network returned with the scenario, which is the corridor at day 0
+    /// before them.
+    pub dated: Vec<DatedOverride>,
+    /// Trains already in the corridor at day 0.
+    pub backlog: Vec<Backlog>,
+    /// Results over time: the period to group them by (`None`: no time series).
+    pub period: Option<Period>,
+}
+
+/// A network change that holds from one day until another.
+#[derive(Clone, Debug)]
+pub struct DatedOverride {
+    /// The change.
+    pub change: Override,
+    /// First day it applies.
+    pub from_day: f64,
+    /// First day it no longer applies (`None`: until the horizon).
+    pub until_day: Option<f64>,
+}
+
+impl DatedOverride {
+    /// True if the change applies on day `t`.
+    pub fn applies_on(&self, t: f64) -> bool {
+        self.from_day <= t && self.until_day.is_none_or(|u| t < u)
+    }
+}
+
+/// Trains of one flow waiting at one node at day 0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backlog {
+    /// Index of the flow in [`Scenario::flows`].
+    pub flow: usize,
+    /// The node they wait at (its station, or the ferry port that departs from it).
+    pub at: NodeId,
+    /// How many trains.
+    pub trains: u32,
+}
+
+/// A flow's demand over time, relative to its level `trains_per_week`: the rate at
+/// day `t` is the level times [`RateProfile::multiplier`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RateProfile {
+    /// `(from_day, factor)` pairs, increasing in day: the factor holds from its day
+    /// until the next pair's; before the first pair the rate is zero. Empty: factor 1.
+    pub steps: Vec<(f64, f64)>,
+    /// Growth per year (0.1 = +10% a year, compounded continuously from day 0 at
+    /// `ln(1.1)` per year).
+    pub growth_per_year: f64,
+}
+
+impl RateProfile {
+    /// True if the rate does not change over time.
+    pub fn is_flat(&self) -> bool {
+        self.steps.is_empty() && self.growth_per_year == 0.0
+    }
+
+    /// The step factor on day `t`, and the day it next changes (infinity if never).
+    pub fn step_at(&self, t: f64) -> (f64, f64) {
+        if self.steps.is_empty() {
+            return (1.0, f64::INFINITY);
+        }
+        let i = self.steps.partition_point(|(d, _)| *d <= t);
+        let factor = if i == 0 { 0.0 } else { self.steps[i - 1].1 };
+        let next = self.steps.get(i).map_or(f64::INFINITY, |(d, _)| *d);
+        (factor, next)
+    }
+
+    /// The growth factor on day `t`.
+    pub fn growth_at(&self, t: f64) -> f64 {
+        if self.growth_per_year == 0.0 {
+            1.0
+        } else {
+            (self.growth_per_year.ln_1p() * t / 365.0).exp()
+        }
+    }
+
+    /// The factor on the level at day `t`.
+    pub fn multiplier(&self, t: f64) -> f64 {
+        self.step_at(t).0 * self.growth_at(t)
+    }
+
+    /// The integral of the multiplier over `[a, b)` (days), exactly (piecewise
+    /// constant steps times an exponential).
+    pub fn integral(&self, a: f64, b: f64) -> f64 {
+        let g = self.growth_per_year.ln_1p() / 365.0;
+        let grown = |x: f64, y: f64| {
+            if g == 0.0 {
+                y - x
+            } else {
+                ((g * y).exp() - (g * x).exp()) / g
+            }
+        };
+        let mut total = 0.0;
+        let mut t = a;
+        while t < b {
+            let (factor, next) = self.step_at(t);
+            let end = next.min(b);
+            total += factor * grown(t, end);
+            t = end;
+        }
+        total
+    }
 }
 
 /// How long and how often to run.
@@ -102,6 +208,9 @@ pub struct Flow {
     pub policy: RoutePolicy,
     /// What "best" means when routes are chosen.
     pub route_by: Criterion,
+    /// How the volume changes over time (flat unless the file gives rates by date,
+    /// monthly volumes or a growth rate).
+    pub profile: RateProfile,
 }
 
 /// Arrival processes.
@@ -269,8 +378,13 @@ pub fn check_work(scenario: &Scenario, network: &Network) -> Result<(), String> 
     let trains: f64 = scenario
         .flows
         .iter()
-        .map(|f| f.trains_per_week / 7.0 * horizon)
-        .sum();
+        .map(|f| f.trains_per_week / 7.0 * f.profile.integral(0.0, horizon))
+        .sum::<f64>()
+        + scenario
+            .backlog
+            .iter()
+            .map(|b| f64::from(b.trains))
+            .sum::<f64>();
     if trains.is_nan() || trains > limits::MAX_TRAINS_PER_REPLICATION {
         return Err(format!(
             "the flows offer about {trains:.3e} trains per replication over {horizon} days, more than {:e}; lower the demand or shorten the horizon and add replications",

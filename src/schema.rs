@@ -21,6 +21,7 @@
 //! | `curve_flows.csv` | [`CurveFlowRow`] |
 //! | `compare.json` | [`Comparison`] |
 //! | `compare.csv` | [`CompareRow`] |
+//! | `timeseries.csv` | [`TimeseriesRow`] |
 //!
 //! Numbers that are not defined (a mean over no trains) are `null` in JSON and empty
 //! in CSV, and read back as NaN ([`crate::stats::number`]). Units are in the field
@@ -29,6 +30,7 @@
 mod experiment;
 mod manifest;
 mod run;
+mod timeseries;
 
 use std::io;
 
@@ -52,11 +54,14 @@ pub use self::run::{
     ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary, Saturation, Summary,
     TrainRow, Transit, TransitRow,
 };
+pub use self::timeseries::{EntityKind, TimeseriesRow};
 pub use crate::sim::ResourceKind;
 pub use crate::stats::Estimate;
 
 /// `summary.json`.
 pub const SUMMARY: &str = "summary.json";
+/// `timeseries.csv`.
+pub const TIMESERIES: &str = "timeseries.csv";
 /// `flows.csv`.
 pub const FLOWS: &str = "flows.csv";
 /// `resources.csv`.

@@ -273,6 +273,9 @@ pub struct ShardHeader {
     pub warmup_choice: Option<WarmupRecord>,
     /// `--max-trains-in-system`: where a replication stops as saturated.
     pub max_trains_in_system: u64,
+    /// The period of the time series (`month`, `week`, days), or none.
+    #[serde(default)]
+    pub period: Option<String>,
     /// Replications of the whole run.
     pub replications: u64,
     /// Number of shards.
@@ -314,6 +317,7 @@ impl ShardHeader {
                 "the saturation limit",
                 self.max_trains_in_system.to_string(),
             ),
+            ("the time-series period", format!("{:?}", self.period)),
         ]
     }
 }
@@ -454,7 +458,10 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
     let hist = |h: &HistRecord| {
         Histogram::from_sparse(&h.0).ok_or_else(|| format_err("a histogram is malformed".into()))
     };
+    let series = file::series_of(raw.series)
+        .map_err(|()| format_err("the time series summary is malformed".into()))?;
     let output = RunOutput {
+        series,
         pooled: raw.pooled.iter().map(hist).collect::<Result<_, _>>()?,
         pooled_routes: raw
             .pooled_routes

@@ -8,6 +8,7 @@ mod engine;
 mod model;
 mod queue;
 mod result;
+mod series;
 pub mod time;
 mod trace;
 
@@ -15,4 +16,5 @@ pub use engine::{SimRng, component_rng, run_replication, run_replication_traced}
 pub use model::{FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo};
 pub use queue::EventQueue;
 pub use result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
+pub use series::{Entity, Measure, SeriesColumn, SeriesResult};
 pub use trace::{NoTrace, Trace};

@@ -372,6 +372,158 @@ pub fn t_quantile_975(df: u64) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Fixed-point scale of [`ExactMoments`]: 2^32, so values keep about 2.3e-10 of
+/// absolute resolution.
+const FIXED_SCALE: f64 = 4_294_967_296.0;
+
+/// Mean and variance from fixed-point integer sums: each value is rounded once to a
+/// multiple of 2^-32 and the sums are integer additions, so merging in any order (by
+/// threads, by shards) gives the same bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExactMoments {
+    n: u64,
+    sum: i128,
+    sum_sq: i128,
+}
+
+impl ExactMoments {
+    /// Adds one value (finite; magnitudes beyond about 1e9 saturate the sums).
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        self.sum = self.sum.saturating_add((x * FIXED_SCALE).round() as i128);
+        self.sum_sq = self
+            .sum_sq
+            .saturating_add((x * x * FIXED_SCALE).round() as i128);
+    }
+
+    /// Adds another summary's sums.
+    pub fn merge(&mut self, o: &ExactMoments) {
+        self.n += o.n;
+        self.sum = self.sum.saturating_add(o.sum);
+        self.sum_sq = self.sum_sq.saturating_add(o.sum_sq);
+    }
+
+    /// Number of values.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// The mean with its Student-t 95% interval (none with fewer than two values).
+    pub fn estimate(&self) -> Estimate {
+        if self.n == 0 {
+            return Estimate {
+                mean: f64::NAN,
+                ci95: None,
+            };
+        }
+        let n = self.n as f64;
+        let mean = self.sum as f64 / FIXED_SCALE / n;
+        let ci95 = (self.n >= 2).then(|| {
+            let ss = self.sum_sq as f64 / FIXED_SCALE - n * mean * mean;
+            let var = (ss / (n - 1.0)).max(0.0);
+            let h = t_quantile_975(self.n - 1) * (var / n).sqrt();
+            [mean - h, mean + h]
+        });
+        Estimate { mean, ci95 }
+    }
+}
+
+/// One cell of a [`GridSummary`] as plain numbers: count, fixed-point sum and sum of
+/// squares, histogram bins.
+pub type CellParts = (u64, i128, i128, Vec<(usize, u64)>);
+
+/// Summaries of a grid of figures over replications (e.g. periods × series): per
+/// cell, exact moments and a histogram for percentiles across replications. Cells a
+/// replication leaves undefined (NaN) are skipped; merging is exact and
+/// order-independent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GridSummary {
+    cells: Vec<(ExactMoments, Histogram)>,
+}
+
+impl GridSummary {
+    /// An empty summary of `len` cells.
+    pub fn new(len: usize) -> GridSummary {
+        GridSummary {
+            cells: vec![(ExactMoments::default(), Histogram::new()); len],
+        }
+    }
+
+    /// Adds one replication's figures (one per cell; NaN where undefined).
+    pub fn push(&mut self, values: &[f64]) {
+        if self.cells.len() < values.len() {
+            self.cells
+                .resize(values.len(), (ExactMoments::default(), Histogram::new()));
+        }
+        for (cell, v) in self.cells.iter_mut().zip(values) {
+            if v.is_finite() {
+                cell.0.push(*v);
+                cell.1.record(v.max(0.0));
+            }
+        }
+    }
+
+    /// Adds another summary.
+    pub fn merge(&mut self, o: &GridSummary) {
+        if self.cells.len() < o.cells.len() {
+            self.cells
+                .resize(o.cells.len(), (ExactMoments::default(), Histogram::new()));
+        }
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            a.0.merge(&b.0);
+            a.1.merge(&b.1);
+        }
+    }
+
+    /// The cells as plain numbers (count, fixed-point sum and sum of squares,
+    /// histogram bins), to store them exactly.
+    pub fn to_parts(&self) -> Vec<CellParts> {
+        self.cells
+            .iter()
+            .map(|(m, h)| (m.n, m.sum, m.sum_sq, h.to_sparse()))
+            .collect()
+    }
+
+    /// The summary stored by [`GridSummary::to_parts`]; `None` if a histogram is
+    /// malformed.
+    pub fn from_parts(parts: Vec<CellParts>) -> Option<GridSummary> {
+        let cells = parts
+            .into_iter()
+            .map(|(n, sum, sum_sq, bins)| {
+                Some((
+                    ExactMoments { n, sum, sum_sq },
+                    Histogram::from_sparse(&bins)?,
+                ))
+            })
+            .collect::<Option<_>>()?;
+        Some(GridSummary { cells })
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// True if there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// Cell `i`: replications that defined it, the mean with its 95% interval, and
+    /// the 10th and 90th percentiles across replications (values are non-negative;
+    /// percentiles within 0.4%).
+    pub fn cell(&self, i: usize) -> (u64, Estimate, f64, f64) {
+        let (m, h) = &self.cells[i];
+        (
+            m.count(),
+            m.estimate(),
+            h.quantile(0.1).unwrap_or(f64::NAN),
+            h.quantile(0.9).unwrap_or(f64::NAN),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,5 +623,39 @@ mod tests {
         assert_eq!(e.mean, 2.0);
         assert_eq!(e.ci95, Some([2.0, 2.0]));
         assert_eq!(Estimate::of(&[1.0]).ci95, None);
+    }
+
+    #[test]
+    fn exact_moments_agree_with_welford_and_merge_in_any_order() {
+        let xs: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0 + 3.0)
+            .collect();
+        let mut w = Moments::default();
+        let mut all = ExactMoments::default();
+        for x in &xs {
+            w.push(*x);
+            all.push(*x);
+        }
+        let (a, b) = (all.estimate(), w.estimate());
+        assert!((a.mean - b.mean).abs() < 1e-9);
+        assert!((a.half_width() - b.half_width()).abs() < 1e-9);
+        let mut left = ExactMoments::default();
+        let mut right = ExactMoments::default();
+        for (i, x) in xs.iter().enumerate() {
+            if i % 3 == 0 {
+                left.push(*x)
+            } else {
+                right.push(*x)
+            }
+        }
+        right.merge(&left);
+        assert_eq!(right, all);
+        let mut g = GridSummary::new(2);
+        g.push(&[1.0, f64::NAN]);
+        g.push(&[3.0, 2.0]);
+        let (n, e, _, p90) = g.cell(0);
+        assert_eq!((n, e.mean), (2, 2.0));
+        assert!((p90 - 3.0).abs() < 0.02);
+        assert_eq!(g.cell(1).0, 1);
     }
 }

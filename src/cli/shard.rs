@@ -105,6 +105,7 @@ pub(super) fn run_shard(
         }),
         replications: scenario.run.replications,
         max_trains_in_system: scenario.run.max_trains_in_system,
+        period: scenario.period.map(|p| p.name()),
         shard_count: spec.count,
         shard_index: spec.index,
         first: range.start,
@@ -165,6 +166,7 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         no_plots: args.no_plots,
         max_trains_in_system: h.max_trains_in_system,
         set: Vec::new(),
+        period: Some(h.period.clone().unwrap_or_else(|| "off".into())),
     };
     let warmup = Warmup {
         source: h.warmup_source,
@@ -279,5 +281,13 @@ fn load_inputs(h: &ShardHeader, inputs: &Inputs) -> anyhow::Result<(Scenario, Ne
     scenario.run.warmup_days = h.warmup_days;
     scenario.run.replications = h.replications;
     scenario.run.seed = h.seed;
+    scenario.run.max_trains_in_system = h.max_trains_in_system;
+    scenario.period = match &h.period {
+        None => None,
+        Some(p) => Some(
+            input::parse_period(&input::dto::DaySpec::Date(p.clone()))
+                .map_err(|e| anyhow::anyhow!("the partials record a bad period: {e}"))?,
+        ),
+    };
     Ok((scenario, network))
 }

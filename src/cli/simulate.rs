@@ -16,7 +16,7 @@ use corridor::network::Network;
 use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
 use corridor::scenario::Scenario;
-use corridor::schema::{Details, RunKind, WarmupSource};
+use corridor::schema::{self, Details, RunKind, WarmupSource};
 use corridor::sim::Model;
 use corridor::summary::Summary;
 
@@ -121,6 +121,10 @@ pub(crate) struct Common {
         allow_hyphen_values = true
     )]
     pub set: Vec<String>,
+    /// Results over time (timeseries.csv) by `month`, `week` or a number of days, or
+    /// `off` (default: the scenario's `period`; month when it has a start date).
+    #[arg(long, value_name = "month|week|DAYS|off")]
+    pub period: Option<String>,
 }
 
 /// Options of `corridor run`.
@@ -199,6 +203,16 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
         run.seed = s;
     }
     run.max_trains_in_system = common.max_trains_in_system;
+    match common.period.as_deref() {
+        None => {}
+        Some("off") => scenario.period = None,
+        Some(p) => {
+            scenario.period = Some(
+                input::parse_period(&input::dto::DaySpec::Date(p.to_string()))
+                    .map_err(|e| anyhow::anyhow!("--period: {e}"))?,
+            );
+        }
+    }
     if auto {
         let choice = experiment::auto_warmup(&scenario, &network, threads(common))?;
         scenario.run.warmup_days = choice.warmup_days;
@@ -470,25 +484,28 @@ pub(super) fn write_run_folder(
     summary: &Summary,
     m: &manifest::Manifest,
 ) -> anyhow::Result<usize> {
-    write_folder(
-        dir,
-        common,
-        &mut made(&[
-            ("summary.json", &|| report::summary_json(summary)),
-            ("flows.csv", &|| report::flows_csv(summary)),
-            ("resources.csv", &|| report::resources_csv(summary)),
-            ("replications.csv", &|| {
-                report::replications_csv(&scenario.name, model, out)
-            }),
-            ("transit.csv", &|| {
-                report::transit_csv(&scenario.name, model, out)
-            }),
-            ("network.json", &|| {
-                report::NetworkExport::new(network).to_json()
-            }),
-            ("manifest.json", &|| m.to_json()),
-        ]),
-    )
+    let series = || report::timeseries_csv(&scenario.name, model, out);
+    let all: [FileMaker<'_>; 8] = [
+        ("summary.json", &|| report::summary_json(summary)),
+        ("flows.csv", &|| report::flows_csv(summary)),
+        ("resources.csv", &|| report::resources_csv(summary)),
+        ("replications.csv", &|| {
+            report::replications_csv(&scenario.name, model, out)
+        }),
+        ("transit.csv", &|| {
+            report::transit_csv(&scenario.name, model, out)
+        }),
+        (schema::TIMESERIES, &series),
+        ("network.json", &|| {
+            report::NetworkExport::new(network).to_json()
+        }),
+        ("manifest.json", &|| m.to_json()),
+    ];
+    let files: Vec<FileMaker<'_>> = all
+        .into_iter()
+        .filter(|(name, _)| *name != schema::TIMESERIES || out.series.is_some())
+        .collect();
+    write_folder(dir, common, &mut made(&files))
 }
 
 fn replay(

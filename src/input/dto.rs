@@ -384,6 +384,82 @@ pub struct ScenarioFile {
     pub disruptions: Vec<DisruptionSpec>,
     /// A sweep run by `corridor sweep` when no `--param` is given.
     pub sweep: Option<SweepSpec>,
+    /// The date of day 0 (`YYYY-MM-DD`); dated inputs may then be given as dates, and
+    /// outputs carry dates.
+    #[schemars(with = "Option<String>")]
+    pub start_date: Option<Spanned<String>>,
+    /// Results over time, grouped by `month`, `week` or a number of days (default:
+    /// `month` when a start date is given, else no time series).
+    #[schemars(with = "Option<DaySpec>")]
+    pub period: Option<Spanned<DaySpec>>,
+    /// Trains already waiting in the corridor at day 0.
+    #[serde(default)]
+    pub backlog: Vec<BacklogSpec>,
+}
+
+/// A day: a number of days since day 0, or a date `YYYY-MM-DD` (with a `start_date`).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DaySpec {
+    /// Days since day 0.
+    Day(f64),
+    /// A date, `YYYY-MM-DD` (or a word where one is allowed).
+    Date(String),
+}
+
+/// One `[[backlog]]`: trains of a flow waiting at a node at day 0.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BacklogSpec {
+    /// Flow id.
+    #[schemars(with = "String")]
+    pub flow: Spanned<String>,
+    /// Node id where they wait (its terminal, or the ferry port departing from it).
+    #[schemars(with = "String")]
+    pub at: Spanned<String>,
+    /// Trains waiting (give this or `wagons`).
+    #[schemars(with = "Option<f64>")]
+    pub trains: Option<Spanned<f64>>,
+    /// Wagons waiting, rounded up to whole trains of the flow.
+    #[schemars(with = "Option<f64>")]
+    pub wagons: Option<Spanned<f64>>,
+    /// Where the figure comes from.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One `[[flow.rate]]`: the flow's volume from a date on.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateSpec {
+    /// First day (or date) of this rate.
+    #[schemars(with = "DaySpec")]
+    pub from: Spanned<DaySpec>,
+    /// Block trains per week.
+    #[schemars(with = "Option<f64>")]
+    pub trains_per_week: Option<Spanned<f64>>,
+    /// Block trains per 30.4375-day month.
+    #[schemars(with = "Option<f64>")]
+    pub trains_per_month: Option<Spanned<f64>>,
+    /// TEU per year (converted with `train.teu`).
+    #[schemars(with = "Option<f64>")]
+    pub teu_per_year: Option<Spanned<f64>>,
+}
+
+/// A flow's `monthly = { start = "2024-01", trains = [...] }`: volumes per calendar
+/// month.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlySpec {
+    /// The first month, `YYYY-MM`.
+    #[schemars(with = "String")]
+    pub start: Spanned<String>,
+    /// Block trains in each month (give this or `teu`).
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub trains: Option<Spanned<Vec<f64>>>,
+    /// TEU in each month (converted with `train.teu`).
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub teu: Option<Spanned<Vec<f64>>>,
 }
 
 /// One `[[flow]]`: block trains from an origin to a destination.
@@ -436,6 +512,15 @@ pub struct FlowSpec {
     /// demand:GROUP` and `corridor capacity --group GROUP` scale only its flows.
     #[schemars(with = "Option<String>")]
     pub group: Option<Spanned<String>>,
+    /// Volumes from dates on (instead of `trains_per_week` / `teu_per_year`).
+    #[serde(default)]
+    pub rate: Vec<RateSpec>,
+    /// Volumes per calendar month (instead of `trains_per_week` / `teu_per_year`).
+    #[schemars(with = "Option<MonthlySpec>")]
+    pub monthly: Option<Spanned<MonthlySpec>>,
+    /// Growth of the volume per year (0.1 = +10% a year), from day 0.
+    #[schemars(with = "Option<f64>")]
+    pub growth_per_year: Option<Spanned<f64>>,
 }
 
 /// Arrival processes.
@@ -514,6 +599,12 @@ pub struct OverrideSpec {
     /// `add = 2` ferries; numbers and counts only.
     #[schemars(with = "Option<f64>")]
     pub add: Option<Spanned<f64>>,
+    /// First day (or date) the change applies (default: day 0).
+    #[schemars(with = "Option<DaySpec>")]
+    pub from: Option<Spanned<DaySpec>>,
+    /// First day (or date) it no longer applies (default: never).
+    #[schemars(with = "Option<DaySpec>")]
+    pub until: Option<Spanned<DaySpec>>,
     /// Why: the source or plan behind the change.
     #[serde(default)]
     pub note: String,
@@ -536,9 +627,9 @@ pub struct DisruptionSpec {
     /// Node or leg id.
     #[schemars(with = "String")]
     pub target: Spanned<String>,
-    /// Scheduled closure: first day closed.
-    #[schemars(with = "Option<f64>")]
-    pub start_day: Option<Spanned<f64>>,
+    /// Scheduled closure: first day closed (a day number or a date).
+    #[schemars(with = "Option<DaySpec>")]
+    pub start_day: Option<Spanned<DaySpec>>,
     /// Random closures: mean number per year (Poisson).
     #[schemars(with = "Option<f64>")]
     pub per_year: Option<Spanned<f64>>,

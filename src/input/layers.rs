@@ -542,6 +542,8 @@ fn parse_sets(src: &Source) -> Result<Vec<OverrideSpec>, Vec<Problem>> {
             factor: factor.map(|f| Spanned::new(value_span.clone(), f)),
             add: add.map(|a| Spanned::new(value_span.clone(), a)),
             note: format!("{SET_SOURCE} {body}"),
+            from: None,
+            until: None,
         });
     }
     if problems.is_empty() {

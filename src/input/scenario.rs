@@ -8,13 +8,15 @@ use super::did_you_mean;
 use super::dto::{ArrivalKind, DurationSpec, FlowSpec, RoutePolicyKind, ScenarioFile};
 use super::network::Checker;
 use super::network::expected;
+use super::timeline;
 use crate::error::Problem;
 use crate::network::limits;
 use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_bounded};
 use crate::routing::Router;
 use crate::scenario::{
-    Arrivals, Disruption, DisruptionTiming, Flow, Override, RoutePolicy, RunSettings, Scenario,
-    SplitRoute, Sweep, SweepParam, TrainSize, check_window, check_work,
+    Arrivals, DatedOverride, Disruption, DisruptionTiming, Flow, Override, RateProfile,
+    RoutePolicy, RunSettings, Scenario, SplitRoute, Sweep, SweepParam, TrainSize, check_window,
+    check_work,
 };
 
 /// Days per week, for converting volumes.
@@ -75,10 +77,17 @@ pub(super) fn build(
         );
     }
     let run = run_settings(&mut ck, &file);
+    let calendar = timeline::calendar(&mut ck, &file);
+    let period = timeline::period(&mut ck, &file, &calendar);
 
-    // Overrides change the network first, so flows are checked against what will run.
+    // Overrides change the network first, so flows are checked against what will run;
+    // dated ones are checked on a copy and kept for the model to apply on their days.
     let mut overrides = Vec::new();
+    let mut dated = Vec::new();
     for spec in &file.overrides {
+        let Ok(window) = timeline::window(&mut ck, spec, &calendar) else {
+            continue;
+        };
         let Some(target) = target_ref(&mut ck, &spec.target, &network) else {
             continue;
         };
@@ -123,6 +132,36 @@ pub(super) fn build(
             },
             Spanned::span,
         );
+        if let Some((from_day, until_day)) = window {
+            if let Err(e) = param.check_dated() {
+                ck.error_help(
+                    spec.from.as_ref().or(spec.until.as_ref()).map_or(span, Spanned::span),
+                    e,
+                    "give this change without `from` and `until`, or change it with a [[disruption]]",
+                );
+                continue;
+            }
+            let mut scratch = network.clone();
+            if let Err(e) = scratch.apply(target, param, &change) {
+                ck.error_help(
+                    span,
+                    format!("`{}`: {e}", param.name()),
+                    expected(param.kind(), param.bound()),
+                );
+                continue;
+            }
+            dated.push(DatedOverride {
+                change: Override {
+                    target,
+                    param,
+                    change,
+                    note: spec.note.clone(),
+                },
+                from_day,
+                until_day,
+            });
+            continue;
+        }
         if let Err(e) = network.apply(target, param, &change) {
             ck.error_help(
                 span,
@@ -142,7 +181,8 @@ pub(super) fn build(
     let router = Router::new(&network);
     let mut flows = Vec::new();
     for (i, spec) in file.flows.iter().enumerate() {
-        if let Some(flow) = build_flow(&mut ck, spec, i, &network, &router) {
+        let horizon = run.map(|r| r.horizon_days);
+        if let Some(flow) = build_flow(&mut ck, spec, i, &network, &router, &calendar, horizon) {
             if flows.iter().any(|f: &Flow| f.id == flow.id) {
                 let span = spec.id.as_ref().map_or(spec.from.span(), Spanned::span);
                 ck.push(
@@ -165,7 +205,7 @@ pub(super) fn build(
         let target = target_ref(&mut ck, &spec.target, &network);
         let duration = ck.duration("duration_days", &spec.duration_days);
         let timing = match (&spec.start_day, &spec.per_year) {
-            (Some(s), None) => ck.number("start_day", s, ValueKind::NonNegative, limits::DAYS).and_then(|start_day| {
+            (Some(s), None) => timeline::day(&mut ck, "start_day", s, &calendar).and_then(|start_day| {
                 match run {
                     Some(r) if start_day >= r.horizon_days => {
                         ck.push(Problem::at(s.span(), format!("the closure starts on day {start_day}, after the horizon ({} days)", r.horizon_days))
@@ -193,6 +233,8 @@ pub(super) fn build(
         }
     }
 
+    let backlog = timeline::backlog(&mut ck, &file.backlog, &flows, &network, &router);
+
     if ck.problems.is_empty()
         && let Some(r) = run
     {
@@ -208,6 +250,10 @@ pub(super) fn build(
             sweep: None,
             bases: Vec::new(),
             sets: Vec::new(),
+            calendar,
+            dated: dated.clone(),
+            backlog: backlog.clone(),
+            period,
         };
         if let Err(e) = check_work(&candidate, &network) {
             ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
@@ -293,6 +339,10 @@ pub(super) fn build(
         sweep,
         bases: Vec::new(),
         sets: Vec::new(),
+        calendar,
+        dated,
+        backlog,
+        period,
     };
     Ok((scenario, network))
 }
@@ -478,6 +528,8 @@ fn build_flow(
     i: usize,
     network: &Network,
     router: &Router<'_>,
+    calendar: &crate::calendar::Calendar,
+    horizon: Option<f64>,
 ) -> Option<Flow> {
     let before = ck.problems.len();
     let from = node_ref(ck, &spec.from, network);
@@ -523,7 +575,26 @@ fn build_flow(
         );
         None
     };
+    let over_time = timeline::flow_rates(ck, spec, train, calendar, horizon);
+    if matches!(over_time, Ok(Some(_)))
+        && let Some(span) = spec
+            .trains_per_week
+            .as_ref()
+            .map(Spanned::span)
+            .or(spec.teu_per_year.as_ref().map(Spanned::span))
+    {
+        ck.error_help(
+            span,
+            format!("flow `{id}` gives its volume twice: as a constant and over time"),
+            "remove trains_per_week / teu_per_year, or the rate list / monthly volumes",
+        );
+    }
     let per_week = match (&spec.trains_per_week, &spec.teu_per_year) {
+        _ if !matches!(over_time, Ok(None)) => over_time
+            .as_ref()
+            .ok()
+            .and_then(|o| o.as_ref())
+            .map(|(l, _)| *l),
         (Some(v), None) => ck.number(
             "trains_per_week",
             v,
@@ -558,7 +629,7 @@ fn build_flow(
                 Problem::at(
                     spec.from.span(),
                     format!(
-                        "flow `{id}` needs exactly one of `trains_per_week` and `teu_per_year`"
+                        "flow `{id}` needs exactly one of `trains_per_week` and `teu_per_year` (or a `rate` list or `monthly` volumes)"
                     ),
                 )
                 .help("e.g. trains_per_week = 5.5"),
@@ -751,6 +822,13 @@ fn build_flow(
         train,
         policy,
         route_by,
+        profile: match over_time {
+            Ok(Some((_, profile))) => profile,
+            _ => RateProfile {
+                steps: Vec::new(),
+                growth_per_year: timeline::growth(ck, spec)?,
+            },
+        },
     };
     check_routes(ck, spec, i, &flow, network, router);
     (ck.problems.len() == before).then_some(flow)

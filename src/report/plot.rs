@@ -61,6 +61,7 @@ mod chart;
 mod compare;
 mod labels;
 mod map;
+mod over_time;
 pub mod results;
 mod style;
 mod sweep;
@@ -191,6 +192,7 @@ enum Figure {
     BottlenecksLoad(bottlenecks_load::BottlenecksLoadChart),
     Compare(compare::CompareChart),
     CapacityCompare(capacity_compare::CapacityCompareChart),
+    OverTime(over_time::OverTimeChart),
 }
 
 impl Figure {
@@ -205,6 +207,7 @@ impl Figure {
             Figure::BottlenecksLoad(_) => "bottlenecks_load",
             Figure::Compare(_) => "compare",
             Figure::CapacityCompare(_) => "capacity_compare",
+            Figure::OverTime(c) => c.name(),
         }
     }
 
@@ -219,6 +222,7 @@ impl Figure {
             Figure::BottlenecksLoad(c) => c.draw(area, theme),
             Figure::Compare(c) => c.draw(area, theme),
             Figure::CapacityCompare(c) => c.draw(area, theme),
+            Figure::OverTime(c) => c.draw(area, theme),
         }
     }
 }
@@ -301,6 +305,9 @@ fn run_figures(run: &RunResults) -> Vec<Figure> {
     )));
     if let Some(network) = &run.network {
         figures.push(Figure::Map(map::MapChart::new(network, Some(&run.summary))));
+    }
+    if let Some(rows) = &run.timeseries {
+        figures.extend(over_time::charts(rows).into_iter().map(Figure::OverTime));
     }
     figures
 }

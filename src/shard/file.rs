@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
 use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
-use crate::stats::Histogram;
+use crate::stats::{GridSummary, Histogram};
 
 /// The file as written: borrows the partial, converting one replication at a time.
 #[derive(Serialize)]
@@ -15,6 +15,7 @@ pub(super) struct FileOut<'a> {
     inputs: &'a Inputs,
     pooled: Vec<HistRecord>,
     pooled_routes: Vec<Vec<HistRecord>>,
+    series: Option<Vec<CellRecord>>,
     replications: RepsOut<'a>,
 }
 
@@ -31,6 +32,12 @@ impl<'a> FileOut<'a> {
                 .iter()
                 .map(|r| r.iter().map(HistRecord::of).collect())
                 .collect(),
+            series: p.output.series.as_ref().map(|g| {
+                g.to_parts()
+                    .into_iter()
+                    .map(|(n, sum, sum_sq, hist)| CellRecord(n, sum, sum_sq, hist))
+                    .collect()
+            }),
             replications: RepsOut(&p.output.replications),
         }
     }
@@ -52,7 +59,27 @@ pub(super) struct FileIn {
     pub(super) inputs: Inputs,
     pub(super) pooled: Vec<HistRecord>,
     pub(super) pooled_routes: Vec<Vec<HistRecord>>,
+    #[serde(default)]
+    pub(super) series: Option<Vec<CellRecord>>,
     pub(super) replications: Vec<RepRecord>,
+}
+
+/// One cell of the time-series summary: count, fixed-point sums, histogram bins.
+#[derive(Serialize, Deserialize)]
+pub(super) struct CellRecord(u64, i128, i128, Vec<(usize, u64)>);
+
+/// The time-series summary as read, if the file holds a valid one.
+pub(super) fn series_of(cells: Option<Vec<CellRecord>>) -> Result<Option<GridSummary>, ()> {
+    cells
+        .map(|c| {
+            GridSummary::from_parts(
+                c.into_iter()
+                    .map(|CellRecord(n, s, q, h)| (n, s, q, h))
+                    .collect(),
+            )
+            .ok_or(())
+        })
+        .transpose()
 }
 
 /// A histogram as its non-empty bins.
@@ -110,6 +137,11 @@ struct FlowRecord {
     #[serde(with = "bits")]
     transit_p95_days: f64,
     routes: Vec<RouteRecord>,
+    initial_delivered: u64,
+    #[serde(with = "bits")]
+    in_system_age_sum_days: f64,
+    #[serde(with = "bits")]
+    in_system_age_max_days: f64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -137,6 +169,9 @@ struct ResourceRecord {
     closed_share: f64,
     sailings: u64,
     wagons: u64,
+    censored_waits: u64,
+    #[serde(with = "bits")]
+    censored_wait_sum_days: f64,
 }
 
 impl RepRecord {
@@ -149,6 +184,7 @@ impl RepRecord {
             transit_p50_days,
             transit_p95_days,
             saturated,
+            series: _,
         } = r;
         RepRecord {
             index: *index,
@@ -193,6 +229,7 @@ impl RepRecord {
                 trains_in_system: s.trains_in_system,
                 resource: s.resource,
             }),
+            series: None,
         })
     }
 }
@@ -211,6 +248,9 @@ impl FlowRecord {
             transit_p50_days,
             transit_p95_days,
             routes,
+            initial_delivered,
+            in_system_age_sum_days,
+            in_system_age_max_days,
         } = f;
         FlowRecord {
             offered: *offered,
@@ -224,6 +264,9 @@ impl FlowRecord {
             transit_p50_days: *transit_p50_days,
             transit_p95_days: *transit_p95_days,
             routes: routes.iter().map(RouteRecord::of).collect(),
+            initial_delivered: *initial_delivered,
+            in_system_age_sum_days: *in_system_age_sum_days,
+            in_system_age_max_days: *in_system_age_max_days,
         }
     }
 
@@ -240,6 +283,9 @@ impl FlowRecord {
             transit_p50_days,
             transit_p95_days,
             routes,
+            initial_delivered,
+            in_system_age_sum_days,
+            in_system_age_max_days,
         } = self;
         Some(FlowResult {
             offered,
@@ -256,6 +302,9 @@ impl FlowRecord {
                 .into_iter()
                 .map(RouteRecord::into_result)
                 .collect::<Option<_>>()?,
+            initial_delivered,
+            in_system_age_sum_days,
+            in_system_age_max_days,
         })
     }
 }
@@ -304,6 +353,8 @@ impl ResourceRecord {
             closed_share,
             sailings,
             wagons,
+            censored_waits,
+            censored_wait_sum_days,
         } = r;
         ResourceRecord {
             arrivals: *arrivals,
@@ -315,6 +366,8 @@ impl ResourceRecord {
             closed_share: *closed_share,
             sailings: *sailings,
             wagons: *wagons,
+            censored_waits: *censored_waits,
+            censored_wait_sum_days: *censored_wait_sum_days,
         }
     }
 
@@ -329,6 +382,8 @@ impl ResourceRecord {
             closed_share,
             sailings,
             wagons,
+            censored_waits,
+            censored_wait_sum_days,
         } = self;
         ResourceResult {
             arrivals,
@@ -340,6 +395,8 @@ impl ResourceRecord {
             closed_share,
             sailings,
             wagons,
+            censored_waits,
+            censored_wait_sum_days,
         }
     }
 }

@@ -9,13 +9,15 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution, Exp1};
 
 mod ferries;
+mod over_time;
 mod stat;
 mod stations;
 
 use self::ferries::{FerryState, PortState, Vessel};
+use self::over_time::Recorder;
 use self::stat::Stat;
 use self::stations::{SectionState, StationState};
-use super::model::{ClosureModel, Model, Res, Step};
+use super::model::{ClosureModel, Model, Regime, Res, Step};
 use super::queue::EventQueue;
 use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
 use super::time::{MS_PER_DAY, SimTime};
@@ -55,6 +57,10 @@ enum Event {
     ClosureEnd(u32),
     /// The warm-up ends: time averages restart.
     WarmupEnd,
+    /// Dated parameters change: regime `k` of [`Model::regimes`] begins.
+    Regime(u32),
+    /// Period `k` of the time series ends.
+    PeriodEnd(u32),
 }
 
 /// A block train under way.
@@ -72,12 +78,22 @@ struct Train {
     serial: u64,
     adaptive: bool,
     alive: bool,
+    /// Placed at day 0 by the starting backlog (not part of any cohort).
+    initial: bool,
+    /// Has left its origin.
+    dispatched: bool,
 }
 
 #[derive(Debug)]
 struct FlowState {
     timetable_k: u64,
     result: FlowResult,
+    /// Since day 0, for time series: trains offered, dispatched and delivered, and
+    /// the flow's trains in the corridor now.
+    all_offered: u64,
+    all_dispatched: u64,
+    all_delivered: u64,
+    in_system: u64,
 }
 
 /// The mutable world of one replication.
@@ -105,6 +121,10 @@ struct Sim<'m, 't, T: Trace> {
     in_system: u64,
     /// Set when the trains in the system pass the model's limit: the run stops.
     saturated: Option<Saturation>,
+    /// Index of the parameters in force in [`Model::regimes`].
+    regime: u32,
+    /// Results per period, if the model has time series.
+    recorder: Option<Recorder>,
 }
 
 /// Up to this many flows, each flow's next arrival waits in a lane of the event queue
@@ -180,18 +200,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             for v in 0..fm.vessels {
                 let port = if fm.one_way { 0 } else { v % 2 } + 2 * f as u32;
                 let id = vessels.len() as u32;
-                vessels.push(Vessel {
-                    ferry: f as u32,
-                    port,
-                    // One entry per train aboard: grows (once) beyond this if needed,
-                    // never in proportion to an input number.
-                    load: Vec::with_capacity((fm.wagons as usize).min(64)),
-                    load_wagons: 0,
-                    load_teu: 0.0,
-                    epoch: 0,
-                    timer_set: false,
-                    timer_expired: false,
-                });
+                vessels.push(Vessel::new(f as u32, port, fm.wagons));
                 let ps = &mut ports[port as usize];
                 if fm.timetable.is_none() && ps.loading.is_none() {
                     ps.loading = Some(id);
@@ -209,6 +218,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     routes: vec![RouteResult::default(); f.routes.len()],
                     ..FlowResult::default()
                 },
+                all_offered: 0,
+                all_dispatched: 0,
+                all_delivered: 0,
+                in_system: 0,
             })
             .collect();
         Sim {
@@ -233,8 +246,13 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 .map(|_| SectionState::default())
                 .collect(),
             ports,
-            ferries: (0..m.ferries.len())
-                .map(|_| FerryState::default())
+            ferries: m
+                .ferries
+                .iter()
+                .map(|fm| FerryState {
+                    active: fm.vessels,
+                    ..FerryState::default()
+                })
                 .collect(),
             vessels,
             flows,
@@ -246,7 +264,15 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             events: 0,
             in_system: 0,
             saturated: None,
+            regime: 0,
+            recorder: Recorder::new(m),
         }
+    }
+
+    /// The resource parameters in force now.
+    #[inline]
+    fn p(&self) -> &'m Regime {
+        &self.m.regimes[self.regime as usize]
     }
 
     fn schedule(&mut self, time: SimTime, e: Event) {
@@ -271,6 +297,13 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
 
     fn run(&mut self) {
         self.queue.push(self.m.warmup, Event::WarmupEnd);
+        for (k, r) in self.m.regimes.iter().enumerate().skip(1) {
+            self.schedule(r.at, Event::Regime(k as u32));
+        }
+        for (k, start) in self.m.period_starts.iter().enumerate().skip(1) {
+            self.schedule(*start, Event::PeriodEnd(k as u32 - 1));
+        }
+        self.place_backlog();
         for f in 0..self.m.flows.len() as u32 {
             self.schedule_first_arrival(f);
         }
@@ -307,6 +340,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 Event::ClosureStart(c) => self.on_closure_start(c),
                 Event::ClosureEnd(c) => self.on_closure_end(c),
                 Event::WarmupEnd => self.on_warmup_end(),
+                Event::Regime(k) => self.on_regime(k),
+                Event::PeriodEnd(k) => self.period_end(k as usize),
             }
             if self.saturated.is_some() {
                 // Stop here: the figures cover the window up to now (see `finish`).
@@ -314,6 +349,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             }
         }
         self.now = self.m.horizon;
+        if let Some(k) = self.recorder.as_ref().map(|r| r.current) {
+            self.period_end(k);
+        }
     }
 
     /// Records saturation: when, how many trains, and the resource with the largest
@@ -347,7 +385,15 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     // ----- arrivals and trains -------------------------------------------------------
 
     fn schedule_first_arrival(&mut self, f: u32) {
-        let t = match &self.m.flows[f as usize].arrivals {
+        let fm = &self.m.flows[f as usize];
+        let t = match &fm.arrivals {
+            Arrivals::Timetable { offset_days } if !fm.profile.is_flat() => {
+                let mut t = *offset_days;
+                while fm.profile.multiplier(t) <= 0.0 && t < self.m.horizon.days() {
+                    t = fm.profile.step_at(t).1;
+                }
+                SimTime::from_days(t)
+            }
             Arrivals::Timetable { offset_days } => SimTime::from_days(*offset_days),
             _ => match self.next_random_arrival(f, SimTime::ZERO) {
                 Some(t) => t,
@@ -361,6 +407,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     /// thinning a Poisson process at the peak rate).
     fn next_random_arrival(&mut self, f: u32, from: SimTime) -> Option<SimTime> {
         let fm = &self.m.flows[f as usize];
+        if !fm.profile.is_flat() {
+            return self.next_arrival_over_time(f, from);
+        }
         let rng = &mut self.flow_rng[f as usize];
         match &fm.arrivals {
             Arrivals::Seasonal { factors } => {
@@ -372,7 +421,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     if t >= self.m.horizon {
                         return None;
                     }
-                    let month = month_of(t.days());
+                    let month = self.m.calendar.month_of(t.days());
                     let u: f64 = rand::RngExt::random(rng);
                     if u * peak < factors[month] {
                         return Some(t);
@@ -391,6 +440,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         let fm = &m.flows[f as usize];
         // Schedule the next train of this flow first.
         let next = match &fm.arrivals {
+            Arrivals::Timetable { .. } if !fm.profile.is_flat() => {
+                self.next_timetabled_over_time(f)
+            }
             Arrivals::Timetable { offset_days } => {
                 let k = {
                     let st = &mut self.flows[f as usize];
@@ -418,18 +470,16 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 .unwrap_or(fm.routes.len() - 1);
             fm.routes[i]
         };
+        let fs = &mut self.flows[f as usize];
         if self.now >= m.warmup {
-            self.flows[f as usize].result.offered += 1;
+            fs.result.offered += 1;
         }
-        self.in_system += 1;
-        if self.in_system > m.max_trains_in_system {
-            self.saturate();
-        }
+        fs.all_offered += 1;
         let r = &m.routes[route as usize];
         let serial = self.serial;
         self.serial += 1;
         self.trace.created(self.now, serial, f);
-        let train = Train {
+        let t = self.new_train(Train {
             flow: f,
             route,
             next: r.start,
@@ -439,8 +489,20 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             serial,
             adaptive: fm.adaptive,
             alive: true,
-        };
-        let t = match self.free.pop() {
+            initial: false,
+            dispatched: false,
+        });
+        self.advance(t);
+    }
+
+    /// Puts a train in a free slot of the slab and counts it in the system.
+    fn new_train(&mut self, train: Train) -> u32 {
+        self.in_system += 1;
+        self.flows[train.flow as usize].in_system += 1;
+        if self.in_system > self.m.max_trains_in_system {
+            self.saturate();
+        }
+        match self.free.pop() {
             Some(t) => {
                 self.trains[t as usize] = train;
                 t
@@ -449,8 +511,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 self.trains.push(train);
                 (self.trains.len() - 1) as u32
             }
-        };
-        self.advance(t);
+        }
     }
 
     /// Moves a train to its next step, choosing among alternatives at branch points.
@@ -459,6 +520,11 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         let m = self.m;
         if self.trains[t as usize].adaptive {
             self.choose_route(t);
+        }
+        let tr = &mut self.trains[t as usize];
+        if !tr.dispatched && tr.next > m.routes[tr.route as usize].start {
+            tr.dispatched = true;
+            self.flows[tr.flow as usize].all_dispatched += 1;
         }
         let tr = &mut self.trains[t as usize];
         if tr.next == tr.end {
@@ -507,7 +573,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     fn complete(&mut self, t: u32) {
         let m = self.m;
         let tr = self.trains[t as usize];
-        let r = &mut self.flows[tr.flow as usize].result;
+        let fs = &mut self.flows[tr.flow as usize];
+        fs.all_delivered += 1;
+        fs.in_system -= 1;
+        let r = &mut fs.result;
         if self.now >= m.warmup {
             r.completed += 1;
         }
@@ -517,7 +586,23 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             tr.flow,
             self.now.days_since(tr.arrived),
         );
-        if tr.arrived >= m.warmup {
+        if tr.initial {
+            r.initial_delivered += 1;
+        } else if tr.arrived >= m.warmup || self.recorder.is_some() {
+            let transit = self.now.days_since(tr.arrived);
+            let bin = Bin::of(transit);
+            if let Some(rec) = &mut self.recorder {
+                rec.delivered(
+                    &m.period_starts,
+                    m.flows.len(),
+                    tr.flow,
+                    tr.arrived,
+                    transit,
+                    bin,
+                );
+            }
+        }
+        if !tr.initial && tr.arrived >= m.warmup {
             let transit = self.now.days_since(tr.arrived);
             let bin = Bin::of(transit);
             r.delivered += 1;
@@ -536,6 +621,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     /// Expected days from step `pos` of a route to the destination, given the current
     /// queues, closures and ferry backlogs.
     fn remaining_days(&self, route: u32, pos: usize, flow: u32) -> f64 {
+        let rp = self.p();
         let m = self.m;
         let now = self.now;
         let wagons = m.flows[flow as usize].train.wagons;
@@ -551,7 +637,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         for step in &m.steps[(r.start as usize + pos)..(r.start + r.len) as usize] {
             days += match *step {
                 Step::Station(s) => {
-                    let sm = &m.stations[s as usize];
+                    let sm = &rp.stations[s as usize];
                     let st = &self.stations[s as usize];
                     let mean = sm.service.mean();
                     let ahead = (st.queue.len() as u64 + u64::from(st.busy) + 1)
@@ -560,7 +646,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                         + closed_for(st.closed, st.reopen)
                 }
                 Step::Section { section, units } => {
-                    let sm = &m.sections[section as usize];
+                    let sm = &rp.sections[section as usize];
                     let st = &self.sections[section as usize];
                     let h = sm.headway_ms as f64 / MS_PER_DAY;
                     sm.travel.mean()
@@ -570,7 +656,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                         + closed_for(st.closed, st.reopen)
                 }
                 Step::Port(p) => {
-                    let fm = &m.ferries[(p / 2) as usize];
+                    let fm = &rp.ferries[(p / 2) as usize];
                     let ps = &self.ports[p as usize];
                     let fs = &self.ferries[(p / 2) as usize];
                     let backlog = (ps.queued_wagons + u64::from(wagons)) as f64 / fm.wagons as f64;
@@ -630,6 +716,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     }
 
     fn on_closure_end(&mut self, c: u32) {
+        let rp = self.p();
         let now = self.now;
         let targets = &self.m.closures[c as usize].targets;
         for &r in targets {
@@ -661,7 +748,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                         for p in [2 * f, 2 * f + 1] {
                             self.ports[p as usize].stat.closed.set(now, 0);
                         }
-                        if self.m.ferries[f as usize].timetable.is_none() {
+                        if rp.ferries[f as usize].timetable.is_none() {
                             for p in [2 * f, 2 * f + 1] {
                                 self.serve_port(p);
                             }
@@ -690,6 +777,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     // ----- results ---------------------------------------------------------------------
 
     fn finish(mut self, index: u64) -> ReplicationResult {
+        let rp = self.p();
         let m = self.m;
         // The window ends at the horizon, or earlier when the run saturated; a window
         // that ended before the warm-up did is empty and every share in it is zero.
@@ -718,6 +806,35 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             let idx = m.routes[tr.route as usize].index_in_flow as usize;
             self.flows[tr.flow as usize].result.routes[idx].in_system += 1;
         }
+        // Trains still waiting at the horizon: censored waits (their wait so far).
+        let mut censored = vec![(0u64, 0u64); m.slot_to_resource.len()];
+        let mut censor = |slot: usize, enq: SimTime| {
+            if enq >= m.warmup {
+                censored[slot].0 += 1;
+                censored[slot].1 += now.0.saturating_sub(enq.0);
+            }
+        };
+        for (s, st) in self.stations.iter().enumerate() {
+            st.queue.iter().for_each(|(_, enq)| censor(s, *enq));
+        }
+        for (s, st) in self.sections.iter().enumerate() {
+            let slot = m.section_slot(s as u32);
+            st.queue.iter().for_each(|(_, enq, _)| censor(slot, *enq));
+        }
+        for (p, ps) in self.ports.iter().enumerate() {
+            let slot = m.port_slot(p as u32);
+            ps.queue.iter().for_each(|e| censor(slot, e.enq));
+        }
+        for tr in self
+            .trains
+            .iter()
+            .filter(|t| t.alive && !t.initial && t.arrived >= m.warmup)
+        {
+            let r = &mut self.flows[tr.flow as usize].result;
+            let age = now.days_since(tr.arrived);
+            r.in_system_age_sum_days += age;
+            r.in_system_age_max_days = r.in_system_age_max_days.max(age);
+        }
         let mut resources = vec![ResourceResult::default(); m.resources().len()];
         let mut put = |slot: usize, stat: &mut Stat, utilization: f64, in_service: f64| {
             let Some(i) = m.slot_to_resource[slot] else {
@@ -733,12 +850,22 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 closed_share: share(stat.closed.area(now), window_ms),
                 sailings: stat.sailings,
                 wagons: stat.wagons,
+                censored_waits: censored[slot].0,
+                censored_wait_sum_days: censored[slot].1 as f64 / MS_PER_DAY,
             };
         };
+        let dated = m.regimes.len() > 1;
         for (s, st) in self.stations.iter_mut().enumerate() {
             let busy = per_window(st.stat.busy.area(now));
-            let servers = m.stations[s].servers as f64;
-            put(s, &mut st.stat, share(busy, servers), busy);
+            let util = if dated {
+                share(
+                    st.stat.busy.area(now),
+                    m.station_server_ms(s as u32, m.warmup, now),
+                )
+            } else {
+                share(busy, rp.stations[s].servers as f64)
+            };
+            put(s, &mut st.stat, util, busy);
         }
         for (s, st) in self.sections.iter_mut().enumerate() {
             // Booked headway time in the window; bookings never overlap, so it is at
@@ -750,12 +877,21 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             // Wagons carried over what the fleet could carry in the window: the larger
             // of its nominal capacity and the room on the sailings actually made (a
             // weekly ferry may sail twice in ten days), so the share is at most 1.
-            let fm = &m.ferries[p / 2];
+            let fm = &rp.ferries[p / 2];
             let room = ps.stat.sailings as f64 * fm.wagons as f64;
-            let cap = (fm.capacity_wagons_per_day * window_days).max(room);
+            let nominal = if dated {
+                m.ferry_capacity_wagons((p / 2) as u32, m.warmup, now)
+            } else {
+                fm.capacity_wagons_per_day * window_days
+            };
+            let cap = nominal.max(room);
             let util = share(ps.stat.wagons as f64, cap);
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
         }
+        let series = self
+            .recorder
+            .take()
+            .map(|r| Box::new(r.finish(m.flows.len())));
         let mut all = Histogram::new();
         let flows: Vec<FlowResult> = self
             .flows
@@ -780,17 +916,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             transit_p50_days: all.quantile(0.5).unwrap_or(f64::NAN),
             transit_p95_days: all.quantile(0.95).unwrap_or(f64::NAN),
             saturated: self.saturated,
+            series,
         }
     }
-}
-
-/// Month (0 = January) of day `t` on a 365-day calendar starting on 1 January.
-fn month_of(t: f64) -> usize {
-    const ENDS: [f64; 12] = [
-        31., 59., 90., 120., 151., 181., 212., 243., 273., 304., 334., 365.,
-    ];
-    let d = t.rem_euclid(365.0);
-    ENDS.iter().position(|e| d < *e).unwrap_or(11)
 }
 
 #[cfg(test)]

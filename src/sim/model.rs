@@ -4,13 +4,15 @@
 
 use std::fmt;
 
+use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
 use crate::network::{Departure, LegId, Mode, Network, NodeId, Target};
 use crate::routing::{
     self, Route, Router, ferry_capacity_wagons_per_day, sailing_interval_days, trucks_for,
 };
 use crate::scenario::{
-    Arrivals, DisruptionTiming, RoutePolicy, Scenario, TrainSize, check_window, check_work,
+    Arrivals, DisruptionTiming, RateProfile, RoutePolicy, Scenario, TrainSize, check_window,
+    check_work,
 };
 
 use super::time::{SimTime, to_ms};
@@ -49,11 +51,42 @@ pub struct Model {
     pub(crate) closures: Vec<ClosureModel>,
     /// Most trains in the system at once before a replication stops as saturated.
     pub(crate) max_trains_in_system: u64,
+    /// The parameters in force from each change date on (`regimes[0]` from day 0; the
+    /// others from the dated overrides' `from` and `until` days), in time order.
+    pub(crate) regimes: Vec<Regime>,
+    /// Where day 0 is (months of seasonal factors; dates in outputs).
+    pub(crate) calendar: Calendar,
+    /// Trains placed in the corridor at day 0.
+    pub(crate) backlog: Vec<BacklogModel>,
+    /// Results over time: the start of every period (empty: no time series).
+    pub(crate) period_starts: Vec<SimTime>,
+    /// The period, if time series are on.
+    pub(crate) period: Option<Period>,
     resources: Vec<ResourceInfo>,
     /// For each resource slot (stations, then sections, then ports), its index in
     /// `resources`, or `None` if no route uses it.
     pub(crate) slot_to_resource: Vec<Option<u32>>,
     flow_info: Vec<FlowInfo>,
+}
+
+/// The resource parameters in force from a day on.
+#[derive(Clone, Debug)]
+pub(crate) struct Regime {
+    /// First moment they apply.
+    pub(crate) at: SimTime,
+    pub(crate) stations: Vec<StationModel>,
+    pub(crate) sections: Vec<SectionModel>,
+    pub(crate) ferries: Vec<FerryModel>,
+}
+
+/// Trains of a flow waiting at one step of a route at day 0.
+#[derive(Clone, Debug)]
+pub(crate) struct BacklogModel {
+    pub(crate) flow: u32,
+    pub(crate) route: u32,
+    /// The step they wait for, as an index into [`Model::steps`].
+    pub(crate) step: u32,
+    pub(crate) trains: u32,
 }
 
 /// A node's station.
@@ -101,6 +134,8 @@ pub(crate) struct FlowModel {
     /// Split policy: cumulative shares, one per route; empty otherwise.
     pub(crate) split_cumulative: Vec<f64>,
     pub(crate) adaptive: bool,
+    /// How the rate changes over time (factors on `1 / mean_interval_days`).
+    pub(crate) profile: RateProfile,
 }
 
 /// One thing a train goes through.
@@ -249,7 +284,20 @@ impl Model {
         check_window(scenario.run.horizon_days, scenario.run.warmup_days)
             .and_then(|()| check_work(scenario, network))
             .map_err(ModelError::Bounds)?;
-        let b = Builder::new(network, scenario);
+        let mut b = Builder::new(network, scenario);
+        let regimes = regimes(network, scenario);
+        // The model's own arrays are those in force at day 0.
+        b.stations = regimes[0].stations.clone();
+        b.sections = regimes[0].sections.clone();
+        b.ferries = regimes[0].ferries.clone();
+        // A section that costs nothing at day 0 may cost something later.
+        b.keep_section = (0..b.sections.len())
+            .map(|i| {
+                regimes
+                    .iter()
+                    .any(|r| r.sections[i].headway_ms > 0 || !r.sections[i].travel.is_zero())
+            })
+            .collect();
         let router = Router::new(network);
         let mut flows = Vec::new();
         let mut flow_info = Vec::new();
@@ -317,20 +365,37 @@ impl Model {
                     Vec::new()
                 },
                 adaptive,
+                profile: flow.profile.clone(),
             });
+            let h = scenario.run.horizon_days;
             flow_info.push(FlowInfo {
                 id: flow.id.clone(),
                 group: flow.group.clone(),
                 from: network.node(flow.from).id.clone(),
                 to: network.node(flow.to).id.clone(),
-                trains_per_week: flow.trains_per_week,
+                trains_per_week: flow.trains_per_week * flow.profile.integral(0.0, h) / h,
                 train: flow.train,
                 routes: infos,
             });
         }
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&steps);
+        let backlog = b.backlog(scenario, &flows, &routes, &steps)?;
+        let horizon = scenario.run.horizon_days;
+        let period_starts = scenario.period.map_or_else(Vec::new, |p| {
+            scenario
+                .calendar
+                .period_starts(p, horizon)
+                .into_iter()
+                .map(SimTime::from_days)
+                .collect()
+        });
         Ok(Model {
+            regimes,
+            calendar: scenario.calendar,
+            backlog,
+            period_starts,
+            period: scenario.period,
             horizon: SimTime::from_days(scenario.run.horizon_days),
             warmup: SimTime::from_days(scenario.run.warmup_days),
             stations: b.stations,
@@ -386,6 +451,32 @@ impl Model {
         (r.index_in_flow, r.start)
     }
 
+    /// Server time (server-milliseconds) station `s` offers in `[a, b)`, over the
+    /// regimes in force then.
+    pub(crate) fn station_server_ms(&self, s: u32, a: SimTime, b: SimTime) -> f64 {
+        self.over_regimes(a, b, |r| f64::from(r.stations[s as usize].servers))
+    }
+
+    /// Wagons ferry service `f` can carry from one port in `[a, b)` at its nominal
+    /// capacity, over the regimes in force then.
+    pub(crate) fn ferry_capacity_wagons(&self, f: u32, a: SimTime, b: SimTime) -> f64 {
+        self.over_regimes(a, b, |r| r.ferries[f as usize].capacity_wagons_per_day)
+            / super::time::MS_PER_DAY
+    }
+
+    /// The integral over `[a, b)` (ms) of a rate that holds per regime.
+    fn over_regimes(&self, a: SimTime, b: SimTime, rate: impl Fn(&Regime) -> f64) -> f64 {
+        let mut total = 0.0;
+        for (k, r) in self.regimes.iter().enumerate() {
+            let end = self.regimes.get(k + 1).map_or(u64::MAX, |n| n.at.0);
+            let (lo, hi) = (a.0.max(r.at.0), b.0.min(end));
+            if hi > lo {
+                total += rate(r) * (hi - lo) as f64;
+            }
+        }
+        total
+    }
+
     pub(crate) fn section_slot(&self, s: u32) -> usize {
         self.stations.len() + s as usize
     }
@@ -435,6 +526,43 @@ struct Builder<'a> {
     leg_ferry: Vec<Option<u32>>,
     ferry_leg: Vec<LegId>,
     closable_legs: Vec<bool>,
+    /// Sections kept in routes even if they cost nothing at day 0.
+    keep_section: Vec<bool>,
+}
+
+/// The parameters in force over time: one regime from day 0, and one from each day a
+/// dated override begins or ends, each the network with the overrides that hold then.
+fn regimes(network: &Network, scenario: &Scenario) -> Vec<Regime> {
+    let horizon = scenario.run.horizon_days;
+    let mut days: Vec<f64> = std::iter::once(0.0)
+        .chain(
+            scenario
+                .dated
+                .iter()
+                .flat_map(|d| std::iter::once(d.from_day).chain(d.until_day)),
+        )
+        .filter(|d| *d < horizon)
+        .collect();
+    days.sort_by(f64::total_cmp);
+    days.dedup();
+    days.into_iter()
+        .map(|day| {
+            let mut net = network.clone();
+            for d in scenario.dated.iter().filter(|d| d.applies_on(day)) {
+                // Checked when the scenario was read, against the same network.
+                let c = &d.change;
+                net.apply(c.target, c.param, &c.change)
+                    .expect("a dated override was checked against this network");
+            }
+            let b = Builder::new(&net, scenario);
+            Regime {
+                at: SimTime::from_days(day),
+                stations: b.stations,
+                sections: b.sections,
+                ferries: b.ferries,
+            }
+        })
+        .collect()
 }
 
 impl<'a> Builder<'a> {
@@ -451,6 +579,7 @@ impl<'a> Builder<'a> {
             leg_ferry: vec![None; network.legs.len()],
             ferry_leg: Vec::new(),
             closable_legs: vec![false; network.legs.len()],
+            keep_section: Vec::new(),
         };
         for (i, node) in network.nodes.iter().enumerate() {
             if let Some(st) = &node.station {
@@ -604,7 +733,13 @@ impl<'a> Builder<'a> {
                 let section =
                     self.leg_section[li][dir].expect("route follows the leg's directions");
                 let model = &self.sections[section as usize];
-                let costs_nothing = model.headway_ms == 0 && model.travel.is_zero();
+                let costs_nothing = model.headway_ms == 0
+                    && model.travel.is_zero()
+                    && !self
+                        .keep_section
+                        .get(section as usize)
+                        .copied()
+                        .unwrap_or(false);
                 if !costs_nothing || self.closable_legs[li] {
                     let units = if leg.mode == Mode::Road {
                         trucks_for(train, leg.teu_per_truck)
@@ -619,6 +754,52 @@ impl<'a> Builder<'a> {
             }
         }
         (steps, positions)
+    }
+
+    /// Places each backlog at the first step of the flow's first route that passes its
+    /// node: the node's station, the ferry departing from it, or the line leaving it.
+    fn backlog(
+        &self,
+        scenario: &Scenario,
+        flows: &[FlowModel],
+        routes: &[RouteModel],
+        steps: &[Step],
+    ) -> Result<Vec<BacklogModel>, ModelError> {
+        let mut out = Vec::new();
+        for b in &scenario.backlog {
+            let at_node = |step: &Step| match *step {
+                Step::Station(s) => self.station_node[s as usize] == b.at,
+                Step::Section { section, .. } => {
+                    let (l, forward) = self.section_leg[section as usize];
+                    let leg = self.network.leg(l);
+                    (if forward { leg.from } else { leg.to }) == b.at
+                }
+                Step::Port(p) => {
+                    let leg = self.network.leg(self.ferry_leg[(p / 2) as usize]);
+                    (if p % 2 == 0 { leg.from } else { leg.to }) == b.at
+                }
+            };
+            let found = flows[b.flow].routes.iter().find_map(|&r| {
+                let rm = &routes[r as usize];
+                (rm.start..rm.start + rm.len)
+                    .find(|&i| at_node(&steps[i as usize]))
+                    .map(|i| (r, i))
+            });
+            let Some((route, step)) = found else {
+                return Err(ModelError::Bounds(format!(
+                    "the backlog of flow `{}` at `{}`: no route of the flow has a terminal, port or line there",
+                    scenario.flows[b.flow].id,
+                    self.network.node(b.at).id
+                )));
+            };
+            out.push(BacklogModel {
+                flow: b.flow as u32,
+                route,
+                step,
+                trains: b.trains,
+            });
+        }
+        Ok(out)
     }
 
     /// The resources some route uses, and the map from slots to them.

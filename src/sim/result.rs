@@ -1,6 +1,7 @@
 //! What one replication measures. Every figure covers the observation window from the
 //! end of the warm-up to the horizon.
 
+use super::series::SeriesResult;
 use crate::stats::Histogram;
 
 /// The figures of one replication.
@@ -22,6 +23,8 @@ pub struct ReplicationResult {
     /// (`max_trains_in_system`) and the run stopped there; its figures then cover the
     /// window from the end of the warm-up to [`Saturation::day`].
     pub saturated: Option<Saturation>,
+    /// Figures per period, if the model has time series.
+    pub series: Option<Box<SeriesResult>>,
 }
 
 /// When and where a replication saturated.
@@ -63,6 +66,14 @@ pub struct FlowResult {
     pub transit_p95_days: f64,
     /// Per route of the flow, in the order of [`crate::sim::FlowInfo::routes`].
     pub routes: Vec<RouteResult>,
+    /// Trains of the starting backlog that reached the destination (not in any
+    /// cohort: their start is unknown).
+    pub initial_delivered: u64,
+    /// Sum of the ages (days since arrival) of the cohort's trains still under way at
+    /// the end: they are censored, not in the transit figures.
+    pub in_system_age_sum_days: f64,
+    /// The oldest of them (days; 0 if none).
+    pub in_system_age_max_days: f64,
 }
 
 /// One route of a flow in one replication; trains are counted by the route they
@@ -103,6 +114,10 @@ pub struct ResourceResult {
     pub sailings: u64,
     /// Ferries: wagons carried in the window.
     pub wagons: u64,
+    /// Trains of the window still waiting at the end: censored waits.
+    pub censored_waits: u64,
+    /// Their waits so far (days).
+    pub censored_wait_sum_days: f64,
 }
 
 impl ReplicationResult {
@@ -116,6 +131,17 @@ impl ReplicationResult {
 }
 
 impl ResourceResult {
+    /// Mean wait counting trains still waiting at the end with their wait so far
+    /// (a lower bound on the true mean when trains are still waiting); NaN if none.
+    pub fn wait_mean_with_censored_days(&self) -> f64 {
+        let n = self.waits + self.censored_waits;
+        if n == 0 {
+            f64::NAN
+        } else {
+            (self.wait_sum_days + self.censored_wait_sum_days) / n as f64
+        }
+    }
+
     /// Mean wait (days); NaN if no train waited.
     pub fn wait_mean_days(&self) -> f64 {
         if self.waits == 0 {

@@ -361,6 +361,7 @@ const VOCABULARY: &[&str] = &[
     "Criterion",
     "ResourceKind",
     "DistParams",
+    "Measure",
 ];
 
 /// The types after each `#[derive(...)]` that names serde, in a piece of code.

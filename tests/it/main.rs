@@ -12,6 +12,7 @@
 //! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
 //! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
 //! - `whatif2`: what-ifs in a few lines: `extends` chains, `--set`, `add`, several targets, flow groups.
+//! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
@@ -24,6 +25,7 @@ mod experiments;
 mod faults;
 mod harden;
 mod mechanisms;
+mod over_time;
 mod plots;
 mod properties;
 mod schema;

@@ -15,7 +15,7 @@ pub use crate::schema::{
     Estimate, FlowSummary, LegExport, NetworkExport, NodeExport, ResourceSummary, Summary, Transit,
     TransitRow,
 };
-pub use crate::schema::{NETWORK, SUMMARY, TRANSIT};
+pub use crate::schema::{NETWORK, SUMMARY, TIMESERIES, TRANSIT, TimeseriesRow};
 
 /// A result file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +108,8 @@ pub struct RunResults {
     pub network: Option<NetworkExport>,
     /// `transit.csv`, if present.
     pub transit: Option<Vec<TransitRow>>,
+    /// `timeseries.csv`, if present.
+    pub timeseries: Option<Vec<TimeseriesRow>>,
 }
 
 /// Reads `summary.json` and, when present, `network.json` and `transit.csv` of `dir`.
@@ -115,10 +117,12 @@ pub fn read_run(dir: &Path) -> Result<RunResults, ReadError> {
     let summary = read_summary(&dir.join(SUMMARY))?;
     let network = optional(&dir.join(NETWORK), read_network)?;
     let transit = optional(&dir.join(TRANSIT), read_transit)?;
+    let timeseries = optional(&dir.join(TIMESERIES), read_timeseries)?;
     Ok(RunResults {
         summary,
         network,
         transit,
+        timeseries,
     })
 }
 
@@ -152,6 +156,25 @@ fn read_json<T: DeserializeOwned>(path: &Path, what: &str) -> Result<T, ReadErro
     })?;
     serde_json::from_str(&text)
         .map_err(|e| ReadError::invalid(path, format!("not a valid {what} file ({e})")))
+}
+
+/// Reads `timeseries.csv` and checks its periods.
+pub fn read_timeseries(path: &Path) -> Result<Vec<TimeseriesRow>, ReadError> {
+    let text = read_text(path)?;
+    let rows: Vec<TimeseriesRow> =
+        crate::schema::from_csv(&text).map_err(|message| ReadError::invalid(path, message))?;
+    for (i, r) in rows.iter().enumerate() {
+        if !(r.period_start_day.is_finite() && r.period_days.is_finite() && r.period_days > 0.0) {
+            return Err(ReadError::invalid(
+                path,
+                format!(
+                    "line {}: the period must start on a day and last more than 0 days",
+                    i + 2
+                ),
+            ));
+        }
+    }
+    Ok(rows)
 }
 
 /// Reads `transit.csv`.

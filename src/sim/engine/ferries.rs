@@ -39,6 +39,12 @@ pub(super) struct PortState {
 pub(super) struct FerryState {
     pub(super) closed: u32,
     pub(super) reopen: SimTime,
+    /// Vessels in service (dated fleet changes move it).
+    pub(super) active: u32,
+    /// Vessels due to leave the fleet when next idle.
+    pub(super) retiring: u32,
+    /// Vessels out of service, ready to rejoin.
+    pub(super) parked: Vec<u32>,
 }
 
 /// Wagons of one train aboard a vessel.
@@ -59,13 +65,35 @@ pub(super) struct Vessel {
     pub(super) load: Vec<Cargo>,
     pub(super) load_wagons: u32,
     pub(super) load_teu: f64,
+    /// TEU aboard, counted for every vessel (`load_teu` only where TEU limit room).
+    pub(super) load_teu_carried: f64,
     pub(super) epoch: u32,
     pub(super) timer_set: bool,
     pub(super) timer_expired: bool,
 }
 
+impl Vessel {
+    /// An empty vessel of ferry service `ferry` at `port`.
+    pub(super) fn new(ferry: u32, port: u32, wagons: u32) -> Vessel {
+        Vessel {
+            ferry,
+            port,
+            // One entry per train aboard: grows (once) beyond this if needed, never in
+            // proportion to an input number.
+            load: Vec::with_capacity((wagons as usize).min(64)),
+            load_wagons: 0,
+            load_teu: 0.0,
+            load_teu_carried: 0.0,
+            epoch: 0,
+            timer_set: false,
+            timer_expired: false,
+        }
+    }
+}
+
 impl<T: Trace> Sim<'_, '_, T> {
     pub(super) fn port_arrive(&mut self, p: u32, t: u32) {
+        let rp = self.p();
         let m = self.m;
         let now = self.now;
         let flow = &m.flows[self.trains[t as usize].flow as usize];
@@ -84,7 +112,10 @@ impl<T: Trace> Sim<'_, '_, T> {
         ps.queued_wagons += u64::from(wagons);
         ps.trains_waiting += 1;
         ps.stat.queue.set(now, ps.trains_waiting);
-        if m.ferries[(p / 2) as usize].timetable.is_none() {
+        ps.stat
+            .queue_wagons
+            .set(now, ps.queued_wagons.min(u64::from(u32::MAX)) as u32);
+        if rp.ferries[(p / 2) as usize].timetable.is_none() {
             self.serve_port(p);
             self.reposition_to(p);
         }
@@ -92,9 +123,9 @@ impl<T: Trace> Sim<'_, '_, T> {
 
     /// Loads wagons from the port's queue onto vessel `v`, first come first served.
     pub(super) fn load(&mut self, p: u32, v: u32) {
-        let m = self.m;
+        let rp = self.p();
         let vessel = &mut self.vessels[v as usize];
-        let fm = &m.ferries[vessel.ferry as usize];
+        let fm = &rp.ferries[vessel.ferry as usize];
         let ps = &mut self.ports[p as usize];
         while let Some(front) = ps.queue.front_mut() {
             let mut room = fm.wagons - vessel.load_wagons;
@@ -117,6 +148,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             if fm.teu.is_some() {
                 vessel.load_teu += take as f64 * front.teu_per_wagon;
             }
+            vessel.load_teu_carried += take as f64 * front.teu_per_wagon;
             let last = front.wagons_left == 0;
             vessel.load.push(Cargo {
                 train: front.train,
@@ -132,15 +164,16 @@ impl<T: Trace> Sim<'_, '_, T> {
 
     /// True if vessel `v` can take no more of the port's queue.
     pub(super) fn vessel_full(&self, p: u32, v: u32) -> bool {
+        let rp = self.p();
         let vessel = &self.vessels[v as usize];
-        vessel.load_wagons >= self.m.ferries[vessel.ferry as usize].wagons
+        vessel.load_wagons >= rp.ferries[vessel.ferry as usize].wagons
             || !self.ports[p as usize].queue.is_empty()
     }
 
     /// Departing-when-full service at a port: load the vessel at the berth and let it
     /// sail when full or when its maximum wait is over, then the next one.
     pub(super) fn serve_port(&mut self, p: u32) {
-        let m = self.m;
+        let rp = self.p();
         let f = (p / 2) as usize;
         loop {
             let Some(v) = self.ports[p as usize].loading else {
@@ -151,7 +184,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             let vessel = &mut self.vessels[v as usize];
             let due = full
                 || vessel.timer_expired
-                || (m.ferries[f].max_wait_ms == 0 && vessel.load_wagons > 0);
+                || (rp.ferries[f].max_wait_ms == 0 && vessel.load_wagons > 0);
             if due && self.ferries[f].closed == 0 {
                 self.depart(v);
                 continue;
@@ -159,7 +192,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             if vessel.load_wagons > 0 && !vessel.timer_set {
                 vessel.timer_set = true;
                 let e = vessel.epoch;
-                let at = self.now.plus_ms(m.ferries[f].max_wait_ms);
+                let at = self.now.plus_ms(rp.ferries[f].max_wait_ms);
                 self.schedule(at, Event::FerryTimer(v, e));
             }
             return;
@@ -170,8 +203,9 @@ impl<T: Trace> Sim<'_, '_, T> {
     /// what the vessels there and on their way can take, an empty idle vessel at the
     /// other port sails over.
     pub(super) fn reposition_to(&mut self, q: u32) {
+        let rp = self.p();
         let f = (q / 2) as usize;
-        let fm = &self.m.ferries[f];
+        let fm = &rp.ferries[f];
         if fm.one_way || fm.timetable.is_some() {
             return;
         }
@@ -196,9 +230,9 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn on_timetable(&mut self, p: u32) {
-        let m = self.m;
+        let rp = self.p();
         let f = (p / 2) as usize;
-        let (_, every) = m.ferries[f].timetable.expect("timetabled ferry");
+        let (_, every) = rp.ferries[f].timetable.expect("timetabled ferry");
         let next = self.now.plus_ms(every);
         self.schedule(next, Event::Timetable(p));
         if self.ferries[f].closed > 0 {
@@ -211,13 +245,14 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn depart(&mut self, v: u32) {
+        let rp = self.p();
         let m = self.m;
         let now = self.now;
         let (p, f) = {
             let vessel = &self.vessels[v as usize];
             (vessel.port, vessel.ferry)
         };
-        let fm = &m.ferries[f as usize];
+        let fm = &rp.ferries[f as usize];
         let ps = &mut self.ports[p as usize];
         if ps.loading == Some(v) {
             ps.loading = ps.waiting.pop_front();
@@ -240,6 +275,12 @@ impl<T: Trace> Sim<'_, '_, T> {
             ps.stat.sailings += 1;
             ps.stat.wagons += vessel.load_wagons as u64;
         }
+        ps.stat.all.sailings += 1;
+        ps.stat.all.wagons += u64::from(vessel.load_wagons);
+        ps.stat.all.teu += vessel.load_teu_carried;
+        ps.stat
+            .queue_wagons
+            .set(now, ps.queued_wagons.min(u64::from(u32::MAX)) as u32);
         vessel.port = p ^ 1;
         vessel.epoch = vessel.epoch.wrapping_add(1);
         vessel.timer_set = false;
@@ -252,12 +293,12 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn on_vessel_arrives(&mut self, v: u32) {
-        let m = self.m;
+        let rp = self.p();
         let (f, arrived_at) = {
             let vessel = &self.vessels[v as usize];
             (vessel.ferry, vessel.port)
         };
-        let fm = &m.ferries[f as usize];
+        let fm = &rp.ferries[f as usize];
         let n = self.vessels[v as usize].load.len();
         for i in 0..n {
             let c = self.vessels[v as usize].load[i];
@@ -271,6 +312,7 @@ impl<T: Trace> Sim<'_, '_, T> {
         vessel.load.clear();
         vessel.load_wagons = 0;
         vessel.load_teu = 0.0;
+        vessel.load_teu_carried = 0.0;
         vessel.port = if fm.one_way {
             arrived_at & !1
         } else {
@@ -281,20 +323,39 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn on_vessel_ready(&mut self, v: u32) {
-        let m = self.m;
+        let (f, p) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.ferry as usize, vessel.port)
+        };
+        self.ports[p as usize].heading -= 1;
+        let fs = &mut self.ferries[f];
+        if fs.retiring > 0 {
+            // Due to leave the fleet: it does so now, empty, in port.
+            fs.retiring -= 1;
+            fs.active -= 1;
+            fs.parked.push(v);
+            return;
+        }
+        if self.vessel_in_port(v) {
+            self.reposition_to(p ^ 1);
+        }
+    }
+
+    /// Vessel `v` is ready in its port: it waits behind others, or loads (true).
+    pub(super) fn vessel_in_port(&mut self, v: u32) -> bool {
+        let rp = self.p();
         let (f, p) = {
             let vessel = &self.vessels[v as usize];
             (vessel.ferry as usize, vessel.port)
         };
         let ps = &mut self.ports[p as usize];
-        ps.heading -= 1;
-        if m.ferries[f].timetable.is_some() || ps.loading.is_some() {
+        if rp.ferries[f].timetable.is_some() || ps.loading.is_some() {
             ps.waiting.push_back(v);
-            return;
+            return false;
         }
         ps.loading = Some(v);
         self.serve_port(p);
-        self.reposition_to(p ^ 1);
+        true
     }
 
     pub(super) fn on_ferry_timer(&mut self, v: u32, epoch: u32) {

@@ -9,12 +9,16 @@ pub(super) struct TimeAvg {
     pub(super) last: u64,
     pub(super) count: u32,
     pub(super) area: u128,
+    /// The integral since day 0 (not restarted after the warm-up), for time series.
+    pub(super) total: u128,
 }
 
 impl TimeAvg {
     #[inline]
     pub(super) fn set(&mut self, now: SimTime, count: u32) {
-        self.area += self.count as u128 * now.0.saturating_sub(self.last) as u128;
+        let add = self.count as u128 * now.0.saturating_sub(self.last) as u128;
+        self.area += add;
+        self.total += add;
         self.last = now.0;
         self.count = count;
     }
@@ -22,6 +26,12 @@ impl TimeAvg {
     pub(super) fn restart(&mut self, now: SimTime) {
         self.area = 0;
         self.last = now.0;
+    }
+
+    /// The integral since day 0 up to `now` (count-milliseconds).
+    pub(super) fn total(&mut self, now: SimTime) -> f64 {
+        self.set(now, self.count);
+        self.total as f64
     }
 
     /// The integral up to `now` (count-milliseconds).
@@ -43,11 +53,29 @@ pub(super) struct Stat {
     pub(super) occupied_ms: u64,
     pub(super) sailings: u64,
     pub(super) wagons: u64,
+    /// Wagons waiting (time series).
+    pub(super) queue_wagons: TimeAvg,
+    /// Since day 0, warm-up included (time series): waits that ended, their sum,
+    /// headway booked, sailings, wagons and TEU carried.
+    pub(super) all: AllCounts,
+}
+
+/// Counters since day 0, for time series.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct AllCounts {
+    pub(super) waits: u64,
+    pub(super) wait_ms: u64,
+    pub(super) occupied_ms: u64,
+    pub(super) sailings: u64,
+    pub(super) wagons: u64,
+    pub(super) teu: f64,
 }
 
 impl Stat {
     #[inline]
     pub(super) fn wait(&mut self, enq: SimTime, now: SimTime, warmup: SimTime) {
+        self.all.waits += 1;
+        self.all.wait_ms += now.0 - enq.0;
         if enq >= warmup {
             self.waits += 1;
             self.wait_sum_ms += now.0 - enq.0;

@@ -12,6 +12,8 @@ use crate::sim::trace::Trace;
 #[derive(Debug, Default)]
 pub(super) struct StationState {
     pub(super) busy: u32,
+    /// Wagons of the trains in `queue`.
+    pub(super) queued_wagons: u64,
     pub(super) queue: VecDeque<(u32, SimTime)>,
     pub(super) closed: u32,
     pub(super) reopen: SimTime,
@@ -22,6 +24,8 @@ pub(super) struct StationState {
 #[derive(Debug, Default)]
 pub(super) struct SectionState {
     pub(super) next_free: SimTime,
+    /// Wagons of the trains in `queue`.
+    pub(super) queued_wagons: u64,
     pub(super) queue: VecDeque<(u32, SimTime, u32)>,
     pub(super) wake_pending: bool,
     pub(super) closed: u32,
@@ -31,28 +35,35 @@ pub(super) struct SectionState {
 
 impl<T: Trace> Sim<'_, '_, T> {
     pub(super) fn station_arrive(&mut self, s: u32, t: u32) {
+        let rp = self.p();
         let m = self.m;
         let now = self.now;
         let st = &mut self.stations[s as usize];
         if now >= m.warmup {
             st.stat.arrivals += 1;
         }
-        if st.closed == 0 && st.busy < m.stations[s as usize].servers {
+        if st.closed == 0 && st.busy < rp.stations[s as usize].servers {
             st.stat.wait(now, now, m.warmup);
             self.start_service(s, t);
         } else {
             st.queue.push_back((t, now));
             st.stat.queue.set(now, st.queue.len() as u32);
+            st.queued_wagons +=
+                u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
+            st.stat
+                .queue_wagons
+                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
         }
     }
 
     pub(super) fn start_service(&mut self, s: u32, t: u32) {
+        let rp = self.p();
         let now = self.now;
         self.trace.started(now, self.trains[t as usize].serial);
         let st = &mut self.stations[s as usize];
         st.busy += 1;
         st.stat.busy.set(now, st.busy);
-        let d = self.m.stations[s as usize]
+        let d = rp.stations[s as usize]
             .service
             .sample(&mut self.station_rng[s as usize]);
         self.schedule(now.plus_days(d), Event::ServiceDone(s, t));
@@ -68,17 +79,26 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn start_waiting_services(&mut self, s: u32) {
+        let rp = self.p();
         let m = self.m;
         let now = self.now;
         loop {
             let st = &mut self.stations[s as usize];
-            if st.closed > 0 || st.busy >= m.stations[s as usize].servers {
+            if st.closed > 0 || st.busy >= rp.stations[s as usize].servers {
                 return;
             }
             let Some((next, enq)) = st.queue.pop_front() else {
                 return;
             };
             st.stat.queue.set(now, st.queue.len() as u32);
+            st.queued_wagons -= u64::from(
+                m.flows[self.trains[next as usize].flow as usize]
+                    .train
+                    .wagons,
+            );
+            st.stat
+                .queue_wagons
+                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
             st.stat.wait(enq, now, m.warmup);
             self.start_service(s, next);
         }
@@ -97,6 +117,11 @@ impl<T: Trace> Sim<'_, '_, T> {
         } else {
             st.queue.push_back((t, now, units));
             st.stat.queue.set(now, st.queue.len() as u32);
+            st.queued_wagons +=
+                u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
+            st.stat
+                .queue_wagons
+                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
             if !st.wake_pending && st.closed == 0 {
                 st.wake_pending = true;
                 let at = st.next_free.max(now);
@@ -106,10 +131,11 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn enter_section(&mut self, s: u32, t: u32, units: u32) {
+        let rp = self.p();
         let m = self.m;
         let now = self.now;
         self.trace.started(now, self.trains[t as usize].serial);
-        let sm = &m.sections[s as usize];
+        let sm = &rp.sections[s as usize];
         let st = &mut self.sections[s as usize];
         let occupied = sm.headway_ms.saturating_mul(units as u64);
         st.next_free = now.plus_ms(occupied);
@@ -117,6 +143,7 @@ impl<T: Trace> Sim<'_, '_, T> {
         let start = now.0.max(m.warmup.0);
         let end = now.0.saturating_add(occupied).min(m.horizon.0);
         st.stat.occupied_ms += end.saturating_sub(start);
+        st.stat.all.occupied_ms += end.saturating_sub(now.0);
         let travel = sm.travel.sample(&mut self.section_rng[s as usize]);
         let last_unit = sm.headway_ms.saturating_mul(units as u64 - 1);
         self.schedule(now.plus_ms(last_unit).plus_days(travel), Event::Moved(t));
@@ -143,6 +170,11 @@ impl<T: Trace> Sim<'_, '_, T> {
                 return;
             };
             st.stat.queue.set(now, st.queue.len() as u32);
+            st.queued_wagons -=
+                u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
+            st.stat
+                .queue_wagons
+                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
             st.stat.wait(enq, now, m.warmup);
             self.enter_section(s, t, units);
         }

@@ -1,0 +1,391 @@
+//! Time in the engine: rates that change over time, parameters that change on
+//! dates, the starting backlog, and the recorder of results per period.
+
+use rand_distr::{Distribution, Exp1};
+
+use super::{Event, Sim, Train};
+use crate::scenario::Arrivals;
+use crate::sim::model::ResourceKind;
+use crate::sim::series::{FERRY_MEASURES, FLOW_MEASURES, RESOURCE_MEASURES, SeriesResult};
+use crate::sim::time::{MS_PER_DAY, SimTime};
+use crate::sim::trace::Trace;
+use crate::stats::{Bin, Histogram};
+
+/// Raw cumulative quantities kept per resource between period ends: trains waiting
+/// (time integral), wagons waiting (time integral), busy (station server time, line
+/// headway booked, or ferry wagons carried), waits ended, their sum (ms), sailings,
+/// TEU carried.
+const RAW: usize = 7;
+
+/// Per-period figures of one replication, filled at each period's end.
+pub(super) struct Recorder {
+    width: usize,
+    values: Vec<f64>,
+    /// Per reported resource: its slot and kind.
+    slots: Vec<(usize, ResourceKind)>,
+    prev: Vec<[f64; RAW]>,
+    /// Per flow: offered, dispatched, delivered at the last period end.
+    prev_flow: Vec<[u64; 3]>,
+    /// Per period and flow (period-major): transit sum, count and times of the trains
+    /// that arrived in the period.
+    cohort_sum: Vec<f64>,
+    cohort_n: Vec<u64>,
+    cohort_hist: Vec<Histogram>,
+    /// The period in progress.
+    pub(super) current: usize,
+}
+
+impl Recorder {
+    pub(super) fn new(m: &crate::sim::Model) -> Option<Recorder> {
+        if m.period_starts.is_empty() {
+            return None;
+        }
+        let width = m.series_columns().len();
+        let periods = m.period_starts.len();
+        let mut slots = vec![(0, ResourceKind::Station); m.resources().len()];
+        for (slot, r) in m.slot_to_resource.iter().enumerate() {
+            if let Some(r) = r {
+                slots[*r as usize] = (slot, m.resources()[*r as usize].kind);
+            }
+        }
+        let flows = m.flows.len();
+        Some(Recorder {
+            width,
+            values: vec![f64::NAN; width * periods],
+            prev: vec![[0.0; RAW]; slots.len()],
+            slots,
+            prev_flow: vec![[0; 3]; flows],
+            cohort_sum: vec![0.0; periods * flows],
+            cohort_n: vec![0; periods * flows],
+            cohort_hist: (0..periods * flows).map(|_| Histogram::new()).collect(),
+            current: 0,
+        })
+    }
+
+    /// Records a delivered train's transit in the cohort of the period it arrived in.
+    #[inline]
+    pub(super) fn delivered(
+        &mut self,
+        starts: &[SimTime],
+        flows: usize,
+        f: u32,
+        arrived: SimTime,
+        transit: f64,
+        bin: Bin,
+    ) {
+        let k = starts.partition_point(|s| *s <= arrived).saturating_sub(1);
+        let i = k * flows + f as usize;
+        self.cohort_sum[i] += transit;
+        self.cohort_n[i] += 1;
+        self.cohort_hist[i].record_bin(bin);
+    }
+
+    /// The figures, with the cohort transit columns filled in.
+    pub(super) fn finish(mut self, flows: usize) -> SeriesResult {
+        let periods = self.values.len() / self.width.max(1);
+        let flow_base = self.width - flows * FLOW_MEASURES.len();
+        for k in 0..periods {
+            for f in 0..flows {
+                let i = k * flows + f;
+                let col = k * self.width + flow_base + f * FLOW_MEASURES.len();
+                let n = self.cohort_n[i];
+                self.values[col + 4] = if n == 0 {
+                    f64::NAN
+                } else {
+                    self.cohort_sum[i] / n as f64
+                };
+                self.values[col + 5] = self.cohort_hist[i].quantile(0.95).unwrap_or(f64::NAN);
+            }
+        }
+        SeriesResult {
+            width: self.width,
+            values: self.values,
+        }
+    }
+}
+
+impl<T: Trace> Sim<'_, '_, T> {
+    /// The next arrival after `from` of a random flow whose rate changes over time:
+    /// a Poisson process thinned from a piecewise bound (exact: within each piece of
+    /// the profile and each month, candidates come at the piece's highest rate and are
+    /// kept with probability rate / bound; a candidate beyond the piece restarts the
+    /// memoryless draw at the piece's end).
+    pub(super) fn next_arrival_over_time(&mut self, f: u32, from: SimTime) -> Option<SimTime> {
+        let m = self.m;
+        let fm = &m.flows[f as usize];
+        let horizon = m.horizon.days();
+        let base = 1.0 / fm.mean_interval_days;
+        let factors = match &fm.arrivals {
+            Arrivals::Seasonal { factors } => Some(factors),
+            _ => None,
+        };
+        let peak = factors.map_or(1.0, |fs| fs.iter().cloned().fold(0.0, f64::max));
+        let rising = fm.profile.growth_per_year > 0.0;
+        let mut t = from.days();
+        loop {
+            if t >= horizon {
+                return None;
+            }
+            let (step, next) = fm.profile.step_at(t);
+            // Months matter only for seasonal flows; growth makes every piece end at
+            // most a year on, so the bound stays tight.
+            let end = next
+                .min(horizon)
+                .min(if rising { t + 365.0 } else { f64::INFINITY });
+            let at_end = if rising { end } else { t };
+            let bound = base * step * peak * fm.profile.growth_at(at_end);
+            if bound <= 0.0 || !bound.is_finite() {
+                t = end;
+                continue;
+            }
+            let rng = &mut self.flow_rng[f as usize];
+            let e: f64 = Exp1.sample(rng);
+            let cand = t + e / bound;
+            if cand >= end {
+                t = end;
+                continue;
+            }
+            t = cand;
+            let season = factors.map_or(1.0, |fs| fs[m.calendar.month_of(t)]);
+            let rate = base * step * season * fm.profile.growth_at(t);
+            let u: f64 = rand::RngExt::random(rng);
+            if u * bound < rate {
+                return Some(SimTime::from_days(t));
+            }
+        }
+    }
+
+    /// The next timetabled train after `now` of a flow whose rate changes over time:
+    /// one interval at the current rate, or the first moment the rate is above zero.
+    pub(super) fn next_timetabled_over_time(&self, f: u32) -> Option<SimTime> {
+        let m = self.m;
+        let fm = &m.flows[f as usize];
+        let mut t = self.now.days();
+        let horizon = m.horizon.days();
+        while t < horizon {
+            let factor = fm.profile.multiplier(t);
+            if factor > 0.0 {
+                return Some(SimTime::from_days(t + fm.mean_interval_days / factor));
+            }
+            t = fm.profile.step_at(t).1;
+        }
+        None
+    }
+
+    /// Puts the starting backlog in place: each train waits for its step, as if it had
+    /// just arrived there at day 0.
+    pub(super) fn place_backlog(&mut self) {
+        let m = self.m;
+        for b in &m.backlog {
+            let r = &m.routes[b.route as usize];
+            for _ in 0..b.trains {
+                let serial = self.serial;
+                self.serial += 1;
+                self.trace.created(self.now, serial, b.flow);
+                let t = self.new_train(Train {
+                    flow: b.flow,
+                    route: b.route,
+                    next: b.step,
+                    end: r.start + r.len,
+                    wagons_pending: 0,
+                    arrived: SimTime::ZERO,
+                    serial,
+                    adaptive: m.flows[b.flow as usize].adaptive,
+                    alive: true,
+                    initial: true,
+                    dispatched: b.step > r.start,
+                });
+                self.advance(t);
+            }
+        }
+    }
+
+    /// New parameters from now on: stations with more servers start waiting trains,
+    /// lines wake their queues, fleets gain or lose vessels (a vessel that leaves
+    /// finishes its crossing first).
+    pub(super) fn on_regime(&mut self, k: u32) {
+        self.regime = k;
+        let rp = self.p();
+        for s in 0..self.stations.len() as u32 {
+            self.start_waiting_services(s);
+        }
+        for s in 0..self.sections.len() {
+            let st = &mut self.sections[s];
+            if !st.queue.is_empty() && !st.wake_pending && st.closed == 0 {
+                st.wake_pending = true;
+                let at = st.next_free.max(self.now);
+                self.schedule(at, Event::SectionWake(s as u32));
+            }
+        }
+        for f in 0..self.ferries.len() {
+            let target = rp.ferries[f].vessels;
+            let fs = &mut self.ferries[f];
+            let sailing = fs.active - fs.retiring;
+            if target > sailing {
+                let cancel = fs.retiring.min(target - sailing);
+                fs.retiring -= cancel;
+                for j in 0..target - sailing - cancel {
+                    self.add_vessel(f as u32, j);
+                }
+            } else if target < sailing {
+                fs.retiring += sailing - target;
+                self.retire_idle(f as u32);
+            }
+        }
+    }
+
+    /// A vessel joins ferry service `f` at one of its ports, ready to load.
+    fn add_vessel(&mut self, f: u32, j: u32) {
+        let one_way = self.m.ferries[f as usize].one_way;
+        let v = match self.ferries[f as usize].parked.pop() {
+            Some(v) => v,
+            None => {
+                self.vessels.push(super::ferries::Vessel::new(f, 2 * f, 0));
+                (self.vessels.len() - 1) as u32
+            }
+        };
+        let fs = &mut self.ferries[f as usize];
+        fs.active += 1;
+        let port = 2 * f + if one_way { 0 } else { (fs.active + j) % 2 };
+        self.vessels[v as usize].port = port;
+        if self.vessel_in_port(v) {
+            self.reposition_to(port ^ 1);
+        }
+    }
+
+    /// Vessels of `f` due to leave that are idle and empty in port leave now.
+    fn retire_idle(&mut self, f: u32) {
+        for p in [2 * f, 2 * f + 1] {
+            loop {
+                if self.ferries[f as usize].retiring == 0 {
+                    return;
+                }
+                let ps = &mut self.ports[p as usize];
+                let v = if let Some(v) = ps.waiting.pop_back() {
+                    v
+                } else if let Some(v) = ps
+                    .loading
+                    .filter(|v| self.vessels[*v as usize].load_wagons == 0)
+                {
+                    ps.loading = ps.waiting.pop_front();
+                    v
+                } else {
+                    break;
+                };
+                let fs = &mut self.ferries[f as usize];
+                fs.retiring -= 1;
+                fs.active -= 1;
+                fs.parked.push(v);
+                let vessel = &mut self.vessels[v as usize];
+                vessel.epoch = vessel.epoch.wrapping_add(1);
+                vessel.timer_set = false;
+                vessel.timer_expired = false;
+            }
+        }
+    }
+
+    /// Ends period `k` at `now`: its figures from the counters' growth since the last
+    /// period end.
+    pub(super) fn period_end(&mut self, k: usize) {
+        let Some(mut rec) = self.recorder.take() else {
+            return;
+        };
+        let m = self.m;
+        let now = self.now;
+        let a = m.period_starts[k];
+        let period_ms = now.0.saturating_sub(a.0) as f64;
+        let per_ms = |x: f64| {
+            if period_ms > 0.0 {
+                x / period_ms
+            } else {
+                f64::NAN
+            }
+        };
+        let ns = self.stations.len();
+        let nsec = self.sections.len();
+        let mut col = k * rec.width;
+        for i in 0..rec.slots.len() {
+            let (slot, kind) = rec.slots[i];
+            let (stat, waiting) = if slot < ns {
+                let st = &mut self.stations[slot];
+                (&mut st.stat, st.queue.len() as f64)
+            } else if slot < ns + nsec {
+                let st = &mut self.sections[slot - ns];
+                (&mut st.stat, st.queue.len() as f64)
+            } else {
+                let ps = &mut self.ports[slot - ns - nsec];
+                (&mut ps.stat, f64::from(ps.trains_waiting))
+            };
+            let busy = match kind {
+                ResourceKind::Station => stat.busy.total(now),
+                ResourceKind::Rail | ResourceKind::Road => stat.all.occupied_ms as f64,
+                ResourceKind::Ferry => stat.all.wagons as f64,
+            };
+            let raw = [
+                stat.queue.total(now),
+                stat.queue_wagons.total(now),
+                busy,
+                stat.all.waits as f64,
+                stat.all.wait_ms as f64,
+                stat.all.sailings as f64,
+                stat.all.teu,
+            ];
+            let d: [f64; RAW] = std::array::from_fn(|j| raw[j] - rec.prev[i][j]);
+            rec.prev[i] = raw;
+            let utilization = match kind {
+                ResourceKind::Station => {
+                    let s = slot as u32;
+                    let cap = m.station_server_ms(s, a, now);
+                    if cap > 0.0 {
+                        (d[2] / cap).clamp(0.0, 1.0)
+                    } else {
+                        f64::NAN
+                    }
+                }
+                ResourceKind::Rail | ResourceKind::Road => per_ms(d[2]).min(1.0),
+                ResourceKind::Ferry => {
+                    let f = ((slot - ns - nsec) / 2) as u32;
+                    let room = d[5] * f64::from(self.p().ferries[f as usize].wagons);
+                    let cap = m.ferry_capacity_wagons(f, a, now).max(room);
+                    if cap > 0.0 {
+                        (d[2] / cap).clamp(0.0, 1.0)
+                    } else {
+                        f64::NAN
+                    }
+                }
+            };
+            let wait = if d[3] > 0.0 {
+                d[4] / d[3] / MS_PER_DAY
+            } else {
+                f64::NAN
+            };
+            let base = [per_ms(d[0]), per_ms(d[1]), waiting, utilization, wait];
+            rec.values[col..col + RESOURCE_MEASURES.len()].copy_from_slice(&base);
+            col += RESOURCE_MEASURES.len();
+            if kind == ResourceKind::Ferry {
+                let f = (slot - ns - nsec) / 2;
+                let room = d[5] * f64::from(self.p().ferries[f].wagons);
+                let load = if room > 0.0 {
+                    (d[2] / room).min(1.0)
+                } else {
+                    f64::NAN
+                };
+                rec.values[col..col + FERRY_MEASURES.len()]
+                    .copy_from_slice(&[d[5], d[2], d[6], load]);
+                col += FERRY_MEASURES.len();
+            }
+        }
+        for (f, fl) in self.flows.iter().enumerate() {
+            let cur = [fl.all_offered, fl.all_dispatched, fl.all_delivered];
+            let prev = rec.prev_flow[f];
+            rec.prev_flow[f] = cur;
+            rec.values[col] = (cur[0] - prev[0]) as f64;
+            rec.values[col + 1] = (cur[1] - prev[1]) as f64;
+            rec.values[col + 2] = (cur[2] - prev[2]) as f64;
+            rec.values[col + 3] = fl.in_system as f64;
+            col += FLOW_MEASURES.len();
+        }
+        rec.current = k + 1;
+        self.recorder = Some(rec);
+    }
+}
