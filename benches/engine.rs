@@ -19,6 +19,7 @@ use corridor::montecarlo::{self, Control, RunSettings};
 use corridor::network::Network;
 use corridor::scenario::{Scenario, SweepParam};
 use corridor::sim::{Model, run_replication};
+use corridor::summary::{Keep, RunStats};
 
 fn load(rel: &str) -> (Scenario, Network) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
@@ -59,6 +60,14 @@ fn replications(c: &mut Criterion) {
     g.finish();
 }
 
+/// Runs replications the way `corridor run` and `sweep` do: folded into streaming
+/// statistics as they finish.
+fn stream(m: &Model, settings: &RunSettings, keep: Keep) -> RunStats {
+    let mut stats = RunStats::new(m, keep);
+    montecarlo::run_into(m, settings, Control::none(), &mut stats);
+    stats
+}
+
 fn runs(c: &mut Criterion) {
     let (scenario, network) = load("scenarios/middle-corridor-2024.toml");
     let m = Model::new(&network, &scenario).expect("model builds");
@@ -74,7 +83,7 @@ fn runs(c: &mut Criterion) {
         };
         g.bench_function(
             format!("middle-corridor-2024 100 replications, {threads} thread(s) (replications/s)"),
-            |b| b.iter(|| montecarlo::run(&m, &settings, Control::none())),
+            |b| b.iter(|| stream(&m, &settings, Keep::Nothing)),
         );
     }
     let points: Vec<Model> = (1..=10)
@@ -96,7 +105,7 @@ fn runs(c: &mut Criterion) {
                         replications: 100,
                         threads: None,
                     };
-                    montecarlo::run(m, &settings, Control::none());
+                    stream(m, &settings, Keep::Overall);
                 }
             })
         },

@@ -50,11 +50,10 @@ fn is_usage_error(err: &anyhow::Error) -> bool {
 /// did.
 pub(crate) fn warn_saturated(
     model: &corridor::sim::Model,
-    results: &[corridor::sim::ReplicationResult],
+    stats: &corridor::summary::RunStats,
     what: &str,
 ) {
-    let saturated: Vec<_> = results.iter().filter_map(|r| r.saturated).collect();
-    let Some(first) = saturated.first() else {
+    let Some((_, first)) = &stats.first_saturation else {
         return;
     };
     let place = first
@@ -63,8 +62,8 @@ pub(crate) fn warn_saturated(
         .unwrap_or_else(|| "no queue".to_string());
     eprintln!(
         "warning: {what}: {} of {} replications saturated (more than {} trains in the system) and stopped early; the first on day {:.1}, largest backlog at {place}; raise capacity, lower demand or see --max-trains-in-system",
-        saturated.len(),
-        results.len(),
+        stats.saturated,
+        stats.replications,
         first.trains_in_system.saturating_sub(1),
         first.day,
     );

@@ -18,6 +18,7 @@ pub use replay::{TrainLog, replay};
 pub use sweep::{
     Bottleneck, CAPACITY_TOLERANCE, Curve, CurvePoint, DELIVERED_RATIO_MIN, FlowPoint, MAX_PROBES,
     NextProbe, PracticalCapacity, ResourcePoint, analyse_curve, capacity_difference, next_probe,
+    point_stats,
 };
 pub use warmup::{WarmupChoice, auto_warmup, mser5};
 

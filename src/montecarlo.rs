@@ -2,8 +2,20 @@
 //!
 //! **Invariant:** results are bit-identical for any number of threads. Replication
 //! `i` draws only from its own random streams (see [`crate::sim::component_rng`]);
-//! per-replication figures are put back in index order; the pooled transit-time
-//! histograms are integer counts, whose sums do not depend on the order of addition.
+//! finished replications are handed to a [`Fold`] one at a time in index order, so
+//! every floating-point sum is added in the same order whatever the thread count.
+//!
+//! # The one place replications are consumed
+//!
+//! [`run_into`] runs replications in batches of [`BATCH`] on the pool; while the
+//! workers simulate batch k+1 the calling side folds batch k, result by result, in
+//! index order, into the caller's [`Fold`]. The batch is the bounded reorder buffer
+//! between the workers and the fold: memory is at most two batches of results
+//! whatever the number of replications. Everything computed from a run is a `Fold`:
+//! the streaming statistics of [`crate::summary::RunStats`], the `replications.csv`
+//! writer of [`crate::report`], and [`RunOutput`], which keeps every result (for
+//! shard partials, replays and tests). A new statistic is a new `Fold` (or a new
+//! field of `RunStats`), and [`Both`] feeds two at once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -25,7 +37,32 @@ pub struct RunSettings {
     pub threads: Option<usize>,
 }
 
-/// The figures of all replications.
+/// Something that consumes finished replications one at a time, in index order (see
+/// the module docs): the one interface through which a run's results are read.
+pub trait Fold: Send {
+    /// Takes one finished replication; called in increasing index order.
+    fn push(&mut self, r: &ReplicationResult);
+}
+
+/// Two folds fed with the same replications (the first, then the second).
+#[derive(Debug)]
+pub struct Both<'a, A: ?Sized, B: ?Sized>(pub &'a mut A, pub &'a mut B);
+
+impl<A: Fold + ?Sized, B: Fold + ?Sized> Fold for Both<'_, A, B> {
+    fn push(&mut self, r: &ReplicationResult) {
+        self.0.push(r);
+        self.1.push(r);
+    }
+}
+
+/// Replications simulated between two folds: the size of the reorder buffer between
+/// the workers and the fold (at most two batches of results are held at once).
+pub const BATCH: u64 = 256;
+
+/// Every replication of a run, kept: per-replication results in index order and the
+/// pooled transit histograms. Its memory grows with the replications; summaries are
+/// computed by streaming folds instead, and this is for shard partials, replays and
+/// tests.
 #[derive(Clone, Debug, Default)]
 pub struct RunOutput {
     /// Per replication, in index order; their transit histograms are emptied into
@@ -67,6 +104,15 @@ impl RunOutput {
             absorb(&mut out, r);
         }
         out
+    }
+
+    /// Feeds every kept replication, in order, to `fold`. Their transit histograms
+    /// were emptied into [`RunOutput::pooled`], so a fold that pools transit times
+    /// must take those from `pooled` and `pooled_routes` too.
+    pub fn replay_into(&self, fold: &mut dyn Fold) {
+        for r in &self.replications {
+            fold.push(r);
+        }
     }
 
     /// All flows' pooled transit times together.
@@ -113,32 +159,64 @@ pub fn default_threads() -> usize {
     rayon::current_num_threads()
 }
 
-/// Runs the replications on a pool of `settings.threads` threads.
+impl Fold for RunOutput {
+    fn push(&mut self, r: &ReplicationResult) {
+        absorb(self, r.clone());
+    }
+}
+
+/// Runs the replications on a pool of `settings.threads` threads and keeps every
+/// result (see [`RunOutput`]; [`run_into`] streams them instead).
 pub fn run(model: &Model, settings: &RunSettings, control: Control<'_>) -> RunOutput {
-    let work = || {
-        (settings.first..settings.first + settings.replications)
+    let mut out = RunOutput::default();
+    run_into(model, settings, control, &mut out);
+    out
+}
+
+/// Runs the replications on a pool of `settings.threads` threads and hands each
+/// result to `fold` in index order, holding at most two batches of [`BATCH`]
+/// results at a time. After a cancel, replications not yet started are skipped (the
+/// fold then has only some of them and should be discarded).
+pub fn run_into(model: &Model, settings: &RunSettings, control: Control<'_>, fold: &mut dyn Fold) {
+    let end = settings.first.saturating_add(settings.replications);
+    let simulate = |range: std::ops::Range<u64>| -> Vec<ReplicationResult> {
+        range
             .into_par_iter()
-            .fold(RunOutput::default, |mut acc, i| {
-                if !control.cancel.load(Ordering::Relaxed) {
-                    absorb(&mut acc, run_replication(model, settings.seed, i));
-                    (control.on_done)();
+            .filter_map(|i| {
+                if control.cancel.load(Ordering::Relaxed) {
+                    return None;
                 }
-                acc
+                let r = run_replication(model, settings.seed, i);
+                (control.on_done)();
+                Some(r)
             })
-            .reduce(RunOutput::default, |mut a, b| {
-                a.extend(b);
-                a
-            })
+            .collect()
     };
-    let mut out = match settings.threads {
+    let mut work = || {
+        let mut next = settings.first;
+        let mut pending: Vec<ReplicationResult> = Vec::new();
+        while next < end || !pending.is_empty() {
+            let stop = end.min(next.saturating_add(BATCH));
+            let range = next..stop;
+            let ((), done) = rayon::join(
+                || {
+                    for r in pending.drain(..) {
+                        fold.push(&r);
+                    }
+                },
+                || simulate(range),
+            );
+            pending = done;
+            next = stop;
+        }
+    };
+    match settings.threads {
         Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
             Ok(pool) => pool.install(work),
             Err(_) => work(),
         },
         None => work(),
-    };
-    out.replications.sort_by_key(|r| r.index);
-    out
+    }
 }
 
 /// Runs replications with a trace each (made by `make_trace`), in parallel; returns
@@ -171,12 +249,17 @@ where
     }
 }
 
+/// The same as [`run_into`] on the calling thread only: the reference for tests.
+pub fn run_sequential_into(model: &Model, settings: &RunSettings, fold: &mut dyn Fold) {
+    for i in settings.first..settings.first.saturating_add(settings.replications) {
+        fold.push(&run_replication(model, settings.seed, i));
+    }
+}
+
 /// The same as [`run`] on the calling thread only: the reference for tests.
 pub fn run_sequential(model: &Model, settings: &RunSettings) -> RunOutput {
     let mut out = RunOutput::default();
-    for i in settings.first..settings.first + settings.replications {
-        absorb(&mut out, run_replication(model, settings.seed, i));
-    }
+    run_sequential_into(model, settings, &mut out);
     out
 }
 

@@ -741,8 +741,13 @@ pub mod limits {
     pub const MIN_WINDOW_DAYS: f64 = 1.0 / 1440.0;
     /// Shortest interval between timetabled trains or sailings (days): one minute.
     pub const MIN_INTERVAL_DAYS: f64 = 1.0 / 1440.0;
-    /// Most replications: every replication's figures are kept in memory.
-    pub const MAX_REPLICATIONS: u64 = 100_000;
+    /// Most replications. A run folds its replications into streaming statistics as
+    /// they finish (memory does not grow with them), but sweeps and comparisons keep
+    /// a few figures per replication (8 bytes each) for their bootstrap and pairing,
+    /// and `replications.csv` takes about 150 bytes per replication and flow on disk.
+    pub const MAX_REPLICATIONS: u64 = 1_000_000;
+    /// Why [`MAX_REPLICATIONS`] bounds the replications, for error messages.
+    pub const WHY_REPLICATIONS: &str = "sweeps and comparisons keep a few figures per replication, and replications.csv grows with them on disk";
     /// Most trains a replication may be offered on average (all flows): bounds its
     /// time (a few seconds on one core) and memory. Five times the 1 million trains of
     /// a replication of the jackson3 reference.

@@ -15,6 +15,7 @@
 pub mod experiments;
 pub mod geojson;
 pub mod manifest;
+pub mod page;
 pub mod plot;
 
 pub mod folder;
@@ -25,15 +26,15 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::montecarlo::RunOutput;
+use crate::montecarlo::{Fold, RunOutput};
 use crate::network::Network;
 use crate::schema::{
     self, AllRoutes, EntityKind, FlowRow, LegExport, NodeExport, ReplicationRow, ResourceRow,
     RouteRef, TimeseriesRow, TransitRow,
 };
-use crate::sim::{Entity, Model, ResourceKind};
+use crate::sim::{Entity, Model, ReplicationResult, ResourceKind};
 use crate::stats::Estimate;
-use crate::summary::{RunFigures, Summary};
+use crate::summary::{RunStats, Summary, flow_transit_mean_days};
 
 pub use crate::schema::NetworkExport;
 
@@ -209,51 +210,136 @@ pub fn resources_csv(s: &Summary) -> String {
     schema::to_csv(resource_rows(s))
 }
 
-/// The rows of `replications.csv` of one run (of one sweep point, with `sweep` =
-/// the parameter and its value): one per replication and flow.
+/// The rows of `replications.csv` of one replication (of one sweep point, with
+/// `sweep` = the parameter and its value): one per flow.
+pub fn replication_rows_of<'a>(
+    scenario: &'a str,
+    sweep: Option<(&'a str, f64)>,
+    model: &'a Model,
+    r: &'a ReplicationResult,
+) -> impl Iterator<Item = ReplicationRow> + 'a {
+    r.flows
+        .iter()
+        .zip(model.flows())
+        .map(move |(f, info)| ReplicationRow {
+            scenario: scenario.to_string(),
+            param: sweep.map(|(p, _)| p.to_string()),
+            value: sweep.map(|(_, v)| v),
+            replication: r.index,
+            flow: info.id.clone(),
+            offered_trains: f.offered,
+            delivered_trains: f.delivered,
+            in_system_trains: f.in_system,
+            delivered_in_window_trains: f.completed,
+            transit_days_mean: flow_transit_mean_days(f),
+            transit_days_p50: f.transit_p50_days,
+            transit_days_p95: f.transit_p95_days,
+            teu_delivered: f.teu_delivered,
+            tonnes_delivered: f.tonnes_delivered,
+            events: r.events,
+        })
+}
+
+/// The rows of `replications.csv` of replications kept in a [`RunOutput`] (a replay,
+/// merged shards): one per replication and flow.
 pub fn replication_rows(
     scenario: &str,
     sweep: Option<(&str, f64)>,
     model: &Model,
     out: &RunOutput,
 ) -> Vec<ReplicationRow> {
-    let figures = RunFigures::new(model, out);
-    let mut rows = Vec::with_capacity(out.replications.len() * model.flows().len());
-    for (k, r) in out.replications.iter().enumerate() {
-        for ((f, info), fig) in r.flows.iter().zip(model.flows()).zip(&figures.flows) {
-            rows.push(ReplicationRow {
-                scenario: scenario.to_string(),
-                param: sweep.map(|(p, _)| p.to_string()),
-                value: sweep.map(|(_, v)| v),
-                replication: r.index,
-                flow: info.id.clone(),
-                offered_trains: f.offered,
-                delivered_trains: f.delivered,
-                in_system_trains: f.in_system,
-                delivered_in_window_trains: f.completed,
-                transit_days_mean: fig.transit_mean_days[k],
-                transit_days_p50: f.transit_p50_days,
-                transit_days_p95: f.transit_p95_days,
-                teu_delivered: f.teu_delivered,
-                tonnes_delivered: f.tonnes_delivered,
-                events: r.events,
-            });
-        }
-    }
-    rows
+    out.replications
+        .iter()
+        .flat_map(|r| replication_rows_of(scenario, sweep, model, r))
+        .collect()
 }
 
-/// `replications.csv`: one row per replication and flow, for people who run their
-/// own statistics.
+/// `replications.csv` of replications kept in a [`RunOutput`]: one row per
+/// replication and flow, for people who run their own statistics.
 pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
     schema::to_csv(replication_rows(scenario, None, model, out))
 }
 
+/// `replications.csv` written as the replications are folded: a [`Fold`] that
+/// serializes each replication's rows to `W` at once, so the rows never pile up in
+/// memory. With `header`, the file is the one [`replications_csv`] makes (the header
+/// also without any row); without, the rows alone (a part of a longer file).
+pub struct ReplicationsCsv<'a, W: io::Write> {
+    scenario: &'a str,
+    sweep: Option<(&'a str, f64)>,
+    model: &'a Model,
+    writer: csv::Writer<W>,
+    header: bool,
+    rows: u64,
+    error: Option<io::Error>,
+}
+
+impl<W: io::Write> std::fmt::Debug for ReplicationsCsv<'_, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplicationsCsv")
+            .field("scenario", &self.scenario)
+            .field("rows", &self.rows)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, W: io::Write> ReplicationsCsv<'a, W> {
+    /// Rows of `scenario` (a sweep point with `sweep`) run on `model`, written to `out`.
+    pub fn new(
+        scenario: &'a str,
+        sweep: Option<(&'a str, f64)>,
+        model: &'a Model,
+        out: W,
+        header: bool,
+    ) -> ReplicationsCsv<'a, W> {
+        ReplicationsCsv {
+            scenario,
+            sweep,
+            model,
+            writer: csv::WriterBuilder::new()
+                .has_headers(header)
+                .from_writer(out),
+            header,
+            rows: 0,
+            error: None,
+        }
+    }
+
+    /// Flushes the rows (writing the header alone if there were none) and returns the
+    /// writer, or the first error met.
+    pub fn finish(mut self) -> io::Result<W> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        if self.header && self.rows == 0 {
+            self.writer
+                .write_record(schema::fields::<ReplicationRow>())
+                .map_err(io::Error::other)?;
+        }
+        self.writer.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+impl<W: io::Write + Send> Fold for ReplicationsCsv<'_, W> {
+    fn push(&mut self, r: &ReplicationResult) {
+        if self.error.is_some() {
+            return;
+        }
+        for row in replication_rows_of(self.scenario, self.sweep, self.model, r) {
+            if let Err(e) = self.writer.serialize(row) {
+                self.error = Some(io::Error::other(e));
+                return;
+            }
+            self.rows += 1;
+        }
+    }
+}
+
 /// The rows of `transit.csv`: the pooled transit-time histogram of every flow (all
 /// delivered trains of all replications), one row per non-empty bin.
-pub fn transit_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<TransitRow> {
+pub fn transit_rows(scenario: &str, model: &Model, stats: &RunStats) -> Vec<TransitRow> {
     let mut rows = Vec::new();
-    for (info, h) in model.flows().iter().zip(&out.pooled) {
+    for (info, h) in model.flows().iter().zip(&stats.pooled) {
         for (lo, hi, n) in h.bins() {
             rows.push(TransitRow {
                 scenario: scenario.to_string(),
@@ -269,8 +355,8 @@ pub fn transit_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<Trans
 
 /// The rows of `timeseries.csv`: every measure of every resource and flow in every
 /// period, across replications (empty without time series).
-pub fn timeseries_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<TimeseriesRow> {
-    let Some(grid) = &out.series else {
+pub fn timeseries_rows(scenario: &str, model: &Model, stats: &RunStats) -> Vec<TimeseriesRow> {
+    let Some(grid) = &stats.series else {
         return Vec::new();
     };
     let columns = model.series_columns();
@@ -325,14 +411,14 @@ pub fn timeseries_rows(scenario: &str, model: &Model, out: &RunOutput) -> Vec<Ti
 }
 
 /// `timeseries.csv`.
-pub fn timeseries_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
-    schema::to_csv(timeseries_rows(scenario, model, out))
+pub fn timeseries_csv(scenario: &str, model: &Model, stats: &RunStats) -> String {
+    schema::to_csv(timeseries_rows(scenario, model, stats))
 }
 
 /// `transit.csv`: the pooled transit-time histogram of every flow, for distribution
 /// plots.
-pub fn transit_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
-    schema::to_csv(transit_rows(scenario, model, out))
+pub fn transit_csv(scenario: &str, model: &Model, stats: &RunStats) -> String {
+    schema::to_csv(transit_rows(scenario, model, stats))
 }
 
 impl NetworkExport {

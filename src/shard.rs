@@ -15,7 +15,12 @@
 //! JSON, one object: `format` (`"corridor-shard/1"`), `header` ([`ShardHeader`]),
 //! `inputs` (the scenario and network texts), `pooled` and `pooled_routes` (sparse
 //! transit histograms as `[bin, count]` pairs), and `replications` (one object per
-//! replication, field for field [`ReplicationResult`](crate::sim::ReplicationResult)). Every floating-point number is
+//! replication, field for field [`ReplicationResult`](crate::sim::ReplicationResult)).
+//! A sweep's partial (`kind` `sweep`, [`ShardHeader::sweep`]) leaves those empty and
+//! holds `points`, one `{pooled, pooled_routes, replications}` per swept value; a
+//! comparison's (`kind` `compare`, [`ShardHeader::compare`]) holds one point per
+//! scenario, base first, and `alternatives`, the other scenarios' input texts. Run
+//! partials are written exactly as before (the new fields are left out). Every floating-point number is
 //! stored as its IEEE-754 bit pattern (an unsigned integer), so the file round-trips
 //! exactly, NaN included. Files are written to a temporary sibling and renamed into
 //! place: a partial exists whole or not at all.
@@ -293,6 +298,53 @@ pub struct ShardHeader {
     pub wall_seconds: f64,
     /// When the shard ended (UTC, RFC 3339).
     pub created_utc: String,
+    /// For a sweep (`kind` = `sweep`): what it sweeps; the partial then holds one
+    /// output per value, in [`SweepRecord::values`] order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepRecord>,
+    /// For a comparison (`kind` = `compare`): the alternative scenarios (the header's
+    /// scenario is the base); the partial then holds one output per scenario, base
+    /// first, and the alternatives' input texts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Vec<AlternativeRecord>>,
+}
+
+/// One alternative scenario of a comparison partial.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AlternativeRecord {
+    /// Scenario file, as given on the command line.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file (hex).
+    pub scenario_sha256: String,
+    /// Network file, as the scenario names it.
+    pub network_file: String,
+    /// SHA-256 of the network file (hex).
+    pub network_sha256: String,
+}
+
+/// The sweep a sweep partial belongs to (floats exact).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepRecord {
+    /// The swept parameter, as named on the command line (`demand`, `TARGET.PARAM`).
+    pub param: String,
+    /// The values swept, sorted, as bit patterns of `f64`.
+    pub values_bits: Vec<u64>,
+    /// The p95 limit factor of the practical capacity.
+    #[serde(with = "bits")]
+    pub p95_limit_factor: f64,
+    /// The tolerance of the refinement of a demand sweep.
+    #[serde(with = "bits")]
+    pub tolerance: f64,
+}
+
+impl SweepRecord {
+    /// The values swept.
+    pub fn values(&self) -> Vec<f64> {
+        self.values_bits
+            .iter()
+            .map(|b| f64::from_bits(*b))
+            .collect()
+    }
 }
 
 impl ShardHeader {
@@ -301,6 +353,8 @@ impl ShardHeader {
         vec![
             ("the corridor version", self.corridor_version.clone()),
             ("the kind of run", self.kind.clone()),
+            ("the sweep", format!("{:?}", self.sweep)),
+            ("the scenarios compared", format!("{:?}", self.compare)),
             ("the scenario", self.scenario_name.clone()),
             ("the scenario's SHA-256", self.scenario_sha256.clone()),
             ("the network's SHA-256", self.network_sha256.clone()),
@@ -357,8 +411,14 @@ pub struct Partial {
     pub header: ShardHeader,
     /// The input files.
     pub inputs: Inputs,
-    /// The figures of its replications.
+    /// The figures of its replications (empty for a sweep).
     pub output: RunOutput,
+    /// For a sweep: the figures of its replications at each value, in the order of
+    /// [`SweepRecord::values`]; for a comparison, of each scenario, base first.
+    pub points: Vec<RunOutput>,
+    /// For a comparison: the alternatives' input files, in the order of
+    /// [`ShardHeader::compare`].
+    pub alternatives: Vec<Inputs>,
 }
 
 /// Writes a partial to `path` through a temporary sibling renamed into place, so the
@@ -441,46 +501,94 @@ pub fn read_partial(path: &Path) -> Result<Partial, ShardError> {
         ));
     }
     let n = expected.end - expected.start;
-    if raw.replications.len() as u64 != n
-        || raw
-            .replications
-            .iter()
-            .zip(expected.clone())
-            .any(|(r, i)| r.index != i)
+    let h = &raw.header;
+    let (outputs, alternatives) = match (&h.sweep, &h.compare) {
+        (None, None) => (0, 0),
+        (Some(sw), None) => (sw.values_bits.len(), 0),
+        (None, Some(alts)) => (1 + alts.len(), alts.len()),
+        (Some(_), Some(_)) => (usize::MAX, 0),
+    };
+    let expected_kind = match (&h.sweep, &h.compare) {
+        (None, None) => "run",
+        (Some(_), None) => "sweep",
+        _ => "compare",
+    };
+    if h.kind != expected_kind
+        || (outputs > 0 && !raw.replications.is_empty())
+        || raw.points.len() != outputs
+        || raw.alternatives.len() != alternatives
     {
         return Err(format_err(format!(
-            "it should hold replications {}..{} in order, it holds {} replications",
-            expected.start,
-            expected.end,
-            raw.replications.len()
+            "a partial of kind `{}` should hold {} outputs",
+            raw.header.kind, outputs
         )));
     }
     let hist = |h: &HistRecord| {
         Histogram::from_sparse(&h.0).ok_or_else(|| format_err("a histogram is malformed".into()))
     };
-    let series = file::series_of(raw.series)
-        .map_err(|()| format_err("the time series summary is malformed".into()))?;
-    let output = RunOutput {
-        series,
-        pooled: raw.pooled.iter().map(hist).collect::<Result<_, _>>()?,
-        pooled_routes: raw
-            .pooled_routes
-            .iter()
-            .map(|routes| routes.iter().map(hist).collect::<Result<_, _>>())
-            .collect::<Result<_, _>>()?,
-        replications: raw
-            .replications
-            .into_iter()
-            .map(|r| {
-                r.into_result()
-                    .ok_or_else(|| format_err("a histogram is malformed".into()))
-            })
-            .collect::<Result<_, _>>()?,
+    let output_of = |pooled: &[HistRecord],
+                     pooled_routes: &[Vec<HistRecord>],
+                     replications: Vec<file::RepRecord>|
+     -> Result<RunOutput, ShardError> {
+        if replications.len() as u64 != n
+            || replications
+                .iter()
+                .zip(expected.clone())
+                .any(|(r, i)| r.index != i)
+        {
+            return Err(format_err(format!(
+                "it should hold replications {}..{} in order, it holds {} replications",
+                expected.start,
+                expected.end,
+                replications.len()
+            )));
+        }
+        Ok(RunOutput {
+            series: None,
+            pooled: pooled.iter().map(hist).collect::<Result<_, _>>()?,
+            pooled_routes: pooled_routes
+                .iter()
+                .map(|routes| routes.iter().map(hist).collect::<Result<_, _>>())
+                .collect::<Result<_, _>>()?,
+            replications: replications
+                .into_iter()
+                .map(|r| {
+                    r.into_result()
+                        .ok_or_else(|| format_err("a histogram is malformed".into()))
+                })
+                .collect::<Result<_, _>>()?,
+        })
     };
+    let mut points = Vec::with_capacity(raw.points.len());
+    for p in raw.points {
+        points.push(output_of(&p.pooled, &p.pooled_routes, p.replications)?);
+    }
+    for (inputs, record) in raw
+        .alternatives
+        .iter()
+        .zip(raw.header.compare.iter().flatten())
+    {
+        let (scenario_sha, network_sha) = inputs.hashes();
+        if scenario_sha != record.scenario_sha256 || network_sha != record.network_sha256 {
+            return Err(format_err(format!(
+                "the embedded text of {} or its network does not match its SHA-256",
+                record.scenario_file
+            )));
+        }
+    }
+    let mut output = if outputs > 0 {
+        RunOutput::default()
+    } else {
+        output_of(&raw.pooled, &raw.pooled_routes, raw.replications)?
+    };
+    output.series = file::series_of(raw.series)
+        .map_err(|()| format_err("the time series summary is malformed".into()))?;
     Ok(Partial {
         header: raw.header,
         inputs: raw.inputs,
         output,
+        points,
+        alternatives: raw.alternatives,
     })
 }
 
@@ -531,6 +639,9 @@ pub fn merge(partials: Vec<(PathBuf, Partial)>) -> Result<Partial, ShardError> {
                 m.header.threads = m.header.threads.max(p.header.threads);
                 m.header.end = p.header.end;
                 m.output.extend(p.output);
+                for (a, b) in m.points.iter_mut().zip(p.points) {
+                    a.extend(b);
+                }
             }
         }
     }

@@ -8,17 +8,19 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use super::simulate::{
-    CANCEL, Common, Warmup, check_cancel, load, made, manifest, out_dir, progress_bar, threads,
-    write_folder,
+    CANCEL, Common, Warmup, check_cancel, finish_folder, load, made, manifest, out_dir,
+    progress_bar, threads, write_folder,
 };
 use corridor::experiment;
 use corridor::input;
-use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
+use corridor::montecarlo::{self, Both, Control, RunSettings};
 use corridor::network::Network;
+use corridor::report::folder::Staging;
 use corridor::report::{self, experiments as out};
 use corridor::scenario::{Scenario, SweepParam};
-use corridor::schema::{Curve, Details, RunKind, SweepDetails};
+use corridor::schema::{Curve, Details, ReplicationRow, RunKind, SweepDetails};
 use corridor::sim::Model;
+use corridor::summary::{Keep, RunStats};
 
 /// Options of `corridor sweep`.
 #[derive(Debug, Args)]
@@ -41,8 +43,27 @@ pub(crate) struct SweepArgs {
     /// until the crossing is bracketed within this share of the offered load.
     #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
     pub tolerance: f64,
+    /// Run only shard i of N of every value's replications (i*R/N to (i+1)*R/N) and
+    /// write a partial result for `corridor merge`, which runs the refinement probes
+    /// of a demand sweep itself; `auto/N` reads i from the array job's environment.
+    #[arg(long, value_name = "i/N")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// A sweep as asked for, once checked: what `sweep` runs and `merge` finishes.
+pub(super) struct SweepJob<'a> {
+    pub scenario: &'a Scenario,
+    pub network: &'a Network,
+    pub warmup: &'a Warmup,
+    pub param: SweepParam,
+    pub name: String,
+    pub values: Vec<f64>,
+    pub factor: f64,
+    pub tolerance: f64,
+    /// The input files' SHA-256 for the manifest, when they come from partials.
+    pub hashes: Option<(String, String)>,
 }
 
 /// Options of `corridor capacity`.
@@ -92,12 +113,87 @@ pub(crate) struct CompareArgs {
     /// share of the offered load.
     #[arg(long, default_value_t = experiment::CAPACITY_TOLERANCE)]
     pub tolerance: f64,
+    /// Run only shard i of N of every scenario's replications (i*R/N to (i+1)*R/N) and
+    /// write a partial result for `corridor merge`; `auto/N` reads i from the array
+    /// job's environment. Not with `--param`.
+    #[arg(long, value_name = "i/N", conflicts_with = "param")]
+    pub shard: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
 
-/// The runs of a sweep: value, model and output per point.
-pub(super) type SweepRuns = Vec<(f64, Model, RunOutput)>;
+/// The runs of a sweep: value, model and statistics per point.
+pub(super) type SweepRuns = Vec<(f64, Model, RunStats)>;
+
+/// The `replications.csv` rows of sweep points, written (without a header) into one
+/// hidden file per point in the staging folder while each point runs, and joined in
+/// the order of the points when the folder is written.
+pub(super) struct RowSpills {
+    dir: PathBuf,
+    scenario: String,
+    param: String,
+    files: Vec<(f64, PathBuf)>,
+}
+
+impl RowSpills {
+    pub(super) fn new(staging: &Staging, scenario: &str, param: &str) -> RowSpills {
+        RowSpills {
+            dir: staging.path().to_path_buf(),
+            scenario: scenario.to_string(),
+            param: param.to_string(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Spills the rows of replications kept in `out` (a merged shard set) for the
+    /// point at `value`.
+    pub(super) fn spill_kept(
+        &mut self,
+        value: f64,
+        model: &Model,
+        out: &corridor::montecarlo::RunOutput,
+    ) -> anyhow::Result<()> {
+        let path = self.dir.join(format!(".rows-{}.csv", self.files.len()));
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        self.files.push((value, path.clone()));
+        let mut rows = report::ReplicationsCsv::new(
+            &self.scenario,
+            Some((&self.param, value)),
+            model,
+            std::io::BufWriter::new(file),
+            false,
+        );
+        out.replay_into(&mut rows);
+        rows.finish()
+            .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+
+    /// Writes `replications.csv` into `staging`: the header, then the rows of each of
+    /// `runs` in their order; removes the spilled files.
+    fn join(self, staging: &mut Staging, runs: &SweepRuns) -> anyhow::Result<()> {
+        let file = staging.create("replications.csv")?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        w.write_record(corridor::schema::fields::<ReplicationRow>())?;
+        let mut w = w.into_inner().map_err(|e| e.into_error())?;
+        for (v, _, _) in runs {
+            if let Some((_, path)) = self.files.iter().find(|(x, _)| x.to_bits() == v.to_bits()) {
+                let mut part = std::fs::File::open(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                std::io::copy(&mut part, &mut w).with_context(|| {
+                    format!("cannot write replications.csv from {}", path.display())
+                })?;
+            }
+        }
+        w.into_inner().map_err(|e| e.into_error())?;
+        for (_, path) in &self.files {
+            let _ = std::fs::remove_file(path);
+        }
+        Ok(())
+    }
+}
 
 /// Runs a sweep of one scenario.
 fn run_sweep(
@@ -106,6 +202,7 @@ fn run_sweep(
     param: SweepParam,
     values: &[f64],
     common: &Common,
+    mut spills: Option<&mut RowSpills>,
 ) -> anyhow::Result<SweepRuns> {
     let reps = scenario.run.replications;
     let bar = progress_bar(reps * values.len() as u64, common.quiet, &scenario.name);
@@ -116,13 +213,24 @@ fn run_sweep(
     };
     let mut runs = Vec::with_capacity(values.len());
     for &v in values {
-        runs.push(run_point(scenario, network, param, v, common, control)?);
+        runs.push(run_point(
+            scenario,
+            network,
+            param,
+            v,
+            common,
+            control,
+            spills.as_deref_mut(),
+        )?);
     }
     bar.finish_and_clear();
     Ok(runs)
 }
 
-/// Runs one point of a sweep: the scenario's replications with `param` at `v`.
+/// Runs one point of a sweep: the scenario's replications with `param` at `v`,
+/// keeping what the capacity curve needs (each flow's figures for a group's demand,
+/// see [`experiment::point_stats`]); with `spills`, its replications' rows go
+/// to a file of their own.
 fn run_point(
     scenario: &Scenario,
     network: &Network,
@@ -130,7 +238,8 @@ fn run_point(
     v: f64,
     common: &Common,
     control: Control<'_>,
-) -> anyhow::Result<(f64, Model, RunOutput)> {
+    spills: Option<&mut RowSpills>,
+) -> anyhow::Result<(f64, Model, RunStats)> {
     let (sc, net) = experiment::apply_sweep(scenario, network, param, v)
         .map_err(|e| anyhow::anyhow!("sweep value {v}: {e}"))?;
     let model = Model::new(&net, &sc)?;
@@ -140,10 +249,30 @@ fn run_point(
         replications: scenario.run.replications,
         threads: threads(common),
     };
-    let output = montecarlo::run(&model, &settings, control);
+    let mut stats = experiment::point_stats(&model, experiment::group_of(param, scenario));
+    match spills {
+        Some(sp) => {
+            let path = sp.dir.join(format!(".rows-{}.csv", sp.files.len()));
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            sp.files.push((v, path.clone()));
+            let mut rows = report::ReplicationsCsv::new(
+                &sp.scenario,
+                Some((&sp.param, v)),
+                &model,
+                std::io::BufWriter::new(file),
+                false,
+            );
+            montecarlo::run_into(&model, &settings, control, &mut Both(&mut stats, &mut rows));
+            rows.finish()
+                .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => montecarlo::run_into(&model, &settings, control, &mut stats),
+    }
     check_cancel()?;
-    super::warn_saturated(&model, &output.replications, &format!("{} at {v}", sc.name));
-    Ok((v, model, output))
+    super::warn_saturated(&model, &stats, &format!("{} at {v}", sc.name));
+    Ok((v, model, stats))
 }
 
 /// Refines the practical capacity of a demand search: probes the demand factors
@@ -160,11 +289,12 @@ fn refine(
     tolerance: f64,
     bracket: bool,
     common: &Common,
+    mut spills: Option<&mut RowSpills>,
 ) -> anyhow::Result<SweepRuns> {
     let group = experiment::group_of(param, scenario);
     let mut probes: SweepRuns = Vec::new();
     for _ in 0..experiment::MAX_PROBES {
-        let points: Vec<(f64, &Model, &RunOutput)> = start
+        let points: Vec<(f64, &Model, &RunStats)> = start
             .iter()
             .chain(&probes)
             .map(|(v, m, o)| (*v, m, o))
@@ -183,7 +313,15 @@ fn refine(
             on_done: &on_done,
             cancel: &CANCEL,
         };
-        let run = run_point(scenario, network, param, v, common, control);
+        let run = run_point(
+            scenario,
+            network,
+            param,
+            v,
+            common,
+            control,
+            spills.as_deref_mut(),
+        );
         bar.finish_and_clear();
         probes.push(run?);
     }
@@ -262,19 +400,73 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let (param, name, values, factor) = sweep_spec(args, &scenario, &network)?;
     let started = Instant::now();
     check_tolerance(args.tolerance)?;
-    let runs = run_sweep(&scenario, &network, param, &values, common)?;
-    let demand = param.is_demand();
-    let group = experiment::group_of(param, &scenario);
+    let job = SweepJob {
+        scenario: &scenario,
+        network: &network,
+        warmup: &warmup,
+        param,
+        name,
+        values,
+        factor,
+        tolerance: args.tolerance,
+        hashes: None,
+    };
+    if let Some(spec) = &args.shard {
+        return super::shard::run_sweep_shard(&job, spec, common);
+    }
+    let dir = sweep_dir(common, &job);
+    check_cancel()?;
+    let staging = Staging::new(&dir)?;
+    let mut spills = RowSpills::new(&staging, &scenario.name, &job.name);
+    let runs = run_sweep(
+        &scenario,
+        &network,
+        param,
+        &job.values,
+        common,
+        Some(&mut spills),
+    )?;
+    finish_sweep(&job, common, runs, staging, spills, started)
+}
+
+/// The results folder of a sweep.
+pub(super) fn sweep_dir(common: &Common, job: &SweepJob<'_>) -> PathBuf {
+    out_dir(&common.out, &sweep_default_dir(job))
+}
+
+/// The results folder of a sweep without `--out`.
+pub(super) fn sweep_default_dir(job: &SweepJob<'_>) -> PathBuf {
+    Path::new("results").join(folder_name(&format!(
+        "{}-sweep-{}",
+        job.scenario.name, job.name
+    )))
+}
+
+/// Finishes a sweep whose grid has run (`runs`, their rows spilled into `staging`):
+/// refines a demand sweep's crossing, analyses the curve, writes the folder and
+/// prints the table.
+pub(super) fn finish_sweep(
+    job: &SweepJob<'_>,
+    common: &Common,
+    runs: SweepRuns,
+    staging: Staging,
+    spills: RowSpills,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let (scenario, network) = (job.scenario, job.network);
+    let demand = job.param.is_demand();
+    let group = experiment::group_of(job.param, scenario);
     let refined = if demand {
         refine(
-            &scenario,
-            &network,
-            param,
+            scenario,
+            network,
+            job.param,
             &runs,
-            factor,
-            args.tolerance,
+            job.factor,
+            job.tolerance,
             false,
             common,
+            None,
         )?
     } else {
         Vec::new()
@@ -282,33 +474,32 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let wall = started.elapsed().as_secs_f64();
     let curve = experiment::analyse_curve(
         &scenario.name,
-        &name,
+        &job.name,
         demand,
         group,
         scenario.run.seed,
-        factor,
+        job.factor,
         &as_points(&runs),
         &as_points(&refined),
-        args.tolerance,
+        job.tolerance,
     );
-    let dir = out_dir(
-        &common.out,
-        &Path::new("results").join(folder_name(&format!("{}-sweep-{name}", scenario.name))),
-    );
+    let dir = staging.target().to_path_buf();
     write_curve_folder(
-        &dir,
+        staging,
+        spills,
         common,
         RunKind::Sweep,
-        (&scenario, &network),
-        &warmup,
+        (scenario, network),
+        job.warmup,
         wall,
         &curve,
         &runs,
         SweepDetails {
-            param: name.clone(),
-            values: values.clone(),
-            p95_limit_factor: factor,
+            param: job.name.clone(),
+            values: job.values.clone(),
+            p95_limit_factor: job.factor,
         },
+        job.hashes.clone(),
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -316,7 +507,7 @@ pub(super) fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         writeln!(
             stdout,
             "\n{} points x {} replications in {:.2} s; results in {}",
-            values.len(),
+            job.values.len(),
             scenario.run.replications,
             wall,
             dir.display()
@@ -335,6 +526,9 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         s.run = loaded[0].0.run;
         loaded.push((s, n));
     }
+    if let Some(spec) = &args.shard {
+        return super::shard::run_compare_shard(&loaded, &warmup, spec, common);
+    }
     let reps = loaded[0].0.run.replications;
     let bar = progress_bar(reps * loaded.len() as u64, common.quiet, "compare");
     let on_done = || bar.inc(1);
@@ -352,13 +546,31 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
             replications: reps,
             threads: threads(common),
         };
-        let output = montecarlo::run(&model, &settings, control);
+        let mut output = RunStats::new(&model, Keep::Flows);
+        montecarlo::run_into(&model, &settings, control, &mut output);
         check_cancel()?;
         runs.push((model, output));
     }
     bar.finish_and_clear();
+    finish_compare(args, &loaded, &warmup, runs, started, None)
+}
+
+/// Finishes a comparison whose scenarios have run (`runs`, in the order of `loaded`):
+/// the paired differences, each scenario's summary, the capacity curves of
+/// `--param`, the folder and the table. `hashes` replace the input files' SHA-256 in
+/// the manifest when the runs come from partials.
+pub(super) fn finish_compare(
+    args: &CompareArgs,
+    loaded: &[(Scenario, Network)],
+    warmup: &Warmup,
+    runs: Vec<(Model, RunStats)>,
+    started: Instant,
+    hashes: Option<Vec<(String, String)>>,
+) -> anyhow::Result<()> {
+    let common = &args.common;
+    let reps = loaded[0].0.run.replications;
     let wall = started.elapsed().as_secs_f64();
-    let alts: Vec<(&str, &Model, &RunOutput)> = loaded[1..]
+    let alts: Vec<(&str, &Model, &RunStats)> = loaded[1..]
         .iter()
         .zip(&runs[1..])
         .map(|((s, _), (m, o))| (s.name.as_str(), m, o))
@@ -383,7 +595,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         let mut summary = corridor::summary::Summary::new(s, m, o);
         summary
             .notices
-            .extend(super::simulate::warmup_notice(&warmup, s.run.horizon_days));
+            .extend(super::simulate::warmup_notice(warmup, s.run.horizon_days));
         for n in &summary.notices {
             notices.push(format!("{}: {n}", s.name));
         }
@@ -420,7 +632,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
                 input::check_sweep_value(p, *v)
                     .map_err(|e| anyhow::anyhow!("--values: `{param}` {e}"))?;
             }
-            let runs = run_sweep(s, n, p, &values, common)?;
+            let runs = run_sweep(s, n, p, &values, common, None)?;
             let demand = p.is_demand();
             let group = experiment::group_of(p, s);
             let refined = if demand {
@@ -433,6 +645,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
                     args.tolerance,
                     false,
                     common,
+                    None,
                 )?
             } else {
                 Vec::new()
@@ -473,15 +686,21 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
         },
         ..Details::default()
     };
-    let m = manifest(
+    let mut m = manifest(
         RunKind::Compare,
         common,
         &pairs,
         reps,
-        &warmup,
+        warmup,
         wall,
         details,
     );
+    for (record, (scenario_sha, network_sha)) in
+        m.scenarios.iter_mut().zip(hashes.into_iter().flatten())
+    {
+        record.file_sha256 = scenario_sha;
+        record.network_sha256 = network_sha;
+    }
     files.push(("manifest.json".to_string(), m.to_json()));
     write_folder(&dir, common, &mut files.into_iter())?;
     if !common.quiet {
@@ -534,7 +753,7 @@ pub(super) fn compare(args: &CompareArgs) -> anyhow::Result<()> {
 }
 
 /// The points of runs, borrowed.
-fn as_points(runs: &SweepRuns) -> Vec<(f64, &Model, &RunOutput)> {
+fn as_points(runs: &SweepRuns) -> Vec<(f64, &Model, &RunStats)> {
     runs.iter().map(|(v, m, o)| (*v, m, o)).collect()
 }
 
@@ -588,6 +807,17 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         bail!("--p95-limit-factor must be a number above 1, got {factor}");
     }
     let started = Instant::now();
+    let name = sweep_name(param, &scenario, &network);
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results").join(folder_name(&match group {
+            Some(g) => format!("{}-capacity-{g}", scenario.name),
+            None => format!("{}-capacity", scenario.name),
+        })),
+    );
+    check_cancel()?;
+    let staging = Staging::new(&dir)?;
+    let mut spills = RowSpills::new(&staging, &scenario.name, &name);
     let bar = progress_bar(
         scenario.run.replications,
         common.quiet,
@@ -598,7 +828,15 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         on_done: &on_done,
         cancel: &CANCEL,
     };
-    let first = run_point(&scenario, &network, param, args.from, common, control);
+    let first = run_point(
+        &scenario,
+        &network,
+        param,
+        args.from,
+        common,
+        control,
+        Some(&mut spills),
+    );
     bar.finish_and_clear();
     // The bracket: the starting factor, doubled (or halved) until the crossing lies
     // between two probes; then bisection between them.
@@ -612,13 +850,13 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         args.tolerance,
         true,
         common,
+        Some(&mut spills),
     )?;
     let split = bracket_probes(&start, &probes);
     let bisection = probes.split_off(split);
     start.extend(probes);
     start.sort_by(|a, b| a.0.total_cmp(&b.0));
     let wall = started.elapsed().as_secs_f64();
-    let name = sweep_name(param, &scenario, &network);
     let curve = experiment::analyse_curve(
         &scenario.name,
         &name,
@@ -633,15 +871,9 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let mut all: SweepRuns = start.into_iter().chain(bisection).collect();
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
     let values: Vec<f64> = all.iter().map(|r| r.0).collect();
-    let dir = out_dir(
-        &common.out,
-        &Path::new("results").join(folder_name(&match group {
-            Some(g) => format!("{}-capacity-{g}", scenario.name),
-            None => format!("{}-capacity", scenario.name),
-        })),
-    );
     write_curve_folder(
-        &dir,
+        staging,
+        spills,
         common,
         RunKind::Capacity,
         (&scenario, &network),
@@ -654,6 +886,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
             values: values.clone(),
             p95_limit_factor: factor,
         },
+        None,
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -754,7 +987,7 @@ fn folder_name(text: &str) -> String {
 
 /// The default folder of a comparison: named after every scenario compared,
 /// `compare-BASE-vs-ALT1-ALT2`.
-fn compare_folder_name(names: &[&str]) -> String {
+pub(super) fn compare_folder_name(names: &[&str]) -> String {
     let (base, alternatives) = names.split_first().map_or(("", &[][..]), |(b, a)| (*b, a));
     folder_name(&format!("compare-{base}-vs-{}", alternatives.join("-")))
 }
@@ -763,7 +996,8 @@ fn compare_folder_name(names: &[&str]) -> String {
 /// replications of every value, the network and the manifest, then the charts.
 #[allow(clippy::too_many_arguments)]
 fn write_curve_folder(
-    dir: &Path,
+    mut staging: Staging,
+    spills: RowSpills,
     common: &Common,
     kind: RunKind,
     (scenario, network): (&Scenario, &Network),
@@ -772,14 +1006,15 @@ fn write_curve_folder(
     curve: &Curve,
     runs: &SweepRuns,
     sweep: SweepDetails,
+    hashes: Option<(String, String)>,
 ) -> anyhow::Result<usize> {
-    let param = sweep.param.clone();
+    spills.join(&mut staging, runs)?;
     let details = Details {
         sweep: Some(sweep),
         ..Details::default()
     };
     let reps = scenario.run.replications;
-    let m = manifest(
+    let mut m = manifest(
         kind,
         common,
         &[(scenario, network)],
@@ -788,17 +1023,18 @@ fn write_curve_folder(
         wall,
         details,
     );
-    write_folder(
-        dir,
+    if let (Some((scenario_sha, network_sha)), Some(record)) = (hashes, m.scenarios.first_mut()) {
+        record.file_sha256 = scenario_sha;
+        record.network_sha256 = network_sha;
+    }
+    finish_folder(
+        staging,
         common,
         &mut made(&[
             ("curve.json", &|| out::curve_json(curve)),
             ("curve.csv", &|| out::curve_csv(curve)),
             ("curve_resources.csv", &|| out::curve_resources_csv(curve)),
             ("curve_flows.csv", &|| out::curve_flows_csv(curve)),
-            ("replications.csv", &|| {
-                out::sweep_replications_csv(&scenario.name, &param, runs)
-            }),
             ("network.json", &|| {
                 report::NetworkExport::new(network).to_json()
             }),

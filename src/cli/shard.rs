@@ -1,5 +1,5 @@
-//! `run --shard i/N` (one slice of a run's replications, saved as a partial result) and
-//! `merge` (partials back into the results folder of a one-machine run).
+//! `run`, `sweep` and `compare --shard i/N` (one slice of the replications, saved as a
+//! partial result) and `merge` (partials back into the results folder of one machine).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,17 +9,24 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use corridor::error::{FileProblems, LoadError};
-use corridor::experiment::WarmupChoice;
+use corridor::experiment::{self, WarmupChoice};
 use corridor::input;
 use corridor::montecarlo::{self, Control, RunSettings};
 use corridor::network::Network;
+use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
 use corridor::scenario::Scenario;
 use corridor::schema::{Details, RunKind};
-use corridor::shard::{self, Inputs, Partial, ShardHeader, ShardSpec, WarmupRecord};
+use corridor::shard::{
+    self, AlternativeRecord, Inputs, Partial, ShardHeader, ShardSpec, SweepRecord, WarmupRecord,
+};
 use corridor::sim::Model;
-use corridor::summary::Summary;
+use corridor::summary::{Keep, RunStats, Summary};
 
+use super::experiment::{
+    CompareArgs, RowSpills, SweepJob, compare_folder_name, finish_compare, finish_sweep,
+    sweep_default_dir, sweep_dir,
+};
 use super::simulate::{
     self, CANCEL, Common, RunArgs, Warmup, check_cancel, out_dir, progress_bar, threads,
     threads_used,
@@ -51,22 +58,9 @@ pub(super) fn run_shard(
     warmup: &Warmup,
 ) -> anyhow::Result<()> {
     let common = &args.common;
-    if !scenario.bases.is_empty() || !scenario.sets.is_empty() {
-        // A partial stores one scenario text, from which `merge` rebuilds the run.
-        anyhow::bail!(
-            "--shard takes a scenario written in one file: this one uses `extends` or --set; write the whole scenario in one file to shard it"
-        );
-    }
     let spec = ShardSpec::parse(spec, |k| std::env::var(k).ok())?;
     let range = spec.range(scenario.run.replications);
-    let read = |p: &Path| {
-        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
-    };
-    let inputs = Inputs {
-        scenario_text: read(&scenario.path)?,
-        network_text: read(&scenario.network_path)?,
-    };
-    let (scenario_sha256, network_sha256) = inputs.hashes();
+    let inputs = read_inputs(scenario)?;
     let started = Instant::now();
     let bar = progress_bar(range.end - range.start, common.quiet, &scenario.name);
     let on_done = || bar.inc(1);
@@ -83,9 +77,84 @@ pub(super) fn run_shard(
     let output = montecarlo::run(model, &settings, control);
     bar.finish_and_clear();
     check_cancel()?;
-    let header = ShardHeader {
+    let header = shard_header(
+        scenario,
+        &inputs,
+        warmup,
+        &spec,
+        range.clone(),
+        common,
+        started,
+        None,
+        None,
+    );
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results").join(&scenario.name).join("shards"),
+    );
+    let path = dir.join(spec.file_name());
+    let partial = Partial {
+        header,
+        inputs,
+        output,
+        points: Vec::new(),
+        alternatives: Vec::new(),
+    };
+    shard::write_partial(&path, &partial)?;
+    if !common.quiet {
+        println!(
+            "shard {} of {}: replications {}..{} of {} in {:.2} s; partial result in {}",
+            spec.index,
+            spec.count,
+            range.start,
+            range.end,
+            scenario.run.replications,
+            partial.header.wall_seconds,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// The inputs of a scenario, read again as texts for the partial.
+fn read_inputs(scenario: &Scenario) -> anyhow::Result<Inputs> {
+    if !scenario.bases.is_empty() || !scenario.sets.is_empty() {
+        // A partial stores one scenario text, from which `merge` rebuilds the run.
+        anyhow::bail!(
+            "--shard takes a scenario written in one file: this one uses `extends` or --set; write the whole scenario in one file to shard it"
+        );
+    }
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    Ok(Inputs {
+        scenario_text: read(&scenario.path)?,
+        network_text: read(&scenario.network_path)?,
+    })
+}
+
+/// The header of a partial of `scenario`'s replications `range`.
+#[allow(clippy::too_many_arguments)]
+fn shard_header(
+    scenario: &Scenario,
+    inputs: &Inputs,
+    warmup: &Warmup,
+    spec: &ShardSpec,
+    range: std::ops::Range<u64>,
+    common: &Common,
+    started: Instant,
+    sweep: Option<SweepRecord>,
+    compare: Option<Vec<AlternativeRecord>>,
+) -> ShardHeader {
+    let (scenario_sha256, network_sha256) = inputs.hashes();
+    let kind = match (&sweep, &compare) {
+        (Some(_), _) => "sweep",
+        (None, Some(_)) => "compare",
+        (None, None) => "run",
+    };
+    ShardHeader {
         corridor_version: env!("CARGO_PKG_VERSION").to_string(),
-        kind: "run".into(),
+        kind: kind.into(),
         scenario_name: scenario.name.clone(),
         scenario_file: scenario.path.display().to_string(),
         scenario_sha256,
@@ -113,31 +182,286 @@ pub(super) fn run_shard(
         threads: threads_used(common),
         wall_seconds: started.elapsed().as_secs_f64(),
         created_utc: manifest::now_utc(),
-    };
-    let dir = out_dir(
-        &common.out,
-        &Path::new("results").join(&scenario.name).join("shards"),
+        sweep,
+        compare,
+    }
+}
+
+/// Runs one shard of every value of a sweep (the grid only: a demand sweep's
+/// refinement probes depend on every replication, so `merge` runs them) and writes
+/// its partial result.
+pub(super) fn run_sweep_shard(
+    job: &SweepJob<'_>,
+    spec: &str,
+    common: &Common,
+) -> anyhow::Result<()> {
+    let scenario = job.scenario;
+    let spec = ShardSpec::parse(spec, |k| std::env::var(k).ok())?;
+    let range = spec.range(scenario.run.replications);
+    let inputs = read_inputs(scenario)?;
+    let started = Instant::now();
+    let bar = progress_bar(
+        (range.end - range.start) * job.values.len() as u64,
+        common.quiet,
+        &scenario.name,
     );
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let mut points = Vec::with_capacity(job.values.len());
+    for &v in &job.values {
+        let (sc, net) = experiment::apply_sweep(scenario, job.network, job.param, v)
+            .map_err(|e| anyhow::anyhow!("sweep value {v}: {e}"))?;
+        let model = Model::new(&net, &sc)?;
+        let settings = RunSettings {
+            seed: sc.run.seed,
+            first: range.start,
+            replications: range.end - range.start,
+            threads: threads(common),
+        };
+        points.push(montecarlo::run(&model, &settings, control));
+        check_cancel()?;
+    }
+    bar.finish_and_clear();
+    let record = SweepRecord {
+        param: job.name.clone(),
+        values_bits: job.values.iter().map(|v| v.to_bits()).collect(),
+        p95_limit_factor: job.factor,
+        tolerance: job.tolerance,
+    };
+    let header = shard_header(
+        scenario,
+        &inputs,
+        job.warmup,
+        &spec,
+        range.clone(),
+        common,
+        started,
+        Some(record),
+        None,
+    );
+    let dir = out_dir(&common.out, &sweep_default_dir(job).join("shards"));
     let path = dir.join(spec.file_name());
     let partial = Partial {
         header,
         inputs,
-        output,
+        output: Default::default(),
+        points,
+        alternatives: Vec::new(),
     };
     shard::write_partial(&path, &partial)?;
     if !common.quiet {
         println!(
-            "shard {} of {}: replications {}..{} of {} in {:.2} s; partial result in {}",
+            "sweep shard {} of {}: replications {}..{} of {} at {} values in {:.2} s; partial result in {}",
             spec.index,
             spec.count,
             range.start,
             range.end,
             scenario.run.replications,
+            job.values.len(),
             partial.header.wall_seconds,
             path.display()
         );
     }
     Ok(())
+}
+
+/// Runs one shard of every scenario of a comparison (base first) and writes its
+/// partial result, with every scenario's input texts.
+pub(super) fn run_compare_shard(
+    loaded: &[(Scenario, Network)],
+    warmup: &Warmup,
+    spec: &str,
+    common: &Common,
+) -> anyhow::Result<()> {
+    let (base, _) = &loaded[0];
+    let spec = ShardSpec::parse(spec, |k| std::env::var(k).ok())?;
+    let range = spec.range(base.run.replications);
+    let inputs = read_inputs(base)?;
+    let mut alternatives = Vec::with_capacity(loaded.len() - 1);
+    let mut records = Vec::with_capacity(loaded.len() - 1);
+    for (s, _) in &loaded[1..] {
+        let alt = read_inputs(s)?;
+        let (scenario_sha256, network_sha256) = alt.hashes();
+        records.push(AlternativeRecord {
+            scenario_file: s.path.display().to_string(),
+            scenario_sha256,
+            network_file: s.network_path.display().to_string(),
+            network_sha256,
+        });
+        alternatives.push(alt);
+    }
+    let started = Instant::now();
+    let bar = progress_bar(
+        (range.end - range.start) * loaded.len() as u64,
+        common.quiet,
+        "compare",
+    );
+    let on_done = || bar.inc(1);
+    let control = Control {
+        on_done: &on_done,
+        cancel: &CANCEL,
+    };
+    let mut points = Vec::with_capacity(loaded.len());
+    for (s, n) in loaded {
+        let model = Model::new(n, s).with_context(|| format!("scenario `{}`", s.name))?;
+        let settings = RunSettings {
+            seed: s.run.seed,
+            first: range.start,
+            replications: range.end - range.start,
+            threads: threads(common),
+        };
+        points.push(montecarlo::run(&model, &settings, control));
+        check_cancel()?;
+    }
+    bar.finish_and_clear();
+    let header = shard_header(
+        base,
+        &inputs,
+        warmup,
+        &spec,
+        range.clone(),
+        common,
+        started,
+        None,
+        Some(records),
+    );
+    let names: Vec<&str> = loaded.iter().map(|(s, _)| s.name.as_str()).collect();
+    let dir = out_dir(
+        &common.out,
+        &Path::new("results")
+            .join(compare_folder_name(&names))
+            .join("shards"),
+    );
+    let path = dir.join(spec.file_name());
+    let partial = Partial {
+        header,
+        inputs,
+        output: Default::default(),
+        points,
+        alternatives,
+    };
+    shard::write_partial(&path, &partial)?;
+    if !common.quiet {
+        println!(
+            "compare shard {} of {}: replications {}..{} of {} of {} scenarios in {:.2} s; partial result in {}",
+            spec.index,
+            spec.count,
+            range.start,
+            range.end,
+            base.run.replications,
+            loaded.len(),
+            partial.header.wall_seconds,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Finishes a sharded comparison from its merged partial: every scenario's
+/// replications folded in index order, then the folder exactly as `compare` on one
+/// machine.
+fn merge_compare(
+    merged: &Partial,
+    records: &[AlternativeRecord],
+    base: (Scenario, Network),
+    warmup: &Warmup,
+    common: Common,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut loaded = vec![base];
+    for (record, inputs) in records.iter().zip(&merged.alternatives) {
+        let h = ShardHeader {
+            scenario_file: record.scenario_file.clone(),
+            network_file: record.network_file.clone(),
+            ..merged.header.clone()
+        };
+        let (mut s, n) = load_inputs(&h, inputs)?;
+        // Pairing needs the same replications, seed and observation window.
+        s.run = loaded[0].0.run;
+        loaded.push((s, n));
+    }
+    let mut runs = Vec::with_capacity(loaded.len());
+    let mut hashes = vec![(
+        merged.header.scenario_sha256.clone(),
+        merged.header.network_sha256.clone(),
+    )];
+    hashes.extend(
+        records
+            .iter()
+            .map(|r| (r.scenario_sha256.clone(), r.network_sha256.clone())),
+    );
+    for ((s, n), out) in loaded.iter().zip(&merged.points) {
+        let model = Model::new(n, s).with_context(|| format!("scenario `{}`", s.name))?;
+        shard::check_shape(&model, out)
+            .map_err(|e| anyhow::anyhow!("the partials do not fit their own scenario: {e}"))?;
+        let stats = RunStats::of(&model, out, Keep::Flows);
+        runs.push((model, stats));
+    }
+    let args = CompareArgs {
+        base: PathBuf::from(&merged.header.scenario_file),
+        alternatives: records
+            .iter()
+            .map(|r| PathBuf::from(&r.scenario_file))
+            .collect(),
+        param: None,
+        values: None,
+        p95_limit_factor: 2.0,
+        tolerance: experiment::CAPACITY_TOLERANCE,
+        shard: None,
+        common,
+    };
+    finish_compare(&args, &loaded, warmup, runs, started, Some(hashes))
+}
+
+/// Finishes a sharded sweep from its merged partial: every value's replications
+/// folded in index order, their rows spilled, then the refinement, the curve and the
+/// folder exactly as `sweep` on one machine.
+fn merge_sweep(
+    merged: &Partial,
+    record: &SweepRecord,
+    (scenario, network): (&Scenario, &Network),
+    warmup: &Warmup,
+    common: &Common,
+) -> anyhow::Result<()> {
+    let param =
+        experiment::parse_param(&record.param, scenario, network).map_err(anyhow::Error::msg)?;
+    let group = experiment::group_of(param, scenario);
+    let values = record.values();
+    let job = SweepJob {
+        scenario,
+        network,
+        warmup,
+        param,
+        name: record.param.clone(),
+        values: values.clone(),
+        factor: record.p95_limit_factor,
+        tolerance: record.tolerance,
+        hashes: Some((
+            merged.header.scenario_sha256.clone(),
+            merged.header.network_sha256.clone(),
+        )),
+    };
+    let started = Instant::now();
+    let dir = sweep_dir(common, &job);
+    check_cancel()?;
+    let staging = Staging::new(&dir)?;
+    let mut spills = RowSpills::new(&staging, &scenario.name, &job.name);
+    let mut runs = Vec::with_capacity(values.len());
+    for (&v, out) in values.iter().zip(&merged.points) {
+        let (sc, net) = experiment::apply_sweep(scenario, network, param, v)
+            .map_err(|e| anyhow::anyhow!("sweep value {v}: {e}"))?;
+        let model = Model::new(&net, &sc)?;
+        shard::check_shape(&model, out)
+            .map_err(|e| anyhow::anyhow!("the partials do not fit their own scenario: {e}"))?;
+        spills.spill_kept(v, &model, out)?;
+        let stats = experiment::point_stats(&model, group).replayed(out);
+        super::warn_saturated(&model, &stats, &format!("{} at {v}", sc.name));
+        runs.push((v, model, stats));
+    }
+    finish_sweep(&job, common, runs, staging, spills, started)
 }
 
 /// Merges partial results into a results folder.
@@ -179,8 +503,15 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
             truncated_batches: c.truncated_batches,
         }),
     };
+    if let Some(record) = &merged.header.sweep {
+        return merge_sweep(&merged, record, (&scenario, &network), &warmup, &common);
+    }
+    if let Some(records) = &merged.header.compare {
+        return merge_compare(&merged, records, (scenario, network), &warmup, common);
+    }
     let out = &merged.output;
-    let mut summary = Summary::new(&scenario, &model, out);
+    let stats = RunStats::of(&model, out, Keep::Nothing);
+    let mut summary = Summary::new(&scenario, &model, &stats);
     summary
         .notices
         .extend(simulate::warmup_notice(&warmup, scenario.run.horizon_days));
@@ -201,8 +532,17 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         record.network_sha256 = h.network_sha256.clone();
     }
     let dir = out_dir(&args.out, &Path::new("results").join(&scenario.name));
+    check_cancel()?;
     let charts = simulate::write_run_folder(
-        &dir, &common, &scenario, &network, &model, out, &summary, &m,
+        Staging::new(&dir)?,
+        &common,
+        &scenario,
+        &network,
+        &model,
+        &stats,
+        Some(out),
+        &summary,
+        &m,
     )?;
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();

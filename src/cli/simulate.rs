@@ -11,14 +11,14 @@ use clap::Args;
 
 use corridor::experiment::{self, PrecisionReport, WarmupChoice};
 use corridor::input;
-use corridor::montecarlo::{self, Control, RunOutput, RunSettings};
+use corridor::montecarlo::{self, Both, Control, RunOutput, RunSettings};
 use corridor::network::Network;
 use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
 use corridor::scenario::Scenario;
 use corridor::schema::{self, Details, RunKind, WarmupSource};
 use corridor::sim::Model;
-use corridor::summary::Summary;
+use corridor::summary::{Keep, RunStats, Summary};
 
 /// Set by Ctrl-C or SIGTERM; running replications finish, the rest are skipped,
 /// nothing is written.
@@ -275,7 +275,18 @@ pub(super) fn write_folder(
     files: &mut dyn Iterator<Item = (String, String)>,
 ) -> anyhow::Result<usize> {
     check_cancel()?;
-    let mut staging = Staging::new(dir)?;
+    finish_folder(Staging::new(dir)?, common, files)
+}
+
+/// Writes the remaining files of a results folder whose staging was started before
+/// the run (files streamed into it as the replications finished), draws its charts
+/// and swaps it into place.
+pub(super) fn finish_folder(
+    mut staging: Staging,
+    common: &Common,
+    files: &mut dyn Iterator<Item = (String, String)>,
+) -> anyhow::Result<usize> {
+    let dir = staging.target().to_path_buf();
     for (name, text) in files {
         check_cancel()?;
         staging.write(&name, text.as_bytes())?;
@@ -368,13 +379,20 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         return super::shard::run_shard(args, spec, &scenario, &model, &warmup);
     }
     let started = Instant::now();
+    let dir = out_dir(&common.out, &Path::new("results").join(&scenario.name));
+    check_cancel()?;
+    // The folder is staged before the run: replications.csv streams into it as the
+    // replications are folded, so no per-replication row stays in memory.
+    let mut staging = Staging::new(&dir)?;
+    let rows_file = std::io::BufWriter::new(staging.create("replications.csv")?);
+    let mut rows = report::ReplicationsCsv::new(&scenario.name, None, &model, rows_file, true);
     let bar = progress_bar(scenario.run.replications, common.quiet, &scenario.name);
     let on_done = || bar.inc(1);
     let control = Control {
         on_done: &on_done,
         cancel: &CANCEL,
     };
-    let (out, precision): (RunOutput, Option<PrecisionReport>) = match args.precision {
+    let (out, precision): (RunStats, Option<PrecisionReport>) = match args.precision {
         Some(p) => {
             bar.set_length(args.max_replications);
             let (out, report) = experiment::run_to_precision(
@@ -385,6 +403,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
                 p,
                 threads(common),
                 control,
+                &mut rows,
             );
             (out, Some(report))
         }
@@ -395,18 +414,22 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
                 replications: scenario.run.replications,
                 threads: threads(common),
             };
-            (montecarlo::run(&model, &settings, control), None)
+            let mut stats = RunStats::new(&model, Keep::Nothing);
+            montecarlo::run_into(&model, &settings, control, &mut Both(&mut stats, &mut rows));
+            (stats, None)
         }
     };
     bar.finish_and_clear();
     check_cancel()?;
+    rows.finish()
+        .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+        .with_context(|| format!("cannot write replications.csv of {}", dir.display()))?;
     let wall = started.elapsed().as_secs_f64();
-    super::warn_saturated(&model, &out.replications, &scenario.name);
+    super::warn_saturated(&model, &out, &scenario.name);
     let mut summary = Summary::new(&scenario, &model, &out);
     summary
         .notices
         .extend(warmup_notice(&warmup, scenario.run.horizon_days));
-    let dir = out_dir(&common.out, &Path::new("results").join(&scenario.name));
     let details = Details {
         precision: precision.clone(),
         ..Details::default()
@@ -415,13 +438,13 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         RunKind::Run,
         common,
         &[(&scenario, &network)],
-        out.replications.len() as u64,
+        out.replications,
         &warmup,
         wall,
         details,
     );
     let charts = write_run_folder(
-        &dir, common, &scenario, &network, &model, &out, &summary, &m,
+        staging, common, &scenario, &network, &model, &out, None, &summary, &m,
     )?;
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
@@ -457,7 +480,7 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
         writeln!(
             stdout,
             "\n{} replications in {:.2} s; results in {}{}",
-            out.replications.len(),
+            out.replications,
             wall,
             dir.display(),
             if charts == 0 {
@@ -472,40 +495,48 @@ pub(super) fn run(args: &RunArgs) -> anyhow::Result<()> {
 
 /// Writes the data files of a `run` results folder, then its charts; returns the chart
 /// files. `run` and `merge` both write through here, so a merged sharded run has the
-/// bytes of a one-machine run.
+/// bytes of a one-machine run. `replications.csv` is written from `kept` if given,
+/// else it was streamed into `staging` during the run.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_run_folder(
-    dir: &Path,
+    staging: Staging,
     common: &Common,
     scenario: &Scenario,
     network: &Network,
     model: &Model,
-    out: &RunOutput,
+    stats: &RunStats,
+    kept: Option<&RunOutput>,
     summary: &Summary,
     m: &manifest::Manifest,
 ) -> anyhow::Result<usize> {
-    let series = || report::timeseries_csv(&scenario.name, model, out);
-    let all: [FileMaker<'_>; 8] = [
-        ("summary.json", &|| report::summary_json(summary)),
-        ("flows.csv", &|| report::flows_csv(summary)),
-        ("resources.csv", &|| report::resources_csv(summary)),
-        ("replications.csv", &|| {
-            report::replications_csv(&scenario.name, model, out)
-        }),
-        ("transit.csv", &|| {
-            report::transit_csv(&scenario.name, model, out)
-        }),
-        (schema::TIMESERIES, &series),
-        ("network.json", &|| {
-            report::NetworkExport::new(network).to_json()
-        }),
-        ("manifest.json", &|| m.to_json()),
-    ];
-    let files: Vec<FileMaker<'_>> = all
-        .into_iter()
-        .filter(|(name, _)| *name != schema::TIMESERIES || out.series.is_some())
-        .collect();
-    write_folder(dir, common, &mut made(&files))
+    let rows = kept.map(|out| {
+        (
+            "replications.csv".to_string(),
+            report::replications_csv(&scenario.name, model, out),
+        )
+    });
+    let series = stats.series.as_ref().map(|_| {
+        (
+            schema::TIMESERIES.to_string(),
+            report::timeseries_csv(&scenario.name, model, stats),
+        )
+    });
+    finish_folder(
+        staging,
+        common,
+        &mut rows.into_iter().chain(series).chain(made(&[
+            ("summary.json", &|| report::summary_json(summary)),
+            ("flows.csv", &|| report::flows_csv(summary)),
+            ("resources.csv", &|| report::resources_csv(summary)),
+            ("transit.csv", &|| {
+                report::transit_csv(&scenario.name, model, stats)
+            }),
+            ("network.json", &|| {
+                report::NetworkExport::new(network).to_json()
+            }),
+            ("manifest.json", &|| m.to_json()),
+        ])),
+    )
 }
 
 fn replay(
@@ -521,7 +552,8 @@ fn replay(
     let (result, log) = experiment::replay(model, scenario.run.seed, k);
     let wall = started.elapsed().as_secs_f64();
     let out = RunOutput::of(vec![result]);
-    let summary = Summary::new(scenario, model, &out);
+    let stats = RunStats::of(model, &out, Keep::Nothing);
+    let summary = Summary::new(scenario, model, &stats);
     let dir = out_dir(
         &common.out,
         &Path::new("results").join(format!("{}-replay-{k}", scenario.name)),
@@ -549,7 +581,7 @@ fn replay(
             }),
             ("trains.csv", &|| log.to_csv(model, k)),
             ("transit.csv", &|| {
-                report::transit_csv(&scenario.name, model, &out)
+                report::transit_csv(&scenario.name, model, &stats)
             }),
             ("network.json", &|| {
                 report::NetworkExport::new(network).to_json()

@@ -1,10 +1,9 @@
 //! Paired comparisons of scenarios run with common random numbers.
 
-use crate::montecarlo::RunOutput;
 pub use crate::schema::{Comparison, Difference, FlowComparison, ScenarioComparison};
 use crate::sim::Model;
 use crate::stats::Estimate;
-use crate::summary::{Figures, RunFigures};
+use crate::summary::{RunStats, Series};
 
 /// A paired difference of per-replication figures, alternative minus base.
 fn difference(base: &[f64], alt: &[f64]) -> Difference {
@@ -25,7 +24,7 @@ fn difference(base: &[f64], alt: &[f64]) -> Difference {
     }
 }
 
-fn flow_comparison(name: &str, base: &Figures, alt: &Figures) -> FlowComparison {
+fn flow_comparison(name: &str, base: &Series, alt: &Series) -> FlowComparison {
     FlowComparison {
         flow: name.to_string(),
         offered_trains_per_week: difference(
@@ -41,25 +40,35 @@ fn flow_comparison(name: &str, base: &Figures, alt: &Figures) -> FlowComparison 
     }
 }
 
+/// The per-replication figures a comparison pairs: all flows together and each flow
+/// (empty where the statistics kept none; run with [`crate::summary::Keep::Flows`]).
+fn series(stats: &RunStats, flows: usize) -> (Series, Vec<Series>) {
+    let overall = stats.overall_series.clone().unwrap_or_default();
+    let mut per_flow = stats.flow_series.clone().unwrap_or_default();
+    per_flow.resize_with(flows, Series::default);
+    (overall, per_flow)
+}
+
 /// Compares alternatives with a base. Every run must have the same replications,
 /// seed and indices, so that replication i of each is paired with replication i of
-/// the base.
+/// the base; each run's statistics must keep the per-replication figures of every
+/// flow ([`crate::summary::Keep::Flows`]).
 pub fn compare(
     base_name: &str,
     seed: u64,
-    base: (&Model, &RunOutput),
-    alternatives: &[(&str, &Model, &RunOutput)],
+    base: (&Model, &RunStats),
+    alternatives: &[(&str, &Model, &RunStats)],
 ) -> Comparison {
     let (bm, bo) = base;
-    let bf = RunFigures::new(bm, bo);
+    let (b_all, b_flows) = series(bo, bm.flows().len());
     let mut out = Vec::new();
     for (name, am, ao) in alternatives {
-        let af = RunFigures::new(am, ao);
+        let (a_all, a_flows) = series(ao, am.flows().len());
         let mut flows = Vec::new();
         let mut unmatched = Vec::new();
         for (i, f) in bm.flows().iter().enumerate() {
             match am.flows().iter().position(|g| g.id == f.id) {
-                Some(j) => flows.push(flow_comparison(&f.id, &bf.flows[i], &af.flows[j])),
+                Some(j) => flows.push(flow_comparison(&f.id, &b_flows[i], &a_flows[j])),
                 None => unmatched.push(f.id.clone()),
             }
         }
@@ -70,7 +79,7 @@ pub fn compare(
         }
         out.push(ScenarioComparison {
             scenario: name.to_string(),
-            overall: flow_comparison("all", &bf.overall, &af.overall),
+            overall: flow_comparison("all", &b_all, &a_all),
             flows,
             unmatched_flows: unmatched,
         });
@@ -78,7 +87,7 @@ pub fn compare(
     Comparison {
         base: base_name.to_string(),
         seed,
-        replications: bo.replications.len() as u64,
+        replications: bo.replications,
         alternatives: out,
     }
 }

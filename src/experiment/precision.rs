@@ -1,30 +1,28 @@
 //! Adding replications until the main figures are as precise as asked.
 
-use crate::montecarlo::{self, Control, RunOutput, RunSettings};
+use crate::montecarlo::{self, Both, Control, Fold, RunSettings};
 use crate::schema::FigurePrecision;
 pub use crate::schema::PrecisionReport;
 use crate::sim::Model;
-use crate::stats::Estimate;
-use crate::summary::RunFigures;
+use crate::summary::{Keep, RunStats};
 
 /// The main figures: delivered trains per week and mean transit overall, and each
 /// flow's mean transit.
-fn figures(model: &Model, out: &RunOutput) -> Vec<FigurePrecision> {
-    let fig = RunFigures::new(model, out);
+fn figures(model: &Model, stats: &RunStats) -> Vec<FigurePrecision> {
     let mut list = vec![
         (
             "delivered_trains_per_week".to_string(),
-            Estimate::of(&fig.overall.delivered_trains_per_week),
+            stats.overall.delivered_trains_per_week.estimate(),
         ),
         (
             "transit_mean_days".to_string(),
-            Estimate::of(&fig.overall.transit_mean_days),
+            stats.overall.transit_mean_days.estimate(),
         ),
     ];
-    for (info, f) in model.flows().iter().zip(&fig.flows) {
+    for (info, f) in model.flows().iter().zip(&stats.flows) {
         list.push((
             format!("{}: transit_mean_days", info.id),
-            Estimate::of(&f.transit_mean_days),
+            f.transit_mean_days.estimate(),
         ));
     }
     list.into_iter()
@@ -43,7 +41,10 @@ fn figures(model: &Model, out: &RunOutput) -> Vec<FigurePrecision> {
 /// Runs `start` replications, then adds more (continuing the replication indices, so
 /// the result equals one run of that many) until every main figure's 95% half-width
 /// is within `target` of its mean, or `max` replications are reached. Figures with
-/// no mean (a flow that delivered nothing) are left out of the criterion.
+/// no mean (a flow that delivered nothing) are left out of the criterion. Every
+/// replication is also handed to `also` (e.g. the `replications.csv` writer), in
+/// index order.
+#[allow(clippy::too_many_arguments)]
 pub fn run_to_precision(
     model: &Model,
     seed: u64,
@@ -52,10 +53,11 @@ pub fn run_to_precision(
     target: f64,
     threads: Option<usize>,
     control: Control<'_>,
-) -> (RunOutput, PrecisionReport) {
+    also: &mut dyn Fold,
+) -> (RunStats, PrecisionReport) {
     let start = start.clamp(2, max.max(2));
     let max = max.max(start);
-    let mut out = RunOutput::default();
+    let mut out = RunStats::new(model, Keep::Nothing);
     let mut n = 0;
     let mut next = start;
     let mut rounds = 0;
@@ -66,7 +68,7 @@ pub fn run_to_precision(
             replications: next,
             threads,
         };
-        out.extend(montecarlo::run(model, &settings, control));
+        montecarlo::run_into(model, &settings, control, &mut Both(&mut out, also));
         n += next;
         rounds += 1;
         let figs = figures(model, &out);

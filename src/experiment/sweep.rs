@@ -1,14 +1,13 @@
 //! Capacity curves: the figures of every sweep point, the practical capacity with its
 //! uncertainty, and the bottleneck at every point.
 
-use crate::montecarlo::RunOutput;
 pub use crate::schema::{
     Bottleneck, Curve, CurvePoint, FlowPoint, PracticalCapacity, ResourcePoint,
 };
 use crate::schema::{Bracket, LimitedBy, Refinement};
 use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
-use crate::summary::{Figures, RunFigures, transit};
+use crate::summary::{Keep, RunStats, transit};
 
 pub use crate::summary::DELIVERED_RATIO_MIN;
 
@@ -25,28 +24,30 @@ struct Series {
 
 impl Series {
     /// The series of one point, of every flow or of one group's flows.
-    fn of(model: &Model, out: &RunOutput, group: Option<&str>) -> Series {
-        let fig = RunFigures::new(model, out);
+    fn of(model: &Model, stats: &RunStats, group: Option<&str>) -> Series {
         match group {
-            None => Series::new(&fig),
-            Some(g) => Series::group(model, &fig, g),
+            None => Series::new(stats),
+            Some(g) => Series::group(model, stats, g),
         }
     }
 
-    /// The series of one group's flows: offered and delivered summed over them. The
-    /// p95 of a replication is its member flows' p95s averaged with their delivered
-    /// trains as weights (exact for a group of one flow; the replications' histograms
-    /// are pooled by the run, so a group's own p95 is not kept).
-    fn group(model: &Model, fig: &RunFigures, group: &str) -> Series {
-        let members: Vec<&Figures> = model
+    /// The series of one group's flows, from the point's per-flow series (none if
+    /// the point kept none, see [`point_stats`]): offered and delivered summed over
+    /// them. The p95 of a replication is its member flows' p95s averaged with their
+    /// delivered trains per week as weights (exact for a group of one flow; a
+    /// group's own p95 is not kept).
+    fn group(model: &Model, stats: &RunStats, group: &str) -> Series {
+        let no_series: Vec<crate::summary::Series> = Vec::new();
+        let all = stats.flow_series.as_ref().unwrap_or(&no_series);
+        let members: Vec<&crate::summary::Series> = model
             .flows()
             .iter()
-            .zip(&fig.flows)
+            .zip(all)
             .filter(|(info, _)| info.group == group)
             .map(|(_, f)| f)
             .collect();
-        let reps = fig.overall.offered_trains.len();
-        let sum = |r: usize, per_flow: fn(&Figures) -> &Vec<f64>| -> f64 {
+        let reps = members.iter().map(|f| f.len()).min().unwrap_or(0);
+        let sum = |r: usize, per_flow: fn(&crate::summary::Series) -> &Vec<f64>| -> f64 {
             members.iter().map(|f| per_flow(f)[r]).sum()
         };
         let offered: Vec<f64> = (0..reps)
@@ -61,21 +62,7 @@ impl Series {
             .map(|(o, d)| if *o > 0.0 { d / o } else { f64::NAN })
             .collect();
         let p95: Vec<f64> = (0..reps)
-            .map(|r| {
-                let (mut weighted, mut weight) = (0.0, 0.0);
-                for f in &members {
-                    let (p, w) = (f.transit_p95_days[r], f.delivered_trains[r]);
-                    if p.is_finite() && w > 0.0 {
-                        weighted += p * w;
-                        weight += w;
-                    }
-                }
-                if weight > 0.0 {
-                    weighted / weight
-                } else {
-                    f64::NAN
-                }
-            })
+            .map(|r| weighted_by_delivered(&members, r, |f| &f.transit_p95_days))
             .collect();
         let p95_mean = Estimate::of(&p95).mean;
         Series {
@@ -87,8 +74,11 @@ impl Series {
         }
     }
 
-    fn new(fig: &RunFigures) -> Series {
-        let o = &fig.overall;
+    /// The series of a point: its per-replication figures of all flows together
+    /// (none if the point's statistics kept none, see [`crate::summary::Keep`]).
+    fn new(stats: &RunStats) -> Series {
+        let empty = crate::summary::Series::default();
+        let o = stats.overall_series.as_ref().unwrap_or(&empty);
         let p95 = o.transit_p95_days.clone();
         let p95_mean = Estimate::of(&p95).mean;
         Series {
@@ -129,7 +119,7 @@ impl Probes {
     /// The probes of `points` (any order). The reference p95 of a demand sweep is the
     /// one at its lowest demand factor; of any other sweep, the lowest of its points.
     fn new(
-        points: &[(f64, &Model, &RunOutput)],
+        points: &[(f64, &Model, &RunStats)],
         demand: bool,
         p95_limit_factor: f64,
         group: Option<&str>,
@@ -212,7 +202,7 @@ pub enum NextProbe {
 /// the reference).
 /// With `group`, the criteria read only that group's flows (see [`analyse_curve`]).
 pub fn next_probe(
-    points: &[(f64, &Model, &RunOutput)],
+    points: &[(f64, &Model, &RunStats)],
     p95_limit_factor: f64,
     tolerance: f64,
     bracket: bool,
@@ -255,8 +245,9 @@ pub fn next_probe(
 /// the extra probes of its refinement ([`next_probe`] without bracketing; empty for
 /// none), used for the practical capacity but not listed as points; `tolerance` is the
 /// one the refinement stopped at. With `group`, the offered and delivered trains,
-/// the ratio, the p95 and the practical capacity are those of that group's flows
-/// only, and the bottleneck is the busiest resource its trains use.
+/// the ratio, the transit times, the p95 and the practical capacity are those of
+/// that group's flows only, and the bottleneck is the busiest resource its trains
+/// use; the points must then have been run with [`point_stats`] of that group.
 #[allow(clippy::too_many_arguments)]
 pub fn analyse_curve(
     scenario: &str,
@@ -265,16 +256,12 @@ pub fn analyse_curve(
     group: Option<&str>,
     seed: u64,
     p95_limit_factor: f64,
-    points: &[(f64, &Model, &RunOutput)],
-    refined: &[(f64, &Model, &RunOutput)],
+    points: &[(f64, &Model, &RunStats)],
+    refined: &[(f64, &Model, &RunStats)],
     tolerance: f64,
 ) -> Curve {
     let first_model = points.first().map(|p| p.1);
     let (horizon, warmup) = first_model.map_or((0.0, 0.0), |m| (m.horizon_days(), m.warmup_days()));
-    let figures: Vec<RunFigures> = points
-        .iter()
-        .map(|(_, model, out)| RunFigures::new(model, out))
-        .collect();
     let series: Vec<Series> = points
         .iter()
         .map(|(_, model, out)| Series::of(model, out, group))
@@ -283,7 +270,7 @@ pub fn analyse_curve(
     let ok = |ratio: f64, p95: f64| ratio >= DELIVERED_RATIO_MIN && p95 <= limit;
 
     let mut curve_points = Vec::with_capacity(points.len());
-    for (((value, model, out), s), fig) in points.iter().zip(&series).zip(&figures) {
+    for ((value, model, out), s) in points.iter().zip(&series) {
         let ratio = Estimate::of(&s.ratio);
         let meets = ok(ratio.mean, s.p95_mean);
         let reps = s.ratio.len().max(1) as f64;
@@ -296,11 +283,8 @@ pub fn analyse_curve(
             / reps;
         let (resources, bottleneck) = resources_at(model, out, group);
         let transit_days = match group {
-            None => transit(
-                &Estimate::of(&fig.overall.transit_mean_days),
-                &out.pooled_all(),
-            ),
-            Some(g) => group_transit(model, out, fig, g),
+            None => transit(&out.overall.transit_mean_days.estimate(), &out.pooled_all()),
+            Some(g) => group_transit(model, out, g),
         };
         curve_points.push(CurvePoint {
             value: *value,
@@ -313,13 +297,13 @@ pub fn analyse_curve(
             replications_meeting: meeting,
             bottleneck,
             resources,
-            flows: flows_at(model, out, fig),
+            flows: flows_at(model, out),
         });
     }
 
     let practical_capacity = demand.then(|| {
         let grid = Probes::new(points, true, p95_limit_factor, group);
-        let all: Vec<(f64, &Model, &RunOutput)> = points.iter().chain(refined).copied().collect();
+        let all: Vec<(f64, &Model, &RunStats)> = points.iter().chain(refined).copied().collect();
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by(|&a, &b| all[a].0.total_cmp(&all[b].0));
         let probes = Probes::new(&all, true, p95_limit_factor, group);
@@ -372,8 +356,8 @@ pub fn analyse_curve(
 /// scenarios (keeping the pairing of common random numbers). None unless both
 /// searches hold the same number of replications.
 pub fn capacity_difference(
-    base: &[(f64, &Model, &RunOutput)],
-    alternative: &[(f64, &Model, &RunOutput)],
+    base: &[(f64, &Model, &RunStats)],
+    alternative: &[(f64, &Model, &RunStats)],
     p95_limit_factor: f64,
     seed: u64,
     group: Option<&str>,
@@ -497,63 +481,50 @@ fn interpolate(xs: &[f64], ys: &[f64], x: f64) -> f64 {
     ys.last().copied().unwrap_or(f64::NAN)
 }
 
+/// The empty statistics of one point of a sweep or capacity search, keeping what
+/// [`analyse_curve`] needs: all flows' per-replication figures without a group;
+/// with one, each flow's ([`Keep::Flows`], to build the group's series) and how often
+/// each resource its trains use was the busiest of those.
+pub fn point_stats(model: &Model, group: Option<&str>) -> RunStats {
+    match group {
+        None => RunStats::new(model, Keep::Overall),
+        Some(_) => RunStats::new(model, Keep::Flows).with_binding_among(used_by(model, group)),
+    }
+}
+
 /// The resources at one point and the bottleneck: the busiest resource (of those one
 /// group's trains use, for a group's curve).
 fn resources_at(
     model: &Model,
-    out: &RunOutput,
+    out: &RunStats,
     group: Option<&str>,
 ) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
     let infos = model.resources();
     let used = used_by(model, group);
-    let reps = &out.replications;
-    let total_wait: f64 = reps
-        .iter()
-        .flat_map(|r| r.resources.iter())
-        .map(|x| x.wait_sum_days)
-        .sum();
-    let mut binding = vec![0u64; infos.len()];
-    for r in reps {
-        let best = (0..r.resources.len())
-            .filter(|&k| used[k])
-            .max_by(|&a, &b| {
-                r.resources[a]
-                    .utilization
-                    .total_cmp(&r.resources[b].utilization)
-                    .then(b.cmp(&a))
-            });
-        if let Some(k) = best {
-            binding[k] += 1;
-        }
-    }
+    let total_wait = out.total_wait_days;
+    let empty = crate::summary::ResourceStats::default();
+    let stats = |k: usize| out.resources.get(k).unwrap_or(&empty);
+    // A group's binding share counts the replications in which the resource was the
+    // busiest of those the group's trains use.
+    let binding = |k: usize| match (group, &out.binding_among) {
+        (Some(_), Some(b)) => b.binding.get(k).copied().unwrap_or(0),
+        _ => stats(k).binding,
+    };
     let points: Vec<ResourcePoint> = infos
         .iter()
         .enumerate()
-        .map(|(k, info)| {
-            let wait: f64 = reps.iter().map(|r| r.resources[k].wait_sum_days).sum();
-            ResourcePoint {
-                id: info.id.clone(),
-                kind: info.kind,
-                from: info.from.clone(),
-                to: info.to.clone(),
-                utilization: Estimate::of(
-                    &reps
-                        .iter()
-                        .map(|r| r.resources[k].utilization)
-                        .collect::<Vec<_>>(),
-                ),
-                wait_days: Estimate::of(
-                    &reps
-                        .iter()
-                        .map(|r| r.resources[k].wait_mean_days())
-                        .collect::<Vec<_>>(),
-                ),
-                wait_share: if total_wait > 0.0 {
-                    wait / total_wait
-                } else {
-                    0.0
-                },
-            }
+        .map(|(k, info)| ResourcePoint {
+            id: info.id.clone(),
+            kind: info.kind,
+            from: info.from.clone(),
+            to: info.to.clone(),
+            utilization: stats(k).utilization.estimate(),
+            wait_days: stats(k).wait_days.estimate(),
+            wait_share: if total_wait > 0.0 {
+                stats(k).wait_sum_days / total_wait
+            } else {
+                0.0
+            },
         })
         .collect();
     let top = (0..points.len()).filter(|&k| used[k]).max_by(|&a, &b| {
@@ -571,40 +542,49 @@ fn resources_at(
             from: p.from.clone(),
             to: p.to.clone(),
             utilization: p.utilization,
-            binding_share: binding[k] as f64 / reps.len().max(1) as f64,
+            binding_share: binding(k) as f64 / out.replications.max(1) as f64,
             wait_share: p.wait_share,
         }
     });
     (points, bottleneck)
 }
 
-/// The transit times of one group's trains: each replication's mean over the
-/// member flows' delivered trains, and the percentiles of their pooled histograms.
-fn group_transit(
-    model: &Model,
-    out: &RunOutput,
-    fig: &RunFigures,
-    group: &str,
-) -> crate::schema::Transit {
+/// Mean of one figure of `members` in replication `r`, weighted by their delivered
+/// trains per week (members without deliveries or with a NaN figure left out; NaN
+/// if none is left).
+fn weighted_by_delivered(
+    members: &[&crate::summary::Series],
+    r: usize,
+    figure: fn(&crate::summary::Series) -> &Vec<f64>,
+) -> f64 {
+    let (mut weighted, mut weight) = (0.0, 0.0);
+    for f in members {
+        let (v, w) = (figure(f)[r], f.delivered_trains_per_week[r]);
+        if v.is_finite() && w > 0.0 {
+            weighted += v * w;
+            weight += w;
+        }
+    }
+    if weight > 0.0 {
+        weighted / weight
+    } else {
+        f64::NAN
+    }
+}
+
+/// The transit times of one group's trains: each replication's mean over the member
+/// flows (weighted by their delivered trains per week), and the percentiles of their
+/// pooled histograms.
+fn group_transit(model: &Model, out: &RunStats, group: &str) -> crate::schema::Transit {
+    let no_series: Vec<crate::summary::Series> = Vec::new();
+    let all = out.flow_series.as_ref().unwrap_or(&no_series);
     let members: Vec<usize> = (0..model.flows().len())
         .filter(|&i| model.flows()[i].group == group)
         .collect();
-    let reps = fig.overall.offered_trains.len();
+    let series: Vec<&crate::summary::Series> = members.iter().filter_map(|&i| all.get(i)).collect();
+    let reps = series.iter().map(|f| f.len()).min().unwrap_or(0);
     let means: Vec<f64> = (0..reps)
-        .map(|r| {
-            let (mut sum, mut n) = (0.0, 0.0);
-            for &i in &members {
-                let (m, d) = (
-                    fig.flows[i].transit_mean_days[r],
-                    fig.flows[i].delivered_trains[r],
-                );
-                if m.is_finite() && d > 0.0 {
-                    sum += m * d;
-                    n += d;
-                }
-            }
-            if n > 0.0 { sum / n } else { f64::NAN }
-        })
+        .map(|r| weighted_by_delivered(&series, r, |f| &f.transit_mean_days))
         .collect();
     let mut pooled = Histogram::new();
     for &i in &members {
@@ -640,20 +620,23 @@ fn used_by(model: &Model, group: Option<&str>) -> Vec<bool> {
         .collect()
 }
 
-fn flows_at(model: &Model, out: &RunOutput, fig: &RunFigures) -> Vec<FlowPoint> {
+fn flows_at(model: &Model, out: &RunStats) -> Vec<FlowPoint> {
+    let empty = crate::summary::FlowStats::default();
     model
         .flows()
         .iter()
-        .zip(&fig.flows)
         .enumerate()
-        .map(|(i, (info, f))| FlowPoint {
-            id: info.id.clone(),
-            offered_trains_per_week: Estimate::of(&f.offered_trains_per_week),
-            delivered_trains_per_week: Estimate::of(&f.delivered_trains_per_week),
-            transit_days: transit(
-                &Estimate::of(&f.transit_mean_days),
-                out.pooled.get(i).unwrap_or(&Histogram::new()),
-            ),
+        .map(|(i, info)| {
+            let f = out.flows.get(i).unwrap_or(&empty);
+            FlowPoint {
+                id: info.id.clone(),
+                offered_trains_per_week: f.offered_trains_per_week.estimate(),
+                delivered_trains_per_week: f.delivered_trains_per_week.estimate(),
+                transit_days: transit(
+                    &f.transit_mean_days.estimate(),
+                    out.pooled.get(i).unwrap_or(&Histogram::new()),
+                ),
+            }
         })
         .collect()
 }

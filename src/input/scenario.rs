@@ -381,7 +381,7 @@ fn run_settings(ck: &mut Checker, file: &ScenarioFile) -> Option<RunSettings> {
         (
             1.0,
             limits::MAX_REPLICATIONS as f64,
-            "every replication's figures are kept in memory",
+            limits::WHY_REPLICATIONS,
         ),
     );
     let seed = *file.seed.get_ref();

@@ -7,13 +7,11 @@
 
 use std::fmt::Write as _;
 
-use super::{pretty_json, replication_rows};
-use crate::montecarlo::RunOutput;
+use super::pretty_json;
 use crate::schema::{
     self, Bracket, CompareRow, Comparison, Curve, CurveFlowRow, CurveResourceRow, CurveRow,
     Difference,
 };
-use crate::sim::Model;
 use crate::stats::Estimate;
 
 /// `curve.json`.
@@ -139,17 +137,6 @@ pub fn curve_flow_rows(c: &Curve) -> Vec<CurveFlowRow> {
 /// `curve_flows.csv`: one row per sweep point and flow.
 pub fn curve_flows_csv(c: &Curve) -> String {
     schema::to_csv(curve_flow_rows(c))
-}
-
-/// `replications.csv` of a sweep: one row per point, replication and flow.
-pub fn sweep_replications_csv(
-    scenario: &str,
-    param: &str,
-    runs: &[(f64, Model, RunOutput)],
-) -> String {
-    schema::to_csv(runs.iter().flat_map(|(value, model, out)| {
-        replication_rows(scenario, Some((param, *value)), model, out)
-    }))
 }
 
 /// A number for the terminal: shortest round-trip form, `-` when not a number.

@@ -107,6 +107,16 @@ impl Staging {
         Ok(())
     }
 
+    /// Creates one file in the temporary folder, to be written as results stream in
+    /// (e.g. `replications.csv` while the replications run); it counts as written,
+    /// and [`commit`](Staging::commit) syncs it.
+    pub fn create(&mut self, name: &str) -> Result<File, FolderError> {
+        let path = self.temp.join(name);
+        let file = File::create(&path).map_err(io_error(&path))?;
+        self.written.push(name.to_string());
+        Ok(file)
+    }
+
     /// Removes from the temporary folder everything but the files written with
     /// [`write`](Staging::write): after charts failed to draw (a full disk), the
     /// folder then holds the new data and no chart, never a part of the charts.
@@ -127,9 +137,12 @@ impl Staging {
         Ok(())
     }
 
-    /// Syncs every file of the temporary folder (charts included) and swaps the folder
-    /// into place; the old folder, if any, is removed.
+    /// Writes the folder's page (`report.html`, from the files written so far, charts
+    /// included), syncs every file of the temporary folder and swaps the folder into
+    /// place; the old folder, if any, is removed.
     pub fn commit(mut self) -> Result<(), FolderError> {
+        let page = crate::report::page::render(&self.temp);
+        self.write(crate::report::page::REPORT, page.as_bytes())?;
         sync_tree(&self.temp).map_err(io_error(&self.temp))?;
         check_replaceable(&self.target)?;
         swap(&self.temp, &self.target).map_err(io_error(&self.target))?;
@@ -334,6 +347,7 @@ fn swap_by_renames(new: &Path, target: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::page::REPORT;
 
     fn files(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
@@ -352,7 +366,10 @@ mod tests {
         s.write(MANIFEST, b"1").unwrap();
         s.write("chart.svg", b"old chart").unwrap();
         s.commit().unwrap();
-        assert_eq!(files(&target), ["chart.svg", MANIFEST]);
+        assert_eq!(files(&target), ["chart.svg", MANIFEST, REPORT]);
+        // The page is written last, so it lists every file.
+        let page = fs::read_to_string(target.join(REPORT)).unwrap();
+        assert!(page.contains("chart.svg") && page.contains(MANIFEST));
         let mut s = Staging::new(&target).unwrap();
         s.write(MANIFEST, b"2").unwrap();
         fs::write(s.path().join("half-drawn.png"), b"x").unwrap();
@@ -360,7 +377,7 @@ mod tests {
         // Not committed yet: the old folder is untouched.
         assert_eq!(fs::read(target.join(MANIFEST)).unwrap(), b"1");
         s.commit().unwrap();
-        assert_eq!(files(&target), [MANIFEST]);
+        assert_eq!(files(&target), [MANIFEST, REPORT]);
         assert_eq!(fs::read(target.join(MANIFEST)).unwrap(), b"2");
         assert_eq!(files(root.path()), ["res"], "no temporary folder is left");
     }

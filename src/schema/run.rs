@@ -95,6 +95,11 @@ pub struct Overall {
     pub delivered_trains: Estimate,
     /// Of those, trains still under way at the horizon.
     pub in_system_trains: Estimate,
+    /// Their mean age at the horizon (days since they arrived): censored transit
+    /// times, not in `transit_days` (`null` in replications where none is left).
+    pub in_system_age_days: Estimate,
+    /// Trains of the starting backlog delivered (not in any cohort figure).
+    pub backlog_delivered_trains: Estimate,
     /// Offered trains per week.
     pub offered_trains_per_week: Estimate,
     /// Trains reaching their destination per week (any arrival time): throughput.
@@ -124,6 +129,11 @@ pub struct FlowSummary {
     pub delivered_trains: Estimate,
     /// Of those, trains still under way at the horizon.
     pub in_system_trains: Estimate,
+    /// Their mean age at the horizon (days since they arrived): censored transit
+    /// times, not in `transit_days` (`null` in replications where none is left).
+    pub in_system_age_days: Estimate,
+    /// Trains of the starting backlog delivered (not in any cohort figure).
+    pub backlog_delivered_trains: Estimate,
     /// Offered trains per week.
     pub offered_trains_per_week: Estimate,
     /// Throughput (trains per week).
@@ -199,8 +209,14 @@ pub struct ResourceSummary {
     pub capacity: f64,
     /// Share of capacity used.
     pub utilization: Estimate,
-    /// Mean wait before service, entry or sailing (days).
+    /// Mean wait before service, entry or sailing (days), of the trains whose wait
+    /// ended in the window.
     pub wait_days: Estimate,
+    /// Mean wait counting also the trains still waiting at the horizon, with their
+    /// wait so far (censored; a lower bound on their full waits).
+    pub wait_days_with_censored: Estimate,
+    /// Trains still waiting at the horizon.
+    pub waiting_at_end: Estimate,
     /// Time-average number of trains waiting.
     pub queue_length: Estimate,
     /// Time-average number of trains in service (stations) or occupying the line.
@@ -342,10 +358,11 @@ pub struct FlowRow {
     /// Pooled 95th percentile transit (days).
     #[serde(with = "number")]
     pub transit_days_p95: f64,
-    /// TEU delivered: mean (flows only).
+    /// TEU of the delivered trains (the offered trains delivered by the horizon, as
+    /// `delivered_trains_*`): mean (flows only).
     #[serde(with = "number")]
     pub teu_delivered_mean: f64,
-    /// Tonnes delivered: mean (flows only).
+    /// Tonnes of the delivered trains (as `teu_delivered_mean`): mean (flows only).
     #[serde(with = "number")]
     pub tonnes_delivered_mean: f64,
 }

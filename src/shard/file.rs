@@ -17,6 +17,40 @@ pub(super) struct FileOut<'a> {
     pooled_routes: Vec<Vec<HistRecord>>,
     series: Option<Vec<CellRecord>>,
     replications: RepsOut<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    points: Vec<PointOut<'a>>,
+    #[serde(skip_serializing_if = "<[Inputs]>::is_empty")]
+    alternatives: &'a [Inputs],
+}
+
+/// One sweep value's output, as written.
+#[derive(Serialize)]
+struct PointOut<'a> {
+    pooled: Vec<HistRecord>,
+    pooled_routes: Vec<Vec<HistRecord>>,
+    replications: RepsOut<'a>,
+}
+
+impl<'a> PointOut<'a> {
+    fn new(out: &'a crate::montecarlo::RunOutput) -> PointOut<'a> {
+        PointOut {
+            pooled: out.pooled.iter().map(HistRecord::of).collect(),
+            pooled_routes: out
+                .pooled_routes
+                .iter()
+                .map(|r| r.iter().map(HistRecord::of).collect())
+                .collect(),
+            replications: RepsOut(&out.replications),
+        }
+    }
+}
+
+/// One sweep value's output, as read.
+#[derive(Deserialize)]
+pub(super) struct PointIn {
+    pub(super) pooled: Vec<HistRecord>,
+    pub(super) pooled_routes: Vec<Vec<HistRecord>>,
+    pub(super) replications: Vec<RepRecord>,
 }
 
 impl<'a> FileOut<'a> {
@@ -39,6 +73,8 @@ impl<'a> FileOut<'a> {
                     .collect()
             }),
             replications: RepsOut(&p.output.replications),
+            points: p.points.iter().map(PointOut::new).collect(),
+            alternatives: &p.alternatives,
         }
     }
 }
@@ -62,6 +98,10 @@ pub(super) struct FileIn {
     #[serde(default)]
     pub(super) series: Option<Vec<CellRecord>>,
     pub(super) replications: Vec<RepRecord>,
+    #[serde(default)]
+    pub(super) points: Vec<PointIn>,
+    #[serde(default)]
+    pub(super) alternatives: Vec<Inputs>,
 }
 
 /// One cell of the time-series summary: count, fixed-point sums, histogram bins.

@@ -322,8 +322,9 @@ fn a_full_disk_leaves_the_old_folder() {
     );
     assert_eq!(leftovers(&disk.0), Vec::<String>::new());
     // Data that cannot be written at all leaves the old folder.
-    let big = "x".repeat(150_000);
-    fs::write(disk.0.join("filler"), big).unwrap();
+    // Fill the disk (the write stops with "no space" once it is full).
+    let big = "x".repeat(200_000);
+    let _ = fs::write(disk.0.join("filler"), big);
     let o = spawn(d, 1, "disk/res", &["--no-plots"])
         .wait_with_output()
         .unwrap();

@@ -13,6 +13,7 @@
 //! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
 //! - `whatif2`: what-ifs in a few lines: `extends` chains, `--set`, `add`, several targets, flow groups.
 //! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
+//! - `page`: `report.html` in every results folder: self-contained, every chart and table.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
@@ -26,6 +27,7 @@ mod faults;
 mod harden;
 mod mechanisms;
 mod over_time;
+mod page;
 mod plots;
 mod properties;
 mod schema;

@@ -16,6 +16,14 @@ use corridor::stats::t_quantile_975;
 
 use crate::support::run_text;
 
+/// The streaming statistics of a kept run.
+fn stats(
+    model: &corridor::sim::Model,
+    out: &corridor::montecarlo::RunOutput,
+) -> corridor::summary::RunStats {
+    corridor::summary::RunStats::of(model, out, corridor::summary::Keep::Nothing)
+}
+
 /// A line a→b, and a terminal `a` and `b` when asked: `station` is the resource table
 /// of `a` (or empty), `travel` the travel time of the line.
 fn network(station: &str, travel: &str) -> String {
@@ -121,7 +129,7 @@ train = {{ wagons = 10 }}
 "#
     );
     let (_, out, model) = run_text(&net, &sc);
-    let rows = timeseries_rows("mtginf", &model, &out);
+    let rows = timeseries_rows("mtginf", &model, &stats(&model, &out));
     let survival = |u: f64| ((6.0 - u) / 4.0).clamp(0.0, 1.0);
     let m = |t: f64| {
         let n = 20_000;
@@ -187,7 +195,7 @@ value = { dist = "exponential", mean = 0.5 }
 from = 1000
 "#;
     let (_, out, model) = run_text(&net, sc);
-    let rows = timeseries_rows("mm1", &model, &out);
+    let rows = timeseries_rows("mm1", &model, &stats(&model, &out));
     let waits = series(&rows, "a", Measure::WaitMeanDays);
     let check = |from: f64, to: f64, exact: f64| {
         let sel: Vec<_> = waits
@@ -239,7 +247,7 @@ at = "a"
 trains = 12
 "#;
     let (s, out, model) = run_text(&net, sc);
-    let rows = timeseries_rows("backlog", &model, &out);
+    let rows = timeseries_rows("backlog", &model, &stats(&model, &out));
     let means = |entity: &str, m: Measure| -> Vec<f64> {
         series(&rows, entity, m).iter().map(|r| r.mean).collect()
     };
@@ -286,7 +294,7 @@ offset_days = 0.25
 train = { wagons = 50 }
 "#;
     let (_, out, model) = run_text(&net, sc);
-    let rows = timeseries_rows("overload", &model, &out);
+    let rows = timeseries_rows("overload", &model, &stats(&model, &out));
     for r in series(&rows, "a", Measure::WaitingAtEnd) {
         let d = r.period_start_day + r.period_days;
         assert_eq!(r.mean, d, "day {d}");
@@ -320,7 +328,7 @@ value = 1
 until = 100
 "#;
     let (_, out, model) = run_text(net, sc);
-    let rows = timeseries_rows("fleet", &model, &out);
+    let rows = timeseries_rows("fleet", &model, &stats(&model, &out));
     let util = series(&rows, "ferry (c->d)", Measure::Utilization);
     assert!(
         util[1].mean > 1.6 * util[3].mean,
@@ -358,7 +366,7 @@ value = 1
 from = 100
 "#;
     let (_, out, model) = run_text(crate::support::NET, sc);
-    let rows = timeseries_rows("fleet", &model, &out);
+    let rows = timeseries_rows("fleet", &model, &stats(&model, &out));
     let util = series(&rows, "ferry (c->d)", Measure::Utilization);
     assert!(
         util[3].mean > 1.6 * util[1].mean,

@@ -223,7 +223,8 @@ proptest! {
                 prop_assert!(x.in_service_mean.is_finite() && x.wait_sum_days.is_finite());
             }
         }
-        let summary = Summary::new(&sc, &model, &out);
+        let stats = corridor::summary::RunStats::of(&model, &out, corridor::summary::Keep::Nothing);
+        let summary = Summary::new(&sc, &model, &stats);
         let value = serde_json::to_value(&summary).expect("summary serialises");
         let mut bad = Vec::new();
         bad_numbers(&value, "", &mut bad);

@@ -104,6 +104,7 @@ fn every_file_reads_back_through_its_type_unchanged() {
             "manifest.json",
             "network.json",
             "replications.csv",
+            "report.html",
             "resources.csv",
             "summary.json",
             "transit.csv"
@@ -124,6 +125,7 @@ fn every_file_reads_back_through_its_type_unchanged() {
             "manifest.json",
             "network.json",
             "replications.csv",
+            "report.html",
             "summary.json",
             "trains.csv",
             "transit.csv"
@@ -142,7 +144,8 @@ fn every_file_reads_back_through_its_type_unchanged() {
             "curve_resources.csv",
             "manifest.json",
             "network.json",
-            "replications.csv"
+            "replications.csv",
+            "report.html"
         ]
     );
     json_round_trip::<Curve>(&sw.join("curve.json"));
@@ -163,6 +166,7 @@ fn every_file_reads_back_through_its_type_unchanged() {
             "curve-1-more.csv",
             "curve-1-more.json",
             "manifest.json",
+            "report.html",
             "summary-0-test.json",
             "summary-1-more.json"
         ]

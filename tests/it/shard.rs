@@ -1,5 +1,6 @@
-//! Sharded runs: `run --shard i/N` and `merge` give the files of a one-machine run,
-//! byte for byte, and the merge refuses gaps, duplicates and mismatched partials.
+//! Sharded runs: `run --shard i/N` and `sweep --shard i/N` with `merge` give the files
+//! of a one-machine run, byte for byte, and the merge refuses gaps, duplicates and
+//! mismatched partials.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -54,7 +55,7 @@ fn assert_same_folder(a: &Path, b: &Path) {
     };
     let (na, nb) = (names(a), names(b));
     assert_eq!(na, nb, "the folders hold different files");
-    assert!(na.contains(&"summary.json".to_string()));
+    assert!(na.contains(&"manifest.json".to_string()));
     for name in &na {
         let (x, y) = (
             std::fs::read(a.join(name)).unwrap(),
@@ -226,4 +227,112 @@ fn auto_shards_with_an_automatic_warmup_merge_exactly_and_bad_sets_are_refused()
     assert!(err.contains("only 3 shards"), "{err}");
     let err = failure(&corridor_env(d, &with(&base, &["--shard", "3/3"]), None));
     assert!(err.contains("below N"), "{err}");
+}
+
+/// A demand sweep in 3 shards merges to the folder of one machine, refinement
+/// included (the merge runs the bisection probes, which need every replication).
+#[test]
+fn three_sweep_shards_merge_to_the_bytes_of_one_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/middle-corridor-2024.toml");
+    let scenario = scenario.to_str().unwrap();
+    let settings = [
+        "--param",
+        "demand",
+        "--values",
+        "1,2.5",
+        "--tolerance",
+        "0.05",
+        "--replications",
+        "7",
+        "--horizon-days",
+        "90",
+        "--warmup-days",
+        "15",
+        "--seed",
+        "5",
+        "--quiet",
+        "--no-plots",
+    ];
+    let sweep = |extra: &[&str]| {
+        let mut args = vec!["sweep", scenario];
+        args.extend(settings);
+        args.extend(extra);
+        ok(&corridor(dir.path(), &args));
+    };
+    sweep(&["--out", "one"]);
+    // 7 replications in 3 shards (2, 2 and 3), run out of order.
+    for i in [2, 0, 1] {
+        sweep(&["--shard", &format!("{i}/3"), "--out", "parts"]);
+    }
+    ok(&corridor(
+        dir.path(),
+        &["merge", "parts", "--out", "merged", "--quiet", "--no-plots"],
+    ));
+    assert_same_folder(&dir.path().join("one"), &dir.path().join("merged"));
+    let curve = std::fs::read_to_string(dir.path().join("one/curve.json")).unwrap();
+    assert!(
+        curve.contains("\"probed_values\": [\n"),
+        "the sweep was refined: {curve}"
+    );
+    // A sweep shard and a run shard are not parts of one run.
+    let mut args = vec!["run", scenario];
+    args.extend(&settings[6..]);
+    args.extend(["--shard", "1/3", "--out", "runparts"]);
+    ok(&corridor(dir.path(), &args));
+    std::fs::copy(
+        dir.path().join("runparts/shard-00001-of-00003.shard.json"),
+        dir.path().join("run1.shard.json"),
+    )
+    .unwrap();
+    let err = failure(&corridor(
+        dir.path(),
+        &[
+            "merge",
+            "parts/shard-00000-of-00003.shard.json",
+            "parts/shard-00002-of-00003.shard.json",
+            "run1.shard.json",
+            "--out",
+            "x",
+        ],
+    ));
+    assert!(err.contains("kind of run"), "{err}");
+}
+
+/// A comparison in 2 shards merges to the folder of one machine: every scenario's
+/// replications are split the same way, so the pairing survives.
+#[test]
+fn two_compare_shards_merge_to_the_bytes_of_one_machine() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = root().join("scenarios/middle-corridor-2024.toml");
+    let alt = root().join("scenarios/middle-corridor-2030.toml");
+    let (base, alt) = (base.to_str().unwrap(), alt.to_str().unwrap());
+    let settings = [
+        "--replications",
+        "5",
+        "--horizon-days",
+        "80",
+        "--warmup-days",
+        "10",
+        "--seed",
+        "3",
+        "--quiet",
+        "--no-plots",
+    ];
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["compare", base, alt];
+        args.extend(settings);
+        args.extend(extra);
+        ok(&corridor(dir.path(), &args));
+    };
+    compare(&["--out", "one"]);
+    for i in [1, 0] {
+        compare(&["--shard", &format!("{i}/2"), "--out", "parts"]);
+    }
+    ok(&corridor(
+        dir.path(),
+        &["merge", "parts", "--out", "merged", "--quiet", "--no-plots"],
+    ));
+    assert_same_folder(&dir.path().join("one"), &dir.path().join("merged"));
+    assert!(dir.path().join("one/compare.json").exists());
 }

@@ -188,7 +188,8 @@ pub(crate) fn run_loaded(
         threads,
     };
     let out = corridor::montecarlo::run(&model, &settings, corridor::montecarlo::Control::none());
-    let summary = corridor::summary::Summary::new(scenario, &model, &out);
+    let stats = corridor::summary::RunStats::of(&model, &out, corridor::summary::Keep::Nothing);
+    let summary = corridor::summary::Summary::new(scenario, &model, &stats);
     (summary, out, model)
 }
 

@@ -496,6 +496,13 @@ fn a_sweep_table_may_name_a_group_and_its_transit_is_the_groups() {
             .unwrap();
         assert_eq!(p["transit_days"]["trains"], f2["transit_days"]["trains"]);
         assert_eq!(p["transit_days"]["p95"], f2["transit_days"]["p95"]);
+        // A group of one flow: its per-replication means are the flow's, so the
+        // means over replications are the same numbers.
+        assert_eq!(p["transit_days"]["mean"], f2["transit_days"]["mean"]);
+        assert_eq!(
+            p["offered_trains_per_week"]["mean"],
+            f2["offered_trains_per_week"]["mean"]
+        );
     }
     let bad = format!("{GROUPS}\n[sweep]\nparam = \"demand:g9\"\nvalues = [1]\n");
     fs::write(dir.path().join("groups.toml"), bad).unwrap();
@@ -503,4 +510,59 @@ fn a_sweep_table_may_name_a_group_and_its_transit_is_the_groups() {
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("unknown flow group `g9`"), "{err}");
+}
+
+/// A group's sweep in shards merges to the files of one machine (the merge folds the
+/// partials with each flow's figures, as the group's curve needs), and at every point
+/// the group's bottleneck is a resource its trains use, binding in a share of the
+/// replications.
+#[test]
+fn a_sharded_group_sweep_merges_to_the_bytes_of_one_machine() {
+    let dir = groups_dir();
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "groups.toml",
+            "--param",
+            "demand:g2",
+            "--values",
+            "1,4",
+            "--tolerance",
+            "0.05",
+            "--quiet",
+            "--no-plots",
+        ];
+        args.extend(extra);
+        let o = corridor(dir.path(), &args);
+        assert!(o.status.success(), "{}", text(&o).1);
+    };
+    sweep(&["--out", "one"]);
+    for i in [1, 0] {
+        sweep(&["--shard", &format!("{i}/2"), "--out", "parts"]);
+    }
+    let o = corridor(
+        dir.path(),
+        &["merge", "parts", "--out", "merged", "--quiet", "--no-plots"],
+    );
+    assert!(o.status.success(), "{}", text(&o).1);
+    for name in [
+        "curve.json",
+        "curve.csv",
+        "curve_resources.csv",
+        "curve_flows.csv",
+        "replications.csv",
+    ] {
+        let a = fs::read(dir.path().join("one").join(name)).unwrap();
+        let b = fs::read(dir.path().join("merged").join(name)).unwrap();
+        assert!(a == b, "{name} differs between one machine and the merge");
+    }
+    let c = curve(dir.path(), "one");
+    assert_eq!(c["param"], "demand:g2");
+    for p in c["points"].as_array().unwrap() {
+        let b = &p["bottleneck"];
+        let id = b["id"].as_str().unwrap();
+        assert!(["b", "b-c", "ferry", "d-e"].contains(&id), "{b}");
+        let share = b["binding_share"].as_f64().unwrap();
+        assert!(share > 0.0 && share <= 1.0, "{b}");
+    }
 }

@@ -13,8 +13,7 @@ use super::chart::{Axis, Dash, Layer, LineChart, Note, Sample, Shape};
 use super::results::experiment::{Bracket, Curve};
 use super::style::{self, Area, Drawn, MUTED, SERIES, Theme};
 use super::sweep::{
-    self, CAPACITY, FAILS, MEETS, bands, capacity_extent, capacity_layers, capacity_words, extent,
-    x_of,
+    self, CAPACITY, FAILS, MEETS, bands, capacity_extent, capacity_layers, capacity_words, x_of,
 };
 
 /// Colour of delivered trains.
@@ -56,18 +55,11 @@ impl CapacityChart {
         let top = style::header(area, theme, title, &subtitle)?;
         let band = bands(c, |p| x_of(c, p), |p| p.delivered_trains_per_week);
         let capacity = c.practical_capacity.as_ref();
-        let (lo, hi) = extent(
-            band.iter()
-                .flat_map(|b| [b.0, b.1, b.2])
-                .chain(capacity.map(capacity_extent).unwrap_or_default()),
-        )
-        .unwrap_or((0.0, 1.0));
-        let t = style::ticks(lo, hi, 8);
-        let (lo, hi) = (t.lo, t.hi);
-        let mut chart = LineChart::new(
-            Axis::numbers(t.clone(), "Offered load (block trains per week)"),
-            Axis::numbers(t, "Delivered (block trains per week)"),
-        );
+        let values = band.iter().flat_map(|b| [b.0, b.1, b.2]);
+        let (x_axis, y_axis) =
+            sweep::load_axes(values.chain(capacity.map(capacity_extent).unwrap_or_default()));
+        let (lo, hi) = (y_axis.ticks.lo, y_axis.ticks.hi);
+        let mut chart = LineChart::new(x_axis, y_axis);
         if let Some(cap) = capacity {
             chart
                 .layers
@@ -123,9 +115,8 @@ impl CapacityChart {
         let top = style::header(area, theme, &title, &subtitle)?;
         let delivered = bands(c, |p| p.value, |p| p.delivered_trains_per_week);
         let offered = bands(c, |p| p.value, |p| p.offered_trains_per_week);
-        let (y_lo, y_hi) =
-            extent(delivered.iter().chain(&offered).flat_map(|b| [b.1, b.2])).unwrap_or((0.0, 1.0));
-        let yt = style::ticks(y_lo, y_hi, 6);
+        let yt =
+            sweep::throughput_ticks(delivered.iter().chain(&offered).flat_map(|b| [b.1, b.2]), 6);
         let (lo, hi) = (yt.lo, yt.hi);
         let mut chart = LineChart::new(
             sweep::x_axis(c, []),

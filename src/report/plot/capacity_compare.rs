@@ -73,17 +73,16 @@ impl CapacityCompareChart {
             .collect();
         let xs = bands.iter().flatten().map(|b| b.0);
         let ys = bands.iter().flatten().flat_map(|b| [b.1, b.2]);
-        let y_title = "Delivered (block trains per week)";
         let mut chart = if demand {
-            let (lo, hi) = extent(xs.chain(ys).chain(capacity_xs)).unwrap_or((0.0, 1.0));
-            let t = style::ticks(lo, hi, 8);
-            let x_axis = Axis::numbers(t.clone(), "Offered load (block trains per week)");
-            LineChart::new(x_axis, Axis::numbers(t, y_title))
+            let (x_axis, y_axis) = sweep::load_axes(xs.chain(ys).chain(capacity_xs));
+            LineChart::new(x_axis, y_axis)
         } else {
             let (xl, xh) = extent(xs).unwrap_or((0.0, 1.0));
-            let (yl, yh) = extent(ys).unwrap_or((0.0, 1.0));
             let x_axis = Axis::numbers(sweep::x_ticks(first, xl, xh), sweep::x_title(first));
-            let y_axis = Axis::numbers(style::ticks(yl, yh, 6), y_title);
+            let y_axis = Axis::numbers(
+                sweep::throughput_ticks(ys, 6),
+                "Delivered (block trains per week)",
+            );
             let mut chart = LineChart::new(x_axis, y_axis);
             chart.x_margin = 0.03;
             chart

@@ -191,7 +191,22 @@ impl CompareChart {
                 [a, b]
             })
             .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-        let ticks = style::ticks(lo, hi, 4);
+        // At most four ticks, fewer where their labels would run together.
+        let label = theme.text(size::LABEL, INK);
+        let room = 0.8 * f64::from(panel.dim_in_pixel().0);
+        let fits = |t: &style::Ticks| {
+            let widest = t
+                .values
+                .iter()
+                .map(|&v| label.measure(&signed(v, t.decimals)).0);
+            let widest = f64::from(widest.max().unwrap_or(0)) + theme.pxf(24.0);
+            widest * t.values.len() as f64 <= room
+        };
+        let ticks = (1..=4)
+            .rev()
+            .map(|target| style::ticks(lo, hi, target))
+            .find(fits)
+            .unwrap_or_else(|| style::ticks(lo, hi, 1));
         // A little room beyond the end ticks, so that no dot sits on the panel edge.
         let span = ticks.hi - ticks.lo;
         let x_range = (ticks.lo - 0.04 * span, ticks.hi + 0.04 * span);

@@ -1,7 +1,7 @@
 //! `map`: the corridor on a map. Nodes sit at their latitude and longitude
 //! (equirectangular projection, longitudes shrunk by the cosine of the mean
 //! latitude); legs are drawn by mode (rail solid, sea dashed, road dotted, and in
-//! different colours) with a width proportional to the simulated trains per day;
+//! different colours) with a width proportional to the simulated trains per week;
 //! stations are coloured by utilisation on a sequential colour-blind-safe scale.
 //!
 //! A corridor thousands of kilometres wide has its nodes bunched in a few places, so
@@ -23,7 +23,7 @@ use plotters::prelude::*;
 
 use self::layout::View;
 use self::names::short_names;
-use self::paint::{draw_graticule, marker, radius, round, stroke};
+use self::paint::{draw_graticule, draw_land, marker, radius, round, stroke};
 use super::labels::{Placer, Rect};
 use super::results::{NetworkExport, Summary};
 use super::style::{self, Area, Drawn, INK, MUTED, Theme, UNUSED, size};
@@ -38,7 +38,7 @@ pub(super) struct MapChart {
     legs: Vec<MapLeg>,
     /// Node indices, most important label first.
     label_order: Vec<usize>,
-    /// Largest flow on a leg (trains per day, both directions).
+    /// Largest flow on a leg (trains per week, both directions).
     max_flow: f64,
     /// Longitude factor of the projection: cos(mean latitude).
     kx: f64,
@@ -70,7 +70,7 @@ struct MapLeg {
     a: usize,
     b: usize,
     mode: Mode,
-    /// Trains per day, both directions; `None` if no route uses the leg.
+    /// Trains per week, both directions; `None` if no route uses the leg.
     flow: Option<f64>,
 }
 
@@ -152,7 +152,7 @@ impl MapChart {
                 stations.entry(r.id.as_str()).or_insert(r);
             } else {
                 *leg_flow.entry(r.id.as_str()).or_insert(0.0) +=
-                    r.arrivals_per_day.value().unwrap_or(0.0);
+                    7.0 * r.arrivals_per_day.value().unwrap_or(0.0);
             }
         }
         let nodes: Vec<MapNode> = network
@@ -249,7 +249,7 @@ impl MapChart {
     pub(super) fn draw<DB: DrawingBackend>(&self, area: &Area<DB>, theme: &Theme) -> Drawn {
         let subtitle = match &self.run {
             Some((scenario, replications)) => format!(
-                "{scenario} on the {} network: line width shows the trains per day on each \
+                "{scenario} on the {} network: line width shows the trains per week on each \
                  leg (both directions, mean over {}); stations are coloured by utilisation. \
                  Grey legs and stations are not used.",
                 self.network,
@@ -287,6 +287,7 @@ impl MapChart {
             x1: rect.x1 - theme.pxf(4.0),
             y1: rect.y1 - theme.pxf(4.0),
         });
+        draw_land(area, view, self.kx)?;
         for r in draw_graticule(area, theme, view, self.kx)? {
             placer.reserve(r);
         }
@@ -306,23 +307,9 @@ impl MapChart {
             stroke(area, p, q, color, width, leg.mode.pattern(theme, width))?;
             placer.avoid_line(p, q);
         }
-        // Junctions first, so that stations at the same place stay visible.
-        for junctions in [true, false] {
-            for n in self
-                .nodes
-                .iter()
-                .filter(|n| (n.station == Station::None) == junctions)
-            {
-                let p = view.px(n.u, n.v);
-                if rect.contains_point(p) {
-                    marker(area, theme, p, n.station)?;
-                    placer.reserve(Rect::around(p, radius(theme, n.station) + theme.pxf(2.0)));
-                }
-            }
-        }
         // The detail's extent on the overview.
         let skip = detail.map(|d| {
-            let b = d.bounds();
+            let b = d.inner(theme.pxf(13.0));
             let (x0, y0) = view.px(b.u0, b.v1);
             let (x1, y1) = view.px(b.u1, b.v0);
             Rect {
@@ -332,6 +319,23 @@ impl MapChart {
                 y1: y1.min(rect.y1),
             }
         });
+        // A node is drawn where its marker is whole: nearer the edge, it is left to the
+        // overview (whose outline of the enlarged region excludes that margin).
+        let margin = theme.pxf(13.0);
+        // Junctions first, so that stations at the same place stay visible.
+        for junctions in [true, false] {
+            for n in self
+                .nodes
+                .iter()
+                .filter(|n| (n.station == Station::None) == junctions)
+            {
+                let p = view.px(n.u, n.v);
+                if view.holds(n.u, n.v, margin) {
+                    marker(area, theme, p, n.station)?;
+                    placer.reserve(Rect::around(p, radius(theme, n.station) + theme.pxf(2.0)));
+                }
+            }
+        }
         if let Some(r) = skip {
             let outline = ShapeStyle::from(INK).stroke_width(theme.px(2.0).max(1) as u32);
             area.draw(&Rectangle::new(
@@ -371,7 +375,7 @@ impl MapChart {
         for &i in &self.label_order {
             let n = &self.nodes[i];
             let p = view.px(n.u, n.v);
-            if !rect.contains_point(p) || skip.is_some_and(|r| r.contains_point(p)) {
+            if !view.holds(n.u, n.v, margin) || skip.is_some_and(|r| r.contains_point(p)) {
                 continue;
             }
             let (w, h) = text.measure(&n.label);
@@ -395,7 +399,7 @@ impl MapChart {
         Ok(())
     }
 
-    /// Line width (pixels) of a leg carrying `flow` trains per day.
+    /// Line width (pixels) of a leg carrying `flow` trains per week.
     pub(super) fn width(&self, theme: &Theme, flow: f64) -> f64 {
         let max = theme.pxf(16.0);
         let min = theme.pxf(2.5);

@@ -16,6 +16,21 @@ pub(super) const MEETS: RGBColor = SERIES[2];
 /// Colour of points that fail a criterion.
 pub(super) const FAILS: RGBColor = SERIES[3];
 
+/// The axes of a delivered-against-offered chart: one scale on both, from 0 (so the
+/// line delivered = offered is the diagonal and a flat result looks flat).
+pub(super) fn load_axes(values: impl Iterator<Item = f64>) -> (Axis, Axis) {
+    let t = throughput_ticks(values, 8);
+    let x = Axis::numbers(t.clone(), "Offered load (block trains per week)");
+    (x, Axis::numbers(t, "Delivered (block trains per week)"))
+}
+
+/// Ticks of a throughput axis (trains per week): from 0 (or below, for an interval
+/// reaching below 0) to the largest value, so that a change looks as large as it is.
+pub(super) fn throughput_ticks(values: impl Iterator<Item = f64>, target: usize) -> style::Ticks {
+    let (lo, hi) = extent(values).unwrap_or((0.0, 1.0));
+    style::ticks(lo.min(0.0), hi, target)
+}
+
 /// The x of a point: offered trains per week for a demand sweep, else the value.
 pub(super) fn x_of(curve: &Curve, p: &CurvePoint) -> f64 {
     if curve.is_demand() {

@@ -8,6 +8,8 @@ use super::MapChart;
 /// The enlarged panel shows its nodes at least this many times larger than the
 /// overview.
 const MIN_ZOOM: f64 = 2.0;
+/// ... and at least this once grown to hold the other nodes in its region.
+const GROWN_ZOOM: f64 = 1.5;
 
 impl MapChart {
     /// Where the panels and the legend go.
@@ -40,9 +42,22 @@ impl MapChart {
         let detail_view = |b: Bounds| View::fit(b.grow(0.06), detail_rect, pad);
         let fits = |b: Bounds| detail_view(b).scale >= MIN_ZOOM * overview.scale;
         if let Some(cluster) = self.crowded_cluster(&overview, crowd, fits) {
-            let bounds = Bounds::of(cluster.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)));
+            // The nodes that fall in the enlarged region (Kuryk beside the Caspian
+            // cluster) join it if the panel then still enlarges GROWN_ZOOM times, so
+            // that they are not cut at its edge; nodes at the new edge are left to the
+            // overview (see `View::holds`).
+            let shown = detail_view(self.bounds_of(&cluster)).bounds();
+            let grown: Vec<usize> = (0..self.nodes.len())
+                .filter(|&i| shown.holds(self.nodes[i].u, self.nodes[i].v))
+                .collect();
+            let zoom = |m: &[usize]| detail_view(self.bounds_of(m)).scale / overview.scale;
+            let members = if zoom(&grown) >= GROWN_ZOOM {
+                &grown
+            } else {
+                &cluster
+            };
             return Layout {
-                views: vec![overview, detail_view(bounds)],
+                views: vec![overview, detail_view(self.bounds_of(members))],
                 legend: Rect {
                     x0: body.x1 - legend_w,
                     y0: detail_rect.y0,
@@ -61,6 +76,11 @@ impl MapChart {
                 ..body
             },
         }
+    }
+
+    /// The bounds of some nodes.
+    fn bounds_of(&self, members: &[usize]) -> Bounds {
+        Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
     }
 
     /// The nodes to enlarge: groups of crowded nodes (closer than `near` pixels to
@@ -104,9 +124,7 @@ impl MapChart {
             .collect();
         // Largest first; ties keep file order.
         groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-        let bounds = |members: &[usize]| {
-            Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
-        };
+        let bounds = |members: &[usize]| self.bounds_of(members);
         let mut rest = groups.into_iter();
         let mut chosen = rest.next().filter(|g| g.len() >= 3 && fits(bounds(g)))?;
         let mut rest: Vec<Vec<usize>> = rest.collect();
@@ -189,6 +207,10 @@ impl Bounds {
         }
     }
 
+    fn holds(&self, u: f64, v: f64) -> bool {
+        (self.u0..=self.u1).contains(&u) && (self.v0..=self.v1).contains(&v)
+    }
+
     pub(super) fn w(&self) -> f64 {
         self.u1 - self.u0
     }
@@ -234,11 +256,23 @@ impl View {
 
     /// The region shown.
     pub(super) fn bounds(&self) -> Bounds {
+        self.inner(0.0)
+    }
+
+    /// The region at least `margin` pixels inside the edge: where a node is drawn
+    /// whole (a node nearer the edge of the enlarged panel is left to the overview).
+    pub(super) fn inner(&self, margin: f64) -> Bounds {
+        let m = margin / self.scale;
         Bounds {
-            u0: self.u0,
-            u1: self.u0 + self.rect.w() / self.scale,
-            v0: self.v1 - self.rect.h() / self.scale,
-            v1: self.v1,
+            u0: self.u0 + m,
+            u1: self.u0 + self.rect.w() / self.scale - m,
+            v0: self.v1 - self.rect.h() / self.scale + m,
+            v1: self.v1 - m,
         }
+    }
+
+    /// True if a projected point is at least `margin` pixels inside the edge.
+    pub(super) fn holds(&self, u: f64, v: f64, margin: f64) -> bool {
+        self.inner(margin).holds(u, v)
     }
 }

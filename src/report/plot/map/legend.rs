@@ -79,7 +79,7 @@ pub(super) fn draw<DB: DrawingBackend>(
 
     if map.max_flow > 0.0 {
         y += section_gap;
-        heading(&mut y, "Trains per day (both directions)")?;
+        heading(&mut y, "Trains per week (both directions)")?;
         for value in legend_values(map.max_flow) {
             let width = map.width(theme, value);
             let cy = y + row / 2.0;

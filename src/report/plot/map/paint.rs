@@ -8,6 +8,72 @@ use super::super::style::{self, Area, Drawn, INK, MUTED, Theme, UNUSED, size};
 use super::layout::View;
 use super::{Pattern, Station};
 
+/// Natural Earth land around the Middle Corridor (`assets/coastlines/README.md`):
+/// a `box LON0 LAT0 LON1 LAT1` line, then one ring a line, `outer|hole lon,lat ...`.
+const LAND: &str = include_str!("../../../../assets/coastlines/land.txt");
+const SEA_FILL: RGBColor = RGBColor(226, 238, 247);
+const LAND_FILL: RGBColor = RGBColor(244, 241, 233);
+
+/// Sea (inside the extract's box only: elsewhere nothing is known), land and the
+/// water inside it (the Caspian), clipped to the panel.
+pub(super) fn draw_land<DB: DrawingBackend>(area: &Area<DB>, view: &View, kx: f64) -> Drawn {
+    let point = |p: &str| -> Option<(f64, f64)> {
+        let (lon, lat) = p.split_once(',')?;
+        Some(view.px(lon.parse::<f64>().ok()? * kx, lat.parse().ok()?))
+    };
+    for line in LAND.lines() {
+        let mut parts = line.split(' ');
+        let (color, ring) = match parts.next() {
+            Some("box") => {
+                let v: Vec<f64> = parts.filter_map(|p| p.parse().ok()).collect();
+                let &[lon0, lat0, lon1, lat1] = v.as_slice() else {
+                    continue;
+                };
+                let (a, b) = (view.px(lon0 * kx, lat0), view.px(lon1 * kx, lat1));
+                (SEA_FILL, vec![a, (b.0, a.1), b, (a.0, b.1)])
+            }
+            Some("outer") => (LAND_FILL, parts.filter_map(point).collect()),
+            Some("hole") => (SEA_FILL, parts.filter_map(point).collect()),
+            _ => continue,
+        };
+        let ring: Vec<(i32, i32)> = clip(ring, &view.rect).into_iter().map(round).collect();
+        if ring.len() >= 3 {
+            area.draw(&Polygon::new(ring, color.filled()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A polygon clipped to a rectangle (Sutherland-Hodgman, one side at a time).
+fn clip(mut ring: Vec<(f64, f64)>, r: &Rect) -> Vec<(f64, f64)> {
+    // Each side: which coordinate (0 = x), its bound, and whether inside is above it.
+    for (axis, bound, above) in [
+        (0, r.x0, true),
+        (0, r.x1, false),
+        (1, r.y0, true),
+        (1, r.y1, false),
+    ] {
+        let c = |p: (f64, f64)| if axis == 0 { p.0 } else { p.1 };
+        let inside = |p: (f64, f64)| (c(p) >= bound) == above || c(p) == bound;
+        let cut = |p: (f64, f64), q: (f64, f64)| {
+            let t = (bound - c(p)) / (c(q) - c(p));
+            (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1))
+        };
+        let mut out = Vec::with_capacity(ring.len() + 4);
+        for (k, &q) in ring.iter().enumerate() {
+            let p = ring[(k + ring.len() - 1) % ring.len()];
+            match (inside(p), inside(q)) {
+                (true, true) => out.push(q),
+                (true, false) => out.push(cut(p, q)),
+                (false, true) => out.extend([cut(p, q), q]),
+                (false, false) => {}
+            }
+        }
+        ring = out;
+    }
+    ring
+}
+
 /// Light parallels and meridians with their degrees; returns the label boxes. `kx`
 /// is the projection's longitude factor.
 pub(super) fn draw_graticule<DB: DrawingBackend>(
