@@ -483,3 +483,70 @@ fn merge_pooled(into: &mut Vec<Histogram>, from: &[Histogram]) {
         a.merge(b);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ResourceResult;
+
+    /// A model of two stations and the line between them (four resources).
+    fn model() -> Model {
+        let station =
+            "resource = { servers = 1, service_days = { dist = \"exponential\", mean = 0.1 } }";
+        let network = crate::input::parse_network(&format!(
+            "[[node]]\nid = \"a\"\nlat = 40.0\nlon = 50.0\nkind = \"rail_terminal\"\n{station}\n\n\
+             [[node]]\nid = \"b\"\nlat = 41.0\nlon = 51.0\nkind = \"rail_terminal\"\n{station}\n\n\
+             [[leg]]\nfrom = \"a\"\nto = \"b\"\nmode = \"rail\"\nlength_km = 120\n\
+             travel_days = 0.2\ngauge_mm = 1520\ncapacity_trains_per_day = 10\n"
+        ))
+        .expect("valid network");
+        let (scenario, network) = crate::input::parse_scenario(
+            "name = \"t\"\nnetwork = \"n.toml\"\nhorizon_days = 50\nwarmup_days = 5\n\
+             replications = 3\nseed = 1\n\n[[flow]]\nfrom = \"a\"\nto = \"b\"\n\
+             trains_per_week = 2\ntrain = { wagons = 50 }\n",
+            std::path::Path::new("t.toml"),
+            network,
+        )
+        .expect("valid scenario");
+        Model::new(&network, &scenario).expect("a model")
+    }
+
+    fn replication(utilization: &[f64]) -> ReplicationResult {
+        ReplicationResult {
+            resources: utilization
+                .iter()
+                .map(|&u| ResourceResult {
+                    utilization: u,
+                    ..ResourceResult::default()
+                })
+                .collect(),
+            ..ReplicationResult::default()
+        }
+    }
+
+    #[test]
+    fn binding_among_a_subset_counts_its_busiest_resource_only() {
+        let model = model();
+        let n = model.resources().len();
+        assert!(n >= 3, "{n} resources");
+        // The subset leaves out resource 0, the busiest of all in every replication.
+        let member: Vec<bool> = (0..n).map(|k| k != 0).collect();
+        let mut stats = RunStats::new(&model, Keep::Nothing).with_binding_among(member);
+        let mut u = vec![0.1; n];
+        u[0] = 0.9;
+        u[1] = 0.5;
+        stats.push(&replication(&u));
+        u[2] = 0.6;
+        stats.push(&replication(&u));
+        // A tie goes to the first resource of the subset.
+        u[2] = 0.5;
+        stats.push(&replication(&u));
+        let sb = stats.binding_among.as_ref().expect("asked for");
+        assert_eq!(sb.binding[0], 0);
+        assert_eq!(sb.binding[1], 2);
+        assert_eq!(sb.binding[2], 1);
+        assert_eq!(sb.binding.iter().sum::<u64>(), 3);
+        // The overall count is unchanged by the subset.
+        assert_eq!(stats.resources[0].binding, 3);
+    }
+}
