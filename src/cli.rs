@@ -232,7 +232,11 @@ pub(crate) fn main() -> ExitCode {
         Err(err) => {
             if let Some(load) = err.downcast_ref::<LoadError>() {
                 report_load_error(load);
-                return ExitCode::from(EXIT_INPUT);
+                return ExitCode::from(if only_flag_problems(load) {
+                    EXIT_USAGE
+                } else {
+                    EXIT_INPUT
+                });
             }
             if err
                 .chain()
@@ -254,6 +258,19 @@ pub(crate) fn main() -> ExitCode {
             }
             ExitCode::from(EXIT_FAILURE)
         }
+    }
+}
+
+/// True if every problem of a load error is in a `--set` flag (a bad flag value).
+fn only_flag_problems(err: &LoadError) -> bool {
+    match err {
+        LoadError::Invalid(files) => {
+            !files.is_empty()
+                && files
+                    .iter()
+                    .all(|f| f.path.as_os_str() == input::SET_SOURCE)
+        }
+        LoadError::Io { .. } => false,
     }
 }
 

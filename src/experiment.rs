@@ -18,6 +18,7 @@ pub use replay::{TrainLog, replay};
 pub use sweep::{
     Bottleneck, CAPACITY_TOLERANCE, Curve, CurvePoint, DELIVERED_RATIO_MIN, FlowPoint, MAX_PROBES,
     NextProbe, PracticalCapacity, ResourcePoint, analyse_curve, capacity_difference, next_probe,
+    point_stats,
 };
 pub use warmup::{WarmupChoice, auto_warmup, mser5};
 
@@ -42,6 +43,14 @@ pub fn apply_sweep(
                 f.trains_per_week *= value;
             }
         }
+        SweepParam::DemandGroup(_) => {
+            let group = group_of(param, &scenario)
+                .ok_or("no such flow group in this scenario")?
+                .to_string();
+            for f in scenario.flows.iter_mut().filter(|f| f.group == group) {
+                f.trains_per_week *= value;
+            }
+        }
         SweepParam::Network(target, p) => {
             let change = match p.kind() {
                 ValueKind::Duration => {
@@ -58,6 +67,45 @@ pub fn apply_sweep(
         }
     }
     Ok((scenario, network))
+}
+
+/// The group a sweep parameter scales (`demand:GROUP`), if it scales one.
+pub fn group_of(param: SweepParam, scenario: &Scenario) -> Option<&str> {
+    match param {
+        SweepParam::DemandGroup(g) => scenario.groups().get(g as usize).copied(),
+        _ => None,
+    }
+}
+
+/// The sweep parameter one group's demand: `GROUP` must be a flow group of the
+/// scenario; the error names the nearest.
+pub fn group_param(group: &str, scenario: &Scenario) -> Result<SweepParam, String> {
+    let groups = scenario.groups();
+    match groups.iter().position(|g| *g == group) {
+        Some(i) => Ok(SweepParam::DemandGroup(i as u32)),
+        None => {
+            let hint = crate::input::did_you_mean(group, groups.iter().copied())
+                .map(|h| format!("; {h}"))
+                .unwrap_or_default();
+            Err(format!(
+                "unknown flow group `{group}`{hint} (groups: {})",
+                groups.join(", ")
+            ))
+        }
+    }
+}
+
+/// Parses a sweep parameter against a scenario: `demand`, `demand:GROUP` (one flow
+/// group's demand) or `TARGET.PARAM`.
+pub fn parse_param(
+    text: &str,
+    scenario: &Scenario,
+    network: &Network,
+) -> Result<SweepParam, String> {
+    match text.strip_prefix("demand:") {
+        Some(group) => group_param(group, scenario),
+        None => crate::input::parse_sweep_param(text, network),
+    }
 }
 
 fn current_mean(

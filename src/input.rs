@@ -7,6 +7,7 @@
 //! byte span of the offending text, so the user sees `FILE:LINE:COL`.
 
 pub mod dto;
+mod layers;
 mod network;
 mod scenario;
 mod timeline;
@@ -19,6 +20,7 @@ use crate::error::{FileProblems, LoadError, Problem};
 use crate::network::Network;
 use crate::scenario::Scenario;
 
+pub use layers::{MAX_EXTENDS_DEPTH, SET_SOURCE};
 pub use scenario::{MAX_HORIZON_DAYS, check_sweep_value, parse_sweep_param};
 
 /// Largest input file read (bytes): far above any real network or scenario, and a
@@ -46,13 +48,24 @@ pub fn parse_network(text: &str) -> Result<Network, Vec<Problem>> {
     network::build(file)
 }
 
-/// Reads and checks a scenario file and the network it names, applies the scenario's
-/// overrides to the network and checks the scenario against it.
+/// Reads and checks a scenario file (and the files it extends) and the network it
+/// names, applies the scenario's overrides to the network and checks the scenario
+/// against it.
 pub fn load_scenario(path: &Path) -> Result<(Scenario, Network), LoadError> {
+    load_scenario_with(path, &[])
+}
+
+/// [`load_scenario`], then the command line's `--set TARGET.PARAM=VALUE` changes
+/// applied after the file's overrides (`VALUE`: a number, `+N` or `-N` to add, `xF`
+/// or `*F` to multiply). A bad change is a problem located in the flag's text, whose
+/// file name is [`SET_SOURCE`].
+pub fn load_scenario_with(path: &Path, sets: &[String]) -> Result<(Scenario, Network), LoadError> {
     let text = read(path)?;
-    let file: dto::ScenarioFile =
-        from_toml(&text).map_err(|problems| invalid(path, text.clone(), problems))?;
-    let network_path = resolve_network_path(path, file.network.get_ref());
+    let mut chain = layers::Chain::read(path, text)?;
+    chain.add_sets(sets);
+    let file = chain.merged().map_err(|p| chain.locate(p))?;
+    let network_dir = chain.dir_of(&file.network.span()).to_path_buf();
+    let network_path = network_dir.join(file.network.get_ref());
     let network_text = match read_text(&network_path) {
         Ok(Ok(t)) => t,
         Ok(Err(problem)) => {
@@ -71,22 +84,36 @@ pub fn load_scenario(path: &Path) -> Result<(Scenario, Network), LoadError> {
             if let Some(help) = suggest_file(&network_path) {
                 p = p.help(help);
             }
-            return Err(invalid(path, text, vec![p]));
+            return Err(chain.locate(vec![p]));
         }
     };
     let network = parse_network(&network_text)
         .map_err(|problems| invalid(&network_path, network_text, problems))?;
-    scenario::build(file, path, network_path, network)
-        .map_err(|problems| invalid(path, text, problems))
+    let (mut scenario, network) =
+        scenario::build(file, path, network_path, network).map_err(|p| chain.locate(p))?;
+    scenario.bases = chain.bases();
+    scenario.sets = sets.to_vec();
+    Ok((scenario, network))
 }
 
-/// Parses a scenario's text against an already loaded network (for tests and tools).
+/// Parses a scenario's text against an already loaded network (for tests and tools);
+/// the text may not extend another file.
 pub fn parse_scenario(
     text: &str,
     path: &Path,
     network: Network,
 ) -> Result<(Scenario, Network), Vec<Problem>> {
-    let file: dto::ScenarioFile = from_toml(text)?;
+    let chain = layers::Chain::single(path, text.to_string());
+    let file = chain.merged()?;
+    if let Some(e) = &file.extends {
+        return Err(vec![
+            Problem::at(
+                e.span(),
+                "`extends` needs the scenario to be read from its file",
+            )
+            .help("load the file with load_scenario, or write the whole scenario in one text"),
+        ]);
+    }
     let network_path = resolve_network_path(path, file.network.get_ref());
     scenario::build(file, path, network_path, network)
 }
@@ -96,7 +123,10 @@ pub fn detect_kind(text: &str) -> Option<FileKind> {
     let table: toml::Table = toml::from_str(text).ok()?;
     if table.contains_key("node") || table.contains_key("leg") {
         Some(FileKind::Network)
-    } else if table.get("network").is_some_and(|v| v.is_str()) || table.contains_key("flow") {
+    } else if table.get("network").is_some_and(|v| v.is_str())
+        || table.contains_key("flow")
+        || table.get("extends").is_some_and(|v| v.is_str())
+    {
         Some(FileKind::Scenario)
     } else {
         None
@@ -270,26 +300,30 @@ fn invalid(path: &Path, text: String, problems: Vec<Problem>) -> LoadError {
 /// Deserializes TOML, turning syntax and type errors into a located problem with a
 /// suggestion for misspelt keys and names.
 fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Vec<Problem>> {
-    toml::from_str(text).map_err(|e| {
-        let mut message = e.message().trim().trim_end_matches('.').to_string();
-        if message.starts_with("duplicate key")
-            && let Some(key) = e.span().and_then(|s| text.get(s)).map(str::trim)
-            && !key.is_empty()
-            && key.len() <= 80
-        {
-            message = format!("duplicate key `{key}`");
-        }
-        let help = suggestion_for_serde(&message).or_else(|| generic_help(&message));
-        let mut p = Problem {
-            message,
-            span: e.span(),
-            help: None,
-        };
-        if let Some(h) = help {
-            p = p.help(h);
-        }
-        vec![p]
-    })
+    toml::from_str(text).map_err(|e| vec![toml_problem(&e, Some(text))])
+}
+
+/// A TOML syntax or type error as a located problem with a suggestion; `text` (the
+/// text the span points into, when known) names a duplicate key.
+fn toml_problem(e: &toml::de::Error, text: Option<&str>) -> Problem {
+    let mut message = e.message().trim().trim_end_matches('.').to_string();
+    if message.starts_with("duplicate key")
+        && let Some(key) = e.span().and_then(|s| text?.get(s)).map(str::trim)
+        && !key.is_empty()
+        && key.len() <= 80
+    {
+        message = format!("duplicate key `{key}`");
+    }
+    let help = suggestion_for_serde(&message).or_else(|| generic_help(&message));
+    let mut p = Problem {
+        message,
+        span: e.span(),
+        help: None,
+    };
+    if let Some(h) = help {
+        p = p.help(h);
+    }
+    p
 }
 
 /// Advice for the other classes of TOML and serde errors: the expected form.

@@ -643,6 +643,8 @@ pub enum Change {
     Dist(Dist),
     /// Multiply the current value (numbers) or every draw (distributions).
     Scale(f64),
+    /// Add to the current value (numbers and counts; not distributions).
+    Add(f64),
 }
 
 impl Change {
@@ -656,6 +658,13 @@ impl Change {
                     param.name()
                 ));
             }
+            (Change::Add(a), Some(c)) => c + a,
+            (Change::Add(_), None) => {
+                return Err(format!(
+                    "`{}` has no current value to add to; give `value` instead of `add`",
+                    param.name()
+                ));
+            }
             (Change::Dist(_), _) => return Err("expected a number, not a distribution".into()),
         };
         param.check(v).map(|_| v)
@@ -665,6 +674,7 @@ impl Change {
         let v = match self {
             Change::Number(v) => *v,
             Change::Scale(f) => (current as f64 * f).round(),
+            Change::Add(a) => current as f64 + a,
             Change::Dist(_) => return Err("expected a whole number, not a distribution".into()),
         };
         param.check(v)?;
@@ -676,6 +686,10 @@ impl Change {
             Change::Dist(d) => Ok(d.clone()),
             Change::Number(v) => Dist::new(crate::dist::DistParams::Fixed { value: *v }),
             Change::Scale(f) => current.scaled(*f),
+            Change::Add(_) => Err(
+                "a duration cannot be changed by `add`; give `factor` (scales every draw) or `value`"
+                    .into(),
+            ),
         }
     }
 }

@@ -57,6 +57,12 @@ pub struct Scenario {
     pub disruptions: Vec<Disruption>,
     /// The sweep declared in the file, if any.
     pub sweep: Option<Sweep>,
+    /// The files this scenario extends (`extends = "..."`), nearest first; empty for a
+    /// file that extends none.
+    pub bases: Vec<PathBuf>,
+    /// The command-line changes (`--set TARGET.PARAM=VALUE`) applied after the file's
+    /// overrides, as given.
+    pub sets: Vec<String>,
     /// Where day 0 is (`start_date`).
     pub calendar: Calendar,
     /// Changes that apply between dates (`from` / `until`), in file order; not applied
@@ -185,6 +191,9 @@ pub struct RunSettings {
 pub struct Flow {
     /// Id used in results.
     pub id: String,
+    /// The group the flow belongs to (`group = "..."`; its id when not given), for
+    /// sweeps and capacity searches of one group's demand.
+    pub group: String,
     /// Origin.
     pub from: NodeId,
     /// Destination.
@@ -302,6 +311,9 @@ pub enum DisruptionTiming {
 pub enum SweepParam {
     /// A multiplier on every flow's volume.
     Demand,
+    /// A multiplier on the volume of one group's flows (`demand:GROUP`): the index of
+    /// the group in [`Scenario::groups`].
+    DemandGroup(u32),
     /// A network parameter.
     Network(Target, Param),
 }
@@ -321,6 +333,24 @@ impl Scenario {
     /// Offered block trains per week over all flows.
     pub fn offered_trains_per_week(&self) -> f64 {
         self.flows.iter().map(|f| f.trains_per_week).sum()
+    }
+
+    /// The flow groups, each once, in the order of their first flow.
+    pub fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = Vec::new();
+        for f in &self.flows {
+            if !groups.contains(&f.group.as_str()) {
+                groups.push(&f.group);
+            }
+        }
+        groups
+    }
+}
+
+impl SweepParam {
+    /// True for a factor on demand (every flow's or one group's).
+    pub fn is_demand(self) -> bool {
+        matches!(self, SweepParam::Demand | SweepParam::DemandGroup(_))
     }
 }
 

@@ -44,10 +44,10 @@ pub use self::experiment::{
 };
 pub use self::manifest::{
     ArrivalsRecord, ChangeRecord, DepartureRecord, Details, DisruptionRecord, FerryRecord,
-    FigurePrecision, FlowRecord, LegRecord, Manifest, NetworkRecord, NodeRecord, OverrideRecord,
-    PolicyRecord, PrecisionReport, RunKind, ScenarioRecord, SplitRecord, StationRecord,
-    SweepDetails, TimingRecord, TrainRecord, WarmupChoice, WarmupMethod, WarmupSource,
-    WeatherRecord,
+    FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest, NetworkRecord, NodeRecord,
+    OverrideRecord, PolicyRecord, PrecisionReport, RunKind, ScenarioRecord, SplitRecord,
+    StationRecord, SweepDetails, TimingRecord, TrainRecord, WarmupChoice, WarmupMethod,
+    WarmupSource, WeatherRecord,
 };
 pub use self::run::{
     AllRoutes, Detail, FlowRow, FlowSummary, LegExport, NetworkExport, NodeExport, Overall,

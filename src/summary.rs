@@ -12,7 +12,8 @@ use crate::stats::{Estimate, Histogram};
 mod fold;
 
 pub use fold::{
-    FlowStats, Keep, ResourceStats, RouteStats, RunStats, Series, flow_transit_mean_days,
+    FlowStats, Keep, ResourceStats, RouteStats, RunStats, Series, SubsetBinding,
+    flow_transit_mean_days,
 };
 
 use crate::schema::{Detail, Saturation};

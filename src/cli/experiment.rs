@@ -27,8 +27,8 @@ use corridor::summary::{Keep, RunStats};
 pub(crate) struct SweepArgs {
     /// Scenario file.
     pub scenario: PathBuf,
-    /// `demand` (a factor on every flow) or TARGET.PARAM, e.g. `aktau-alat.ferry.vessels`
-    /// (default: the scenario's [sweep]).
+    /// `demand` (a factor on every flow), `demand:GROUP` (on one flow group's flows) or
+    /// TARGET.PARAM, e.g. `aktau-alat.ferry.vessels` (default: the scenario's [sweep]).
     #[arg(long)]
     pub param: Option<String>,
     /// Values: a list `0.5,1,1.5` or a range `FROM:TO:STEP` (default: the scenario's
@@ -82,6 +82,10 @@ pub(crate) struct CapacityArgs {
     /// demand (default: the scenario's [sweep], else 2).
     #[arg(long)]
     pub p95_limit_factor: Option<f64>,
+    /// Scale only this flow group's demand (`group = "..."` on flows; a flow's id when
+    /// it has none) and report the capacity of its trains alone.
+    #[arg(long)]
+    pub group: Option<String>,
     #[command(flatten)]
     pub common: Common,
 }
@@ -94,8 +98,8 @@ pub(crate) struct CompareArgs {
     /// Alternative scenarios, each compared with the base.
     #[arg(required = true)]
     pub alternatives: Vec<PathBuf>,
-    /// Also sweep this parameter in every scenario (`demand` or TARGET.PARAM) and
-    /// write each scenario's capacity curve, for overlaid curves.
+    /// Also sweep this parameter in every scenario (`demand`, `demand:GROUP` or
+    /// TARGET.PARAM) and write each scenario's capacity curve, for overlaid curves.
     #[arg(long, requires = "values")]
     pub param: Option<String>,
     /// Values of the sweep: a list or FROM:TO:STEP.
@@ -224,7 +228,8 @@ fn run_sweep(
 }
 
 /// Runs one point of a sweep: the scenario's replications with `param` at `v`,
-/// keeping what the capacity curve needs; with `spills`, its replications' rows go
+/// keeping what the capacity curve needs (each flow's figures for a group's demand,
+/// see [`experiment::point_stats`]); with `spills`, its replications' rows go
 /// to a file of their own.
 fn run_point(
     scenario: &Scenario,
@@ -244,7 +249,7 @@ fn run_point(
         replications: scenario.run.replications,
         threads: threads(common),
     };
-    let mut stats = RunStats::new(&model, Keep::Overall);
+    let mut stats = experiment::point_stats(&model, experiment::group_of(param, scenario));
     match spills {
         Some(sp) => {
             let path = sp.dir.join(format!(".rows-{}.csv", sp.files.len()));
@@ -278,6 +283,7 @@ fn run_point(
 fn refine(
     scenario: &Scenario,
     network: &Network,
+    param: SweepParam,
     start: &SweepRuns,
     p95_limit_factor: f64,
     tolerance: f64,
@@ -285,6 +291,7 @@ fn refine(
     common: &Common,
     mut spills: Option<&mut RowSpills>,
 ) -> anyhow::Result<SweepRuns> {
+    let group = experiment::group_of(param, scenario);
     let mut probes: SweepRuns = Vec::new();
     for _ in 0..experiment::MAX_PROBES {
         let points: Vec<(f64, &Model, &RunStats)> = start
@@ -292,7 +299,7 @@ fn refine(
             .chain(&probes)
             .map(|(v, m, o)| (*v, m, o))
             .collect();
-        let v = match experiment::next_probe(&points, p95_limit_factor, tolerance, bracket) {
+        let v = match experiment::next_probe(&points, p95_limit_factor, tolerance, bracket, group) {
             experiment::NextProbe::At(v) => v,
             experiment::NextProbe::Done => break,
         };
@@ -309,7 +316,7 @@ fn refine(
         let run = run_point(
             scenario,
             network,
-            SweepParam::Demand,
+            param,
             v,
             common,
             control,
@@ -338,10 +345,16 @@ fn sweep_spec(
     let from_file = scenario.sweep.as_ref();
     let (param, name) = match (&args.param, from_file) {
         (Some(p), _) => (
-            input::parse_sweep_param(p, network).map_err(anyhow::Error::msg)?,
+            experiment::parse_param(p, scenario, network).map_err(|e| {
+                if p.starts_with("demand:") {
+                    anyhow::anyhow!("--param: {e}")
+                } else {
+                    anyhow::Error::msg(e)
+                }
+            })?,
             p.clone(),
         ),
-        (None, Some(s)) => (s.param, sweep_name(s.param, network)),
+        (None, Some(s)) => (s.param, sweep_name(s.param, scenario, network)),
         (None, None) => bail!(
             "no sweep to run: give --param NAME --values LIST, or add a [sweep] table to {}",
             scenario.path.display()
@@ -370,9 +383,13 @@ fn sweep_spec(
     Ok((param, name, values, factor))
 }
 
-fn sweep_name(param: SweepParam, network: &Network) -> String {
+fn sweep_name(param: SweepParam, scenario: &Scenario, network: &Network) -> String {
     match param {
         SweepParam::Demand => "demand".to_string(),
+        SweepParam::DemandGroup(_) => format!(
+            "demand:{}",
+            experiment::group_of(param, scenario).unwrap_or_default()
+        ),
         SweepParam::Network(t, p) => format!("{}.{}", network.target_name(t), p.name()),
     }
 }
@@ -437,11 +454,13 @@ pub(super) fn finish_sweep(
     started: Instant,
 ) -> anyhow::Result<()> {
     let (scenario, network) = (job.scenario, job.network);
-    let demand = job.param == SweepParam::Demand;
+    let demand = job.param.is_demand();
+    let group = experiment::group_of(job.param, scenario);
     let refined = if demand {
         refine(
             scenario,
             network,
+            job.param,
             &runs,
             job.factor,
             job.tolerance,
@@ -457,6 +476,7 @@ pub(super) fn finish_sweep(
         &scenario.name,
         &job.name,
         demand,
+        group,
         scenario.run.seed,
         job.factor,
         &as_points(&runs),
@@ -601,18 +621,25 @@ pub(super) fn finish_compare(
         values.dedup();
         sweep_values = Some(values.clone());
         for (i, (s, n)) in loaded.iter().enumerate() {
-            let p = input::parse_sweep_param(param, n)
-                .map_err(|e| anyhow::anyhow!("scenario `{}`: {e}", s.name))?;
+            let p = experiment::parse_param(param, s, n).map_err(|e| {
+                if param.starts_with("demand:") {
+                    anyhow::anyhow!("--param: scenario `{}`: {e}", s.name)
+                } else {
+                    anyhow::anyhow!("scenario `{}`: {e}", s.name)
+                }
+            })?;
             for v in &values {
                 input::check_sweep_value(p, *v)
                     .map_err(|e| anyhow::anyhow!("--values: `{param}` {e}"))?;
             }
             let runs = run_sweep(s, n, p, &values, common, None)?;
-            let demand = p == SweepParam::Demand;
+            let demand = p.is_demand();
+            let group = experiment::group_of(p, s);
             let refined = if demand {
                 refine(
                     s,
                     n,
+                    p,
                     &runs,
                     args.p95_limit_factor,
                     args.tolerance,
@@ -627,6 +654,7 @@ pub(super) fn finish_compare(
                 &s.name,
                 param,
                 demand,
+                group,
                 s.run.seed,
                 args.p95_limit_factor,
                 &as_points(&runs),
@@ -695,6 +723,9 @@ pub(super) fn finish_compare(
                         &as_points(search),
                         args.p95_limit_factor,
                         loaded[0].0.run.seed,
+                        args.param
+                            .as_deref()
+                            .and_then(|p| p.strip_prefix("demand:")),
                     );
                     if let Some(d) = d {
                         text.push_str(&format!(
@@ -759,6 +790,13 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let common = &args.common;
     let (scenario, network, warmup) = load(&args.scenario, common)?;
     check_tolerance(args.tolerance)?;
+    let param = match &args.group {
+        Some(g) => {
+            experiment::group_param(g, &scenario).map_err(|e| anyhow::anyhow!("--group: {e}"))?
+        }
+        None => SweepParam::Demand,
+    };
+    let group = args.group.as_deref();
     input::check_sweep_value(SweepParam::Demand, args.from)
         .map_err(|e| anyhow::anyhow!("--from: {e}"))?;
     let factor = args
@@ -769,10 +807,13 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         bail!("--p95-limit-factor must be a number above 1, got {factor}");
     }
     let started = Instant::now();
-    let name = "demand".to_string();
+    let name = sweep_name(param, &scenario, &network);
     let dir = out_dir(
         &common.out,
-        &Path::new("results").join(folder_name(&format!("{}-capacity", scenario.name))),
+        &Path::new("results").join(folder_name(&match group {
+            Some(g) => format!("{}-capacity-{g}", scenario.name),
+            None => format!("{}-capacity", scenario.name),
+        })),
     );
     check_cancel()?;
     let staging = Staging::new(&dir)?;
@@ -790,7 +831,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let first = run_point(
         &scenario,
         &network,
-        SweepParam::Demand,
+        param,
         args.from,
         common,
         control,
@@ -803,6 +844,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     let mut probes = refine(
         &scenario,
         &network,
+        param,
         &start,
         factor,
         args.tolerance,
@@ -819,6 +861,7 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
         &scenario.name,
         &name,
         true,
+        group,
         scenario.run.seed,
         factor,
         &as_points(&start),
@@ -848,9 +891,12 @@ pub(super) fn capacity(args: &CapacityArgs) -> anyhow::Result<()> {
     if !common.quiet {
         let mut stdout = std::io::stdout().lock();
         if let Some(pc) = &curve.practical_capacity {
+            let whose = group
+                .map(|g| format!(" of group {g}'s trains"))
+                .unwrap_or_default();
             writeln!(
                 stdout,
-                "{}: practical capacity (offered trains/week, 95% bootstrap interval over {} replications) {}",
+                "{}: practical capacity{whose} (offered trains/week, 95% bootstrap interval over {} replications) {}",
                 scenario.name,
                 scenario.run.replications,
                 capacity_line(pc)

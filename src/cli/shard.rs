@@ -118,6 +118,12 @@ pub(super) fn run_shard(
 
 /// The inputs of a scenario, read again as texts for the partial.
 fn read_inputs(scenario: &Scenario) -> anyhow::Result<Inputs> {
+    if !scenario.bases.is_empty() || !scenario.sets.is_empty() {
+        // A partial stores one scenario text, from which `merge` rebuilds the run.
+        anyhow::bail!(
+            "--shard takes a scenario written in one file: this one uses `extends` or --set; write the whole scenario in one file to shard it"
+        );
+    }
     let read = |p: &Path| {
         std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
     };
@@ -420,7 +426,9 @@ fn merge_sweep(
     warmup: &Warmup,
     common: &Common,
 ) -> anyhow::Result<()> {
-    let param = input::parse_sweep_param(&record.param, network).map_err(anyhow::Error::msg)?;
+    let param =
+        experiment::parse_param(&record.param, scenario, network).map_err(anyhow::Error::msg)?;
+    let group = experiment::group_of(param, scenario);
     let values = record.values();
     let job = SweepJob {
         scenario,
@@ -449,7 +457,7 @@ fn merge_sweep(
         shard::check_shape(&model, out)
             .map_err(|e| anyhow::anyhow!("the partials do not fit their own scenario: {e}"))?;
         spills.spill_kept(v, &model, out)?;
-        let stats = RunStats::of(&model, out, Keep::Overall);
+        let stats = experiment::point_stats(&model, group).replayed(out);
         super::warn_saturated(&model, &stats, &format!("{} at {v}", sc.name));
         runs.push((v, model, stats));
     }
@@ -481,6 +489,7 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         quiet: args.quiet,
         no_plots: args.no_plots,
         max_trains_in_system: h.max_trains_in_system,
+        set: Vec::new(),
         period: Some(h.period.clone().unwrap_or_else(|| "off".into())),
     };
     let warmup = Warmup {

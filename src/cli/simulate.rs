@@ -112,6 +112,15 @@ pub(crate) struct Common {
     #[arg(long, default_value_t = corridor::network::limits::DEFAULT_MAX_TRAINS_IN_SYSTEM,
           value_parser = clap::value_parser!(u64).range(1..=corridor::network::limits::MAX_TRAINS_IN_SYSTEM))]
     pub max_trains_in_system: u64,
+    /// Change a network parameter after the file's overrides: TARGET.PARAM=VALUE, VALUE
+    /// a number (new value), +N or -N (added) or xF (factor), e.g.
+    /// `--set aktau-alat.ferry.vessels=+2` (repeatable; see `corridor show`).
+    #[arg(
+        long = "set",
+        value_name = "TARGET.PARAM=VALUE",
+        allow_hyphen_values = true
+    )]
+    pub set: Vec<String>,
     /// Results over time (timeseries.csv) by `month`, `week` or a number of days, or
     /// `off` (default: the scenario's `period`; month when it has a start date).
     #[arg(long, value_name = "month|week|DAYS|off")]
@@ -151,7 +160,7 @@ pub(super) struct Warmup {
 
 /// Loads a scenario and applies the command line's run settings to it.
 pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Network, Warmup)> {
-    let (mut scenario, network) = input::load_scenario(path)?;
+    let (mut scenario, network) = input::load_scenario_with(path, &common.set)?;
     let run = &mut scenario.run;
     if let Some(h) = common.horizon_days {
         if !(h.is_finite() && h > 0.0 && h <= input::MAX_HORIZON_DAYS) {

@@ -7,7 +7,7 @@ pub use crate::schema::{
 use crate::schema::{Bracket, LimitedBy, Refinement};
 use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
-use crate::summary::{RunStats, transit};
+use crate::summary::{Keep, RunStats, transit};
 
 pub use crate::summary::DELIVERED_RATIO_MIN;
 
@@ -23,6 +23,57 @@ struct Series {
 }
 
 impl Series {
+    /// The series of one point, of every flow or of one group's flows.
+    fn of(model: &Model, stats: &RunStats, group: Option<&str>) -> Series {
+        match group {
+            None => Series::new(stats),
+            Some(g) => Series::group(model, stats, g),
+        }
+    }
+
+    /// The series of one group's flows, from the point's per-flow series (none if
+    /// the point kept none, see [`point_stats`]): offered and delivered summed over
+    /// them. The p95 of a replication is its member flows' p95s averaged with their
+    /// delivered trains per week as weights (exact for a group of one flow; a
+    /// group's own p95 is not kept).
+    fn group(model: &Model, stats: &RunStats, group: &str) -> Series {
+        let no_series: Vec<crate::summary::Series> = Vec::new();
+        let all = stats.flow_series.as_ref().unwrap_or(&no_series);
+        let members: Vec<&crate::summary::Series> = model
+            .flows()
+            .iter()
+            .zip(all)
+            .filter(|(info, _)| info.group == group)
+            .map(|(_, f)| f)
+            .collect();
+        let reps = members.iter().map(|f| f.len()).min().unwrap_or(0);
+        let sum = |r: usize, per_flow: fn(&crate::summary::Series) -> &Vec<f64>| -> f64 {
+            members.iter().map(|f| per_flow(f)[r]).sum()
+        };
+        let offered: Vec<f64> = (0..reps)
+            .map(|r| sum(r, |f| &f.offered_trains_per_week))
+            .collect();
+        let delivered: Vec<f64> = (0..reps)
+            .map(|r| sum(r, |f| &f.delivered_trains_per_week))
+            .collect();
+        let ratio = offered
+            .iter()
+            .zip(&delivered)
+            .map(|(o, d)| if *o > 0.0 { d / o } else { f64::NAN })
+            .collect();
+        let p95: Vec<f64> = (0..reps)
+            .map(|r| weighted_by_delivered(&members, r, |f| &f.transit_p95_days))
+            .collect();
+        let p95_mean = Estimate::of(&p95).mean;
+        Series {
+            offered,
+            delivered,
+            ratio,
+            p95,
+            p95_mean,
+        }
+    }
+
     /// The series of a point: its per-replication figures of all flows together
     /// (none if the point's statistics kept none, see [`crate::summary::Keep`]).
     fn new(stats: &RunStats) -> Series {
@@ -67,10 +118,18 @@ struct Probes {
 impl Probes {
     /// The probes of `points` (any order). The reference p95 of a demand sweep is the
     /// one at its lowest demand factor; of any other sweep, the lowest of its points.
-    fn new(points: &[(f64, &Model, &RunStats)], demand: bool, p95_limit_factor: f64) -> Probes {
+    fn new(
+        points: &[(f64, &Model, &RunStats)],
+        demand: bool,
+        p95_limit_factor: f64,
+        group: Option<&str>,
+    ) -> Probes {
         let mut order: Vec<usize> = (0..points.len()).collect();
         order.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0));
-        let series: Vec<Series> = order.iter().map(|&k| Series::new(points[k].2)).collect();
+        let series: Vec<Series> = order
+            .iter()
+            .map(|&k| Series::of(points[k].1, points[k].2, group))
+            .collect();
         let values: Vec<f64> = order.iter().map(|&k| points[k].0).collect();
         let x = series
             .iter()
@@ -141,16 +200,18 @@ pub enum NextProbe {
 /// With `bracket`, a crossing outside the probes is first bracketed: the factor is
 /// doubled until a probe fails, or halved until one passes (the halved probe becomes
 /// the reference).
+/// With `group`, the criteria read only that group's flows (see [`analyse_curve`]).
 pub fn next_probe(
     points: &[(f64, &Model, &RunStats)],
     p95_limit_factor: f64,
     tolerance: f64,
     bracket: bool,
+    group: Option<&str>,
 ) -> NextProbe {
     if points.is_empty() {
         return NextProbe::Done;
     }
-    let probes = Probes::new(points, true, p95_limit_factor);
+    let probes = Probes::new(points, true, p95_limit_factor, group);
     let v = &probes.values;
     let (_, br, failed_at, _) = probes.crossing();
     match (br, failed_at) {
@@ -183,12 +244,16 @@ pub fn next_probe(
 /// output, the same replications at every point). For a demand sweep, `refined` holds
 /// the extra probes of its refinement ([`next_probe`] without bracketing; empty for
 /// none), used for the practical capacity but not listed as points; `tolerance` is the
-/// one the refinement stopped at.
+/// one the refinement stopped at. With `group`, the offered and delivered trains,
+/// the ratio, the transit times, the p95 and the practical capacity are those of
+/// that group's flows only, and the bottleneck is the busiest resource its trains
+/// use; the points must then have been run with [`point_stats`] of that group.
 #[allow(clippy::too_many_arguments)]
 pub fn analyse_curve(
     scenario: &str,
     param: &str,
     demand: bool,
+    group: Option<&str>,
     seed: u64,
     p95_limit_factor: f64,
     points: &[(f64, &Model, &RunStats)],
@@ -197,7 +262,10 @@ pub fn analyse_curve(
 ) -> Curve {
     let first_model = points.first().map(|p| p.1);
     let (horizon, warmup) = first_model.map_or((0.0, 0.0), |m| (m.horizon_days(), m.warmup_days()));
-    let series: Vec<Series> = points.iter().map(|(_, _, out)| Series::new(out)).collect();
+    let series: Vec<Series> = points
+        .iter()
+        .map(|(_, model, out)| Series::of(model, out, group))
+        .collect();
     let limit = p95_limit_factor * reference_p95(&series, demand);
     let ok = |ratio: f64, p95: f64| ratio >= DELIVERED_RATIO_MIN && p95 <= limit;
 
@@ -213,14 +281,17 @@ pub fn analyse_curve(
             .filter(|(r, p)| ok(**r, **p))
             .count() as f64
             / reps;
-        let (resources, bottleneck) = resources_at(model, out);
-        let transit_mean = out.overall.transit_mean_days.estimate();
+        let (resources, bottleneck) = resources_at(model, out, group);
+        let transit_days = match group {
+            None => transit(&out.overall.transit_mean_days.estimate(), &out.pooled_all()),
+            Some(g) => group_transit(model, out, g),
+        };
         curve_points.push(CurvePoint {
             value: *value,
             offered_trains_per_week: Estimate::of(&s.offered),
             delivered_trains_per_week: Estimate::of(&s.delivered),
             delivered_ratio: ratio,
-            transit_days: transit(&transit_mean, &out.pooled_all()),
+            transit_days,
             transit_p95_days: Estimate::of(&s.p95),
             meets_criteria: meets,
             replications_meeting: meeting,
@@ -231,11 +302,11 @@ pub fn analyse_curve(
     }
 
     let practical_capacity = demand.then(|| {
-        let grid = Probes::new(points, true, p95_limit_factor);
+        let grid = Probes::new(points, true, p95_limit_factor, group);
         let all: Vec<(f64, &Model, &RunStats)> = points.iter().chain(refined).copied().collect();
         let mut order: Vec<usize> = (0..all.len()).collect();
         order.sort_by(|&a, &b| all[a].0.total_cmp(&all[b].0));
-        let probes = Probes::new(&all, true, p95_limit_factor);
+        let probes = Probes::new(&all, true, p95_limit_factor, group);
         let (point_estimate, bracket, failed_at, limited_by) = probes.crossing();
         let interval = bootstrap_interval(&[&probes], seed).map(|d| d[0]);
         PracticalCapacity {
@@ -248,7 +319,7 @@ pub fn analyse_curve(
             bracket,
             limited_by,
             bottleneck: failed_at
-                .and_then(|j| resources_at(all[order[j]].1, all[order[j]].2).1)
+                .and_then(|j| resources_at(all[order[j]].1, all[order[j]].2, group).1)
                 .map(|b| b.id),
             refinement: Some(Refinement {
                 grid_point_estimate: grid.crossing().0,
@@ -289,9 +360,10 @@ pub fn capacity_difference(
     alternative: &[(f64, &Model, &RunStats)],
     p95_limit_factor: f64,
     seed: u64,
+    group: Option<&str>,
 ) -> Option<Estimate> {
-    let a = Probes::new(base, true, p95_limit_factor);
-    let b = Probes::new(alternative, true, p95_limit_factor);
+    let a = Probes::new(base, true, p95_limit_factor, group);
+    let b = Probes::new(alternative, true, p95_limit_factor, group);
     let reps = |p: &Probes| p.series.first().map_or(0, |s| s.ratio.len());
     if a.values.is_empty() || b.values.is_empty() || reps(&a) != reps(&b) {
         return None;
@@ -409,11 +481,35 @@ fn interpolate(xs: &[f64], ys: &[f64], x: f64) -> f64 {
     ys.last().copied().unwrap_or(f64::NAN)
 }
 
-fn resources_at(model: &Model, out: &RunStats) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
+/// The empty statistics of one point of a sweep or capacity search, keeping what
+/// [`analyse_curve`] needs: all flows' per-replication figures without a group;
+/// with one, each flow's ([`Keep::Flows`], to build the group's series) and how often
+/// each resource its trains use was the busiest of those.
+pub fn point_stats(model: &Model, group: Option<&str>) -> RunStats {
+    match group {
+        None => RunStats::new(model, Keep::Overall),
+        Some(_) => RunStats::new(model, Keep::Flows).with_binding_among(used_by(model, group)),
+    }
+}
+
+/// The resources at one point and the bottleneck: the busiest resource (of those one
+/// group's trains use, for a group's curve).
+fn resources_at(
+    model: &Model,
+    out: &RunStats,
+    group: Option<&str>,
+) -> (Vec<ResourcePoint>, Option<Bottleneck>) {
     let infos = model.resources();
+    let used = used_by(model, group);
     let total_wait = out.total_wait_days;
     let empty = crate::summary::ResourceStats::default();
     let stats = |k: usize| out.resources.get(k).unwrap_or(&empty);
+    // A group's binding share counts the replications in which the resource was the
+    // busiest of those the group's trains use.
+    let binding = |k: usize| match (group, &out.binding_among) {
+        (Some(_), Some(b)) => b.binding.get(k).copied().unwrap_or(0),
+        _ => stats(k).binding,
+    };
     let points: Vec<ResourcePoint> = infos
         .iter()
         .enumerate()
@@ -431,7 +527,7 @@ fn resources_at(model: &Model, out: &RunStats) -> (Vec<ResourcePoint>, Option<Bo
             },
         })
         .collect();
-    let top = (0..points.len()).max_by(|&a, &b| {
+    let top = (0..points.len()).filter(|&k| used[k]).max_by(|&a, &b| {
         points[a]
             .utilization
             .mean
@@ -446,11 +542,82 @@ fn resources_at(model: &Model, out: &RunStats) -> (Vec<ResourcePoint>, Option<Bo
             from: p.from.clone(),
             to: p.to.clone(),
             utilization: p.utilization,
-            binding_share: stats(k).binding as f64 / out.replications.max(1) as f64,
+            binding_share: binding(k) as f64 / out.replications.max(1) as f64,
             wait_share: p.wait_share,
         }
     });
     (points, bottleneck)
+}
+
+/// Mean of one figure of `members` in replication `r`, weighted by their delivered
+/// trains per week (members without deliveries or with a NaN figure left out; NaN
+/// if none is left).
+fn weighted_by_delivered(
+    members: &[&crate::summary::Series],
+    r: usize,
+    figure: fn(&crate::summary::Series) -> &Vec<f64>,
+) -> f64 {
+    let (mut weighted, mut weight) = (0.0, 0.0);
+    for f in members {
+        let (v, w) = (figure(f)[r], f.delivered_trains_per_week[r]);
+        if v.is_finite() && w > 0.0 {
+            weighted += v * w;
+            weight += w;
+        }
+    }
+    if weight > 0.0 {
+        weighted / weight
+    } else {
+        f64::NAN
+    }
+}
+
+/// The transit times of one group's trains: each replication's mean over the member
+/// flows (weighted by their delivered trains per week), and the percentiles of their
+/// pooled histograms.
+fn group_transit(model: &Model, out: &RunStats, group: &str) -> crate::schema::Transit {
+    let no_series: Vec<crate::summary::Series> = Vec::new();
+    let all = out.flow_series.as_ref().unwrap_or(&no_series);
+    let members: Vec<usize> = (0..model.flows().len())
+        .filter(|&i| model.flows()[i].group == group)
+        .collect();
+    let series: Vec<&crate::summary::Series> = members.iter().filter_map(|&i| all.get(i)).collect();
+    let reps = series.iter().map(|f| f.len()).min().unwrap_or(0);
+    let means: Vec<f64> = (0..reps)
+        .map(|r| weighted_by_delivered(&series, r, |f| &f.transit_mean_days))
+        .collect();
+    let mut pooled = Histogram::new();
+    for &i in &members {
+        if let Some(h) = out.pooled.get(i) {
+            pooled.merge(h);
+        }
+    }
+    transit(&Estimate::of(&means), &pooled)
+}
+
+/// For each resource, whether the trains of `group` may use it (every resource when
+/// no group is given): a station on one of the group's routes, or a leg direction
+/// between two consecutive nodes of one.
+fn used_by(model: &Model, group: Option<&str>) -> Vec<bool> {
+    let infos = model.resources();
+    let Some(g) = group else {
+        return vec![true; infos.len()];
+    };
+    let routes: Vec<&Vec<String>> = model
+        .flows()
+        .iter()
+        .filter(|f| f.group == g)
+        .flat_map(|f| f.routes.iter().map(|r| &r.nodes))
+        .collect();
+    infos
+        .iter()
+        .map(|info| match (&info.from, &info.to) {
+            (Some(a), Some(b)) => routes
+                .iter()
+                .any(|nodes| nodes.windows(2).any(|w| w[0] == *a && w[1] == *b)),
+            _ => routes.iter().any(|nodes| nodes.contains(&info.id)),
+        })
+        .collect()
 }
 
 fn flows_at(model: &Model, out: &RunStats) -> Vec<FlowPoint> {

@@ -346,6 +346,12 @@ impl JsonSchema for DurationSpec {
 #[serde(deny_unknown_fields)]
 #[schemars(title = "corridor scenario file")]
 pub struct ScenarioFile {
+    /// Another scenario file this one extends (relative to this file): everything is
+    /// inherited, flows with the same id are replaced and new ones added, overrides and
+    /// disruptions are added after the base's.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub extends: Option<Spanned<String>>,
     /// Short name; results go to `results/<name>/` by default.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
@@ -502,6 +508,10 @@ pub struct FlowSpec {
     /// Adaptive policy: how many alternative routes to choose among (default 3).
     #[schemars(with = "Option<i64>")]
     pub alternatives: Option<Spanned<i64>>,
+    /// The group the flow belongs to, e.g. `china` (default: the flow's id): `--param
+    /// demand:GROUP` and `corridor capacity --group GROUP` scale only its flows.
+    #[schemars(with = "Option<String>")]
+    pub group: Option<Spanned<String>>,
     /// Volumes from dates on (instead of `trains_per_week` / `teu_per_year`).
     #[serde(default)]
     pub rate: Vec<RateSpec>,
@@ -568,9 +578,14 @@ pub struct SplitSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideSpec {
-    /// Node or leg id.
-    #[schemars(with = "String")]
+    /// Node or leg id, or a list of them (the same change to each); give this or
+    /// `targets`.
+    #[schemars(with = "Option<TargetList>")]
     pub target: Spanned<String>,
+    /// Node or leg ids: the same change to each (instead of `target`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub targets: Option<Spanned<Vec<Spanned<String>>>>,
     /// Parameter name, e.g. `capacity_trains_per_day` or `ferry.vessels`.
     #[schemars(with = "String")]
     pub param: Spanned<String>,
@@ -580,6 +595,10 @@ pub struct OverrideSpec {
     /// A factor on the current value (instead of `value`).
     #[schemars(with = "Option<f64>")]
     pub factor: Option<Spanned<f64>>,
+    /// An amount added to the current value (instead of `value` or `factor`), e.g.
+    /// `add = 2` ferries; numbers and counts only.
+    #[schemars(with = "Option<f64>")]
+    pub add: Option<Spanned<f64>>,
     /// First day (or date) the change applies (default: day 0).
     #[schemars(with = "Option<DaySpec>")]
     pub from: Option<Spanned<DaySpec>>,
@@ -589,6 +608,16 @@ pub struct OverrideSpec {
     /// Why: the source or plan behind the change.
     #[serde(default)]
     pub note: String,
+}
+
+/// An override's `target`: one node or leg id, or a list of them.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TargetList {
+    /// One id.
+    One(String),
+    /// Several ids, each changed alike.
+    Many(Vec<String>),
 }
 
 /// One `[[disruption]]`: a closure of a node or leg.

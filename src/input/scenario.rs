@@ -102,19 +102,20 @@ pub(super) fn build(
             );
             continue;
         }
-        let change = match (&spec.value, &spec.factor) {
-            (Some(v), None) => change_value(&mut ck, param, v),
-            (None, Some(f)) => ck
+        let change = match (&spec.value, &spec.factor, &spec.add) {
+            (Some(v), None, None) => change_value(&mut ck, param, v),
+            (None, Some(f), None) => ck
                 .number("factor", f, ValueKind::Positive, limits::FACTOR)
                 .map(Change::Scale),
+            (None, None, Some(a)) => super::layers::change_add(&mut ck, param, a),
             _ => {
                 ck.push(
                     Problem::at(
                         spec.param.span(),
-                        "an override needs exactly one of `value` and `factor`",
+                        "an override needs exactly one of `value`, `factor` and `add`",
                     )
                     .help(
-                        "value = NEW sets the parameter; factor = F multiplies its current value",
+                        "value = NEW sets the parameter; factor = F multiplies its current value; add = N adds to it",
                     ),
                 );
                 None
@@ -125,6 +126,7 @@ pub(super) fn build(
             || {
                 spec.factor
                     .as_ref()
+                    .or(spec.add.as_ref())
                     .map(Spanned::span)
                     .unwrap_or(spec.param.span())
             },
@@ -246,6 +248,8 @@ pub(super) fn build(
             overrides: Vec::new(),
             disruptions: disruptions.clone(),
             sweep: None,
+            bases: Vec::new(),
+            sets: Vec::new(),
             calendar,
             dated: dated.clone(),
             backlog: backlog.clone(),
@@ -261,7 +265,9 @@ pub(super) fn build(
     }
 
     let sweep = file.sweep.as_ref().and_then(|s| {
-        let param = match parse_sweep_param(s.param.get_ref(), &network) {
+        let param = match super::layers::group_sweep_param(s.param.get_ref(), &flows)
+            .unwrap_or_else(|| parse_sweep_param(s.param.get_ref(), &network))
+        {
             Ok(p) => Some(p),
             Err(e) => {
                 ck.error_help(
@@ -284,7 +290,9 @@ pub(super) fn build(
             for v in &values {
                 if let Err(e) = check_sweep_value(p, *v) {
                     let help = match p {
-                        SweepParam::Demand => expected(ValueKind::Positive, limits::FACTOR),
+                        SweepParam::Demand | SweepParam::DemandGroup(_) => {
+                            expected(ValueKind::Positive, limits::FACTOR)
+                        }
                         SweepParam::Network(_, q) => expected(q.kind(), q.bound()),
                     };
                     ck.error_help(s.values.span(), format!("sweep value {e}"), help);
@@ -329,6 +337,8 @@ pub(super) fn build(
         overrides,
         disruptions,
         sweep,
+        bases: Vec::new(),
+        sets: Vec::new(),
         calendar,
         dated,
         backlog,
@@ -505,7 +515,9 @@ pub fn parse_sweep_param(text: &str, network: &Network) -> Result<SweepParam, St
 /// range; a duration's value is its new mean (days).
 pub fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
     match param {
-        SweepParam::Demand => check_bounded(ValueKind::Positive, v, limits::FACTOR),
+        SweepParam::Demand | SweepParam::DemandGroup(_) => {
+            check_bounded(ValueKind::Positive, v, limits::FACTOR)
+        }
         SweepParam::Network(_, p) => p.check(v),
     }
 }
@@ -799,8 +811,10 @@ fn build_flow(
         return None;
     }
     let (from, to, train, policy) = (from?, to?, train?, policy?);
+    let group = super::layers::flow_group(ck, spec, &id);
     let flow = Flow {
         id,
+        group,
         from,
         to,
         trains_per_week: per_week?,

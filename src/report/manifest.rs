@@ -9,9 +9,9 @@ use sha2::{Digest, Sha256};
 use crate::network::{Change, Departure, Network, NodeId};
 use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario};
 use crate::schema::{
-    ArrivalsRecord, ChangeRecord, DepartureRecord, DisruptionRecord, FerryRecord, FlowRecord,
-    LegRecord, NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, SplitRecord, StationRecord,
-    TimingRecord, TrainRecord, WeatherRecord,
+    ArrivalsRecord, ChangeRecord, DepartureRecord, DisruptionRecord, FerryRecord, FileRecord,
+    FlowRecord, LegRecord, NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, SplitRecord,
+    StationRecord, TimingRecord, TrainRecord, WeatherRecord,
 };
 pub use crate::schema::{Details, Manifest, RunKind, ScenarioRecord, SweepDetails, WarmupSource};
 
@@ -86,6 +86,7 @@ impl ScenarioRecord {
                         value: d.params().clone(),
                     },
                     Change::Scale(f) => ChangeRecord::Scale { factor: *f },
+                    Change::Add(a) => ChangeRecord::Add { add: *a },
                 },
                 note: o.note.clone(),
             })
@@ -108,6 +109,15 @@ impl ScenarioRecord {
             name: scenario.name.clone(),
             file: scenario.path.display().to_string(),
             file_sha256: sha256_file(&scenario.path),
+            extends: scenario
+                .bases
+                .iter()
+                .map(|p| FileRecord {
+                    file: p.display().to_string(),
+                    sha256: sha256_file(p),
+                })
+                .collect(),
+            set: scenario.sets.clone(),
             network_file: scenario.network_path.display().to_string(),
             network_sha256: sha256_file(&scenario.network_path),
             flows,

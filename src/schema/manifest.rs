@@ -161,6 +161,14 @@ pub struct ScenarioRecord {
     pub file: String,
     /// SHA-256 of the scenario file.
     pub file_sha256: String,
+    /// The files the scenario extends (`extends`), nearest first, each with its
+    /// SHA-256 (absent when it extends none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extends: Vec<FileRecord>,
+    /// The `--set TARGET.PARAM=VALUE` changes given on the command line, in order,
+    /// applied after the file's overrides (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set: Vec<String>,
     /// Network file.
     pub network_file: String,
     /// SHA-256 of the network file.
@@ -173,6 +181,15 @@ pub struct ScenarioRecord {
     pub disruptions: Vec<DisruptionRecord>,
     /// The network after overrides.
     pub network: NetworkRecord,
+}
+
+/// An input file and its hash.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileRecord {
+    /// The file.
+    pub file: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
 }
 
 /// A flow as run.
@@ -280,6 +297,11 @@ pub enum ChangeRecord {
     Scale {
         /// The factor.
         factor: f64,
+    },
+    /// An amount added to the current value.
+    Add {
+        /// The amount.
+        add: f64,
     },
 }
 

@@ -249,6 +249,8 @@ impl fmt::Display for ResourceKind {
 pub struct FlowInfo {
     /// Flow id.
     pub id: String,
+    /// The flow's group (its id unless the scenario gives one).
+    pub group: String,
     /// Origin node id.
     pub from: String,
     /// Destination node id.
@@ -368,6 +370,7 @@ impl Model {
             let h = scenario.run.horizon_days;
             flow_info.push(FlowInfo {
                 id: flow.id.clone(),
+                group: flow.group.clone(),
                 from: network.node(flow.from).id.clone(),
                 to: network.node(flow.to).id.clone(),
                 trains_per_week: flow.trains_per_week * flow.profile.integral(0.0, h) / h,

@@ -168,8 +168,8 @@ impl SeriesResult {
 
 impl Model {
     /// The columns of every replication's time series, in order: for each resource
-    /// its [`RESOURCE_MEASURES`] (and [`FERRY_MEASURES`] for ferries), then for each
-    /// flow its [`FLOW_MEASURES`]. Empty if the model has no time series.
+    /// its `RESOURCE_MEASURES` (and `FERRY_MEASURES` for ferries), then for each
+    /// flow its `FLOW_MEASURES`. Empty if the model has no time series.
     pub fn series_columns(&self) -> Vec<SeriesColumn> {
         if self.period_starts.is_empty() {
             return Vec::new();

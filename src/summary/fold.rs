@@ -85,6 +85,17 @@ pub struct ResourceStats {
     pub binding: u64,
 }
 
+/// How often each resource of a subset (e.g. those one flow group's trains use) was
+/// the busiest of that subset: what a group's bottleneck reports.
+#[derive(Clone, Debug, Default)]
+pub struct SubsetBinding {
+    /// Per resource, in [`Model::resources`] order: whether it is in the subset.
+    pub member: Vec<bool>,
+    /// Per resource: replications in which it had the highest utilisation of the
+    /// subset (ties to the first; 0 outside the subset).
+    pub binding: Vec<u64>,
+}
+
 /// Per-replication figures of one flow or all flows, in replication order: what a
 /// bootstrap over replications and a paired difference need.
 #[derive(Clone, Debug, Default)]
@@ -175,6 +186,9 @@ pub struct RunStats {
     pub overall_series: Option<Series>,
     /// Per flow, per replication (only with [`Keep::Flows`]).
     pub flow_series: Option<Vec<Series>>,
+    /// Binding counts within a subset of the resources, if asked for
+    /// ([`RunStats::with_binding_among`]).
+    pub binding_among: Option<SubsetBinding>,
     /// Results over time across replications (periods × series columns), if the
     /// model has time series.
     pub series: Option<GridSummary>,
@@ -277,14 +291,30 @@ impl RunStats {
             pooled_routes: Vec::new(),
             overall_series: (keep != Keep::Nothing).then(Series::default),
             flow_series: (keep == Keep::Flows).then(|| vec![Series::default(); flows.len()]),
+            binding_among: None,
             series: None,
         }
+    }
+
+    /// These statistics, also counting for each resource of the subset `member`
+    /// (one flag per resource, in [`Model::resources`] order) the replications in
+    /// which it was the busiest of the subset.
+    pub fn with_binding_among(mut self, member: Vec<bool>) -> RunStats {
+        let binding = vec![0; member.len()];
+        self.binding_among = Some(SubsetBinding { member, binding });
+        self
     }
 
     /// The statistics of replications kept in a [`RunOutput`] (a replay, a merge of
     /// shard partials), with its pooled histograms.
     pub fn of(model: &Model, out: &RunOutput, keep: Keep) -> RunStats {
-        let mut stats = RunStats::new(model, keep);
+        RunStats::new(model, keep).replayed(out)
+    }
+
+    /// These (empty) statistics with the replications kept in a [`RunOutput`] folded
+    /// in, with its pooled histograms (see [`RunStats::of`]).
+    pub fn replayed(self, out: &RunOutput) -> RunStats {
+        let mut stats = self;
         out.replay_into(&mut stats);
         // Each replication's series went into the output's summary as it was kept.
         stats.series = out.series.clone();
@@ -416,6 +446,20 @@ impl Fold for RunStats {
         if let Some(rs) = best.and_then(|k| self.resources.get_mut(k)) {
             rs.binding += 1;
         }
+        if let Some(sb) = &mut self.binding_among {
+            let member = &sb.member;
+            let best = (0..r.resources.len())
+                .filter(|&k| member.get(k).copied().unwrap_or(false))
+                .max_by(|&a, &b| {
+                    r.resources[a]
+                        .utilization
+                        .total_cmp(&r.resources[b].utilization)
+                        .then(b.cmp(&a))
+                });
+            if let Some(b) = best.and_then(|k| sb.binding.get_mut(k)) {
+                *b += 1;
+            }
+        }
         self.events_sum += r.events as f64;
         if let Some(s) = &r.series {
             self.series
@@ -437,5 +481,72 @@ fn merge_pooled(into: &mut Vec<Histogram>, from: &[Histogram]) {
     }
     for (a, b) in into.iter_mut().zip(from) {
         a.merge(b);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ResourceResult;
+
+    /// A model of two stations and the line between them (four resources).
+    fn model() -> Model {
+        let station =
+            "resource = { servers = 1, service_days = { dist = \"exponential\", mean = 0.1 } }";
+        let network = crate::input::parse_network(&format!(
+            "[[node]]\nid = \"a\"\nlat = 40.0\nlon = 50.0\nkind = \"rail_terminal\"\n{station}\n\n\
+             [[node]]\nid = \"b\"\nlat = 41.0\nlon = 51.0\nkind = \"rail_terminal\"\n{station}\n\n\
+             [[leg]]\nfrom = \"a\"\nto = \"b\"\nmode = \"rail\"\nlength_km = 120\n\
+             travel_days = 0.2\ngauge_mm = 1520\ncapacity_trains_per_day = 10\n"
+        ))
+        .expect("valid network");
+        let (scenario, network) = crate::input::parse_scenario(
+            "name = \"t\"\nnetwork = \"n.toml\"\nhorizon_days = 50\nwarmup_days = 5\n\
+             replications = 3\nseed = 1\n\n[[flow]]\nfrom = \"a\"\nto = \"b\"\n\
+             trains_per_week = 2\ntrain = { wagons = 50 }\n",
+            std::path::Path::new("t.toml"),
+            network,
+        )
+        .expect("valid scenario");
+        Model::new(&network, &scenario).expect("a model")
+    }
+
+    fn replication(utilization: &[f64]) -> ReplicationResult {
+        ReplicationResult {
+            resources: utilization
+                .iter()
+                .map(|&u| ResourceResult {
+                    utilization: u,
+                    ..ResourceResult::default()
+                })
+                .collect(),
+            ..ReplicationResult::default()
+        }
+    }
+
+    #[test]
+    fn binding_among_a_subset_counts_its_busiest_resource_only() {
+        let model = model();
+        let n = model.resources().len();
+        assert!(n >= 3, "{n} resources");
+        // The subset leaves out resource 0, the busiest of all in every replication.
+        let member: Vec<bool> = (0..n).map(|k| k != 0).collect();
+        let mut stats = RunStats::new(&model, Keep::Nothing).with_binding_among(member);
+        let mut u = vec![0.1; n];
+        u[0] = 0.9;
+        u[1] = 0.5;
+        stats.push(&replication(&u));
+        u[2] = 0.6;
+        stats.push(&replication(&u));
+        // A tie goes to the first resource of the subset.
+        u[2] = 0.5;
+        stats.push(&replication(&u));
+        let sb = stats.binding_among.as_ref().expect("asked for");
+        assert_eq!(sb.binding[0], 0);
+        assert_eq!(sb.binding[1], 2);
+        assert_eq!(sb.binding[2], 1);
+        assert_eq!(sb.binding.iter().sum::<u64>(), 3);
+        // The overall count is unchanged by the subset.
+        assert_eq!(stats.resources[0].binding, 3);
     }
 }

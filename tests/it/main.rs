@@ -11,6 +11,7 @@
 //! - `faults`: whole results folders under kill -9, signals, a full disk, concurrent runs.
 //! - `shard`: sharded runs merge to the bytes of one machine; bad sets of partials are refused.
 //! - `harden`: hostile inputs (issue 14): bounds, saturation, shares, safe names, special files.
+//! - `whatif2`: what-ifs in a few lines: `extends` chains, `--set`, `add`, several targets, flow groups.
 //! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
 //! - `page`: `report.html` in every results folder: self-contained, every chart and table.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
@@ -33,3 +34,4 @@ mod schema;
 mod shard;
 mod support;
 mod validation;
+mod whatif2;
