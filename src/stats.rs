@@ -463,60 +463,116 @@ pub type CellParts = (u64, i128, i128, Vec<(usize, u64)>);
 /// replications (zeros, the common case, are only counted: the moments' count minus
 /// the histogram's). Cells a replication leaves undefined (NaN) are skipped; merging
 /// is exact and order-independent.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Replications are buffered (up to [`GRID_BATCH`] of them) and added cell by cell, so
+/// that each cell's histogram stays in cache while it takes a batch of values; the
+/// buffer is flushed before anything is read.
+#[derive(Clone, Debug, Default)]
 pub struct GridSummary {
+    inner: std::cell::RefCell<Grid>,
+}
+
+/// Replications buffered by a [`GridSummary`] before they are added.
+pub const GRID_BATCH: usize = 64;
+
+#[derive(Clone, Debug, Default)]
+struct Grid {
     moments: Vec<ExactMoments>,
     hists: Vec<Histogram>,
+    /// Buffered replications, row-major, `moments.len()` values each.
+    pending: Vec<f64>,
+}
+
+impl Grid {
+    fn grow(&mut self, len: usize) {
+        if self.moments.len() < len {
+            self.flush();
+            self.moments.resize(len, ExactMoments::default());
+            self.hists.resize(len, Histogram::new());
+        }
+    }
+
+    /// Adds the buffered replications, cell by cell.
+    fn flush(&mut self) {
+        let w = self.moments.len();
+        if self.pending.is_empty() || w == 0 {
+            self.pending.clear();
+            return;
+        }
+        for (i, (m, h)) in self.moments.iter_mut().zip(&mut self.hists).enumerate() {
+            for row in self.pending.chunks_exact(w) {
+                let v = row[i];
+                if !v.is_finite() {
+                    continue;
+                }
+                if v <= 0.0 {
+                    // The figures are non-negative: a zero adds nothing to the sums.
+                    m.n += 1;
+                } else {
+                    m.push(v);
+                    h.record(v);
+                }
+            }
+        }
+        self.pending.clear();
+    }
+}
+
+impl PartialEq for GridSummary {
+    fn eq(&self, other: &GridSummary) -> bool {
+        let (mut a, mut b) = (self.inner.borrow_mut(), other.inner.borrow_mut());
+        a.flush();
+        b.flush();
+        a.moments == b.moments && a.hists == b.hists
+    }
 }
 
 impl GridSummary {
     /// An empty summary of `len` cells.
     pub fn new(len: usize) -> GridSummary {
         GridSummary {
-            moments: vec![ExactMoments::default(); len],
-            hists: vec![Histogram::new(); len],
-        }
-    }
-
-    fn grow(&mut self, len: usize) {
-        if self.moments.len() < len {
-            self.moments.resize(len, ExactMoments::default());
-            self.hists.resize(len, Histogram::new());
+            inner: std::cell::RefCell::new(Grid {
+                moments: vec![ExactMoments::default(); len],
+                hists: vec![Histogram::new(); len],
+                pending: Vec::new(),
+            }),
         }
     }
 
     /// Adds one replication's figures (one per cell; NaN where undefined).
     pub fn push(&mut self, values: &[f64]) {
-        self.grow(values.len());
-        for (i, &v) in values.iter().enumerate() {
-            if !v.is_finite() {
-                continue;
-            }
-            if v <= 0.0 {
-                // The figures are non-negative: a zero adds nothing to the sums.
-                self.moments[i].n += 1;
-            } else {
-                self.moments[i].push(v);
-                self.hists[i].record(v);
-            }
+        let g = self.inner.get_mut();
+        g.grow(values.len());
+        let w = g.moments.len();
+        g.pending.extend_from_slice(values);
+        g.pending
+            .resize(g.pending.len() + (w - values.len()), f64::NAN);
+        if g.pending.len() >= GRID_BATCH * w {
+            g.flush();
         }
     }
 
     /// Adds another summary.
     pub fn merge(&mut self, o: &GridSummary) {
-        self.grow(o.moments.len());
-        for (i, (m, h)) in o.moments.iter().zip(&o.hists).enumerate() {
-            self.moments[i].merge(m);
-            self.hists[i].merge(h);
+        let mut other = o.inner.borrow_mut();
+        other.flush();
+        let g = self.inner.get_mut();
+        g.grow(other.moments.len());
+        g.flush();
+        for (i, (m, h)) in other.moments.iter().zip(&other.hists).enumerate() {
+            g.moments[i].merge(m);
+            g.hists[i].merge(h);
         }
     }
 
     /// The cells as plain numbers (count, fixed-point sum and sum of squares,
     /// histogram bins), to store them exactly.
     pub fn to_parts(&self) -> Vec<CellParts> {
-        self.moments
+        let mut g = self.inner.borrow_mut();
+        g.flush();
+        g.moments
             .iter()
-            .zip(&self.hists)
+            .zip(&g.hists)
             .map(|(m, h)| (m.n, m.sum, m.sum_sq, h.to_sparse()))
             .collect()
     }
@@ -524,29 +580,33 @@ impl GridSummary {
     /// The summary stored by [`GridSummary::to_parts`]; `None` if a histogram is
     /// malformed.
     pub fn from_parts(parts: Vec<CellParts>) -> Option<GridSummary> {
-        let mut g = GridSummary::new(0);
+        let mut g = Grid::default();
         for (n, sum, sum_sq, bins) in parts {
             g.moments.push(ExactMoments { n, sum, sum_sq });
             g.hists.push(Histogram::from_sparse(&bins)?);
         }
-        Some(g)
+        Some(GridSummary {
+            inner: std::cell::RefCell::new(g),
+        })
     }
 
     /// Number of cells.
     pub fn len(&self) -> usize {
-        self.moments.len()
+        self.inner.borrow().moments.len()
     }
 
     /// True if there are no cells.
     pub fn is_empty(&self) -> bool {
-        self.moments.is_empty()
+        self.len() == 0
     }
 
     /// Cell `i`: replications that defined it, the mean with its 95% interval, and
     /// the 10th and 90th percentiles across replications (values are non-negative;
     /// percentiles within 0.4%).
     pub fn cell(&self, i: usize) -> (u64, Estimate, f64, f64) {
-        let (m, h) = (&self.moments[i], &self.hists[i]);
+        let mut g = self.inner.borrow_mut();
+        g.flush();
+        let (m, h) = (&g.moments[i], &g.hists[i]);
         let n = m.count();
         let zeros = n.saturating_sub(h.count());
         let quantile = |q: f64| {

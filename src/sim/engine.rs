@@ -522,7 +522,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             self.choose_route(t);
         }
         let tr = &mut self.trains[t as usize];
-        if !tr.dispatched && tr.next > m.routes[tr.route as usize].start {
+        if !tr.dispatched && self.recorder.is_some() && tr.next > m.routes[tr.route as usize].start
+        {
             tr.dispatched = true;
             self.flows[tr.flow as usize].all_dispatched += 1;
         }

@@ -48,11 +48,13 @@ impl<T: Trace> Sim<'_, '_, T> {
         } else {
             st.queue.push_back((t, now));
             st.stat.queue.set(now, st.queue.len() as u32);
-            st.queued_wagons +=
-                u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
-            st.stat
-                .queue_wagons
-                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            if self.recorder.is_some() {
+                st.queued_wagons +=
+                    u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
+                st.stat
+                    .queue_wagons
+                    .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            }
         }
     }
 
@@ -91,14 +93,16 @@ impl<T: Trace> Sim<'_, '_, T> {
                 return;
             };
             st.stat.queue.set(now, st.queue.len() as u32);
-            st.queued_wagons -= u64::from(
-                m.flows[self.trains[next as usize].flow as usize]
-                    .train
-                    .wagons,
-            );
-            st.stat
-                .queue_wagons
-                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            if self.recorder.is_some() {
+                st.queued_wagons -= u64::from(
+                    m.flows[self.trains[next as usize].flow as usize]
+                        .train
+                        .wagons,
+                );
+                st.stat
+                    .queue_wagons
+                    .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            }
             st.stat.wait(enq, now, m.warmup);
             self.start_service(s, next);
         }
@@ -117,11 +121,13 @@ impl<T: Trace> Sim<'_, '_, T> {
         } else {
             st.queue.push_back((t, now, units));
             st.stat.queue.set(now, st.queue.len() as u32);
-            st.queued_wagons +=
-                u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
-            st.stat
-                .queue_wagons
-                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            if self.recorder.is_some() {
+                st.queued_wagons +=
+                    u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
+                st.stat
+                    .queue_wagons
+                    .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            }
             if !st.wake_pending && st.closed == 0 {
                 st.wake_pending = true;
                 let at = st.next_free.max(now);
@@ -170,11 +176,13 @@ impl<T: Trace> Sim<'_, '_, T> {
                 return;
             };
             st.stat.queue.set(now, st.queue.len() as u32);
-            st.queued_wagons -=
-                u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
-            st.stat
-                .queue_wagons
-                .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            if self.recorder.is_some() {
+                st.queued_wagons -=
+                    u64::from(m.flows[self.trains[t as usize].flow as usize].train.wagons);
+                st.stat
+                    .queue_wagons
+                    .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
+            }
             st.stat.wait(enq, now, m.warmup);
             self.enter_section(s, t, units);
         }
