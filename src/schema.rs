@@ -43,11 +43,11 @@ pub use self::experiment::{
     Refinement, ResourcePoint, ScenarioComparison,
 };
 pub use self::manifest::{
-    ArrivalsRecord, ChangeRecord, DepartureRecord, Details, DisruptionRecord, FerryRecord,
-    FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest, NetworkRecord, NodeRecord,
-    OverrideRecord, PolicyRecord, PrecisionReport, RunKind, ScenarioRecord, SplitRecord,
-    StationRecord, SweepDetails, TimingRecord, TrainRecord, WarmupChoice, WarmupMethod,
-    WarmupSource, WeatherRecord,
+    ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord, Details,
+    DisruptionRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest,
+    NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, PrecisionReport, ProfileRecord,
+    RunKind, ScenarioRecord, SplitRecord, StationRecord, SweepDetails, TimingRecord, TrainRecord,
+    WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord,
 };
 pub use self::run::{
     AllRoutes, Detail, FlowRow, FlowSummary, LegExport, NetworkExport, NodeExport, Overall,

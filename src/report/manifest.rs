@@ -9,9 +9,10 @@ use sha2::{Digest, Sha256};
 use crate::network::{Change, Departure, Network, NodeId};
 use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario};
 use crate::schema::{
-    ArrivalsRecord, ChangeRecord, DepartureRecord, DisruptionRecord, FerryRecord, FileRecord,
-    FlowRecord, LegRecord, NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, SplitRecord,
-    StationRecord, TimingRecord, TrainRecord, WeatherRecord,
+    ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord,
+    DisruptionRecord, FerryRecord, FileRecord, FlowRecord, LegRecord, NetworkRecord, NodeRecord,
+    OverrideRecord, PolicyRecord, ProfileRecord, SplitRecord, StationRecord, TimingRecord,
+    TrainRecord, WeatherRecord,
 };
 pub use crate::schema::{Details, Manifest, RunKind, ScenarioRecord, SweepDetails, WarmupSource};
 
@@ -57,6 +58,10 @@ impl ScenarioRecord {
                     tonnes: f.train.tonnes,
                 },
                 route_by: f.route_by,
+                profile: (!f.profile.is_flat()).then(|| ProfileRecord {
+                    steps: f.profile.steps.iter().map(|(d, x)| [*d, *x]).collect(),
+                    growth_per_year: f.profile.growth_per_year,
+                }),
                 policy: match &f.policy {
                     RoutePolicy::Fixed { via: v } => PolicyRecord::Fixed { via: via(v) },
                     RoutePolicy::Split(parts) => PolicyRecord::Split(
@@ -74,23 +79,20 @@ impl ScenarioRecord {
                 },
             })
             .collect();
-        let overrides = scenario
-            .overrides
-            .iter()
-            .map(|o| OverrideRecord {
-                target: network.target_name(o.target).to_string(),
-                param: o.param.name().to_string(),
-                change: match &o.change {
-                    Change::Number(v) => ChangeRecord::Number { value: *v },
-                    Change::Dist(d) => ChangeRecord::Dist {
-                        value: d.params().clone(),
-                    },
-                    Change::Scale(f) => ChangeRecord::Scale { factor: *f },
-                    Change::Add(a) => ChangeRecord::Add { add: *a },
+        let record = |o: &crate::scenario::Override| OverrideRecord {
+            target: network.target_name(o.target).to_string(),
+            param: o.param.name().to_string(),
+            change: match &o.change {
+                Change::Number(v) => ChangeRecord::Number { value: *v },
+                Change::Dist(d) => ChangeRecord::Dist {
+                    value: d.params().clone(),
                 },
-                note: o.note.clone(),
-            })
-            .collect();
+                Change::Scale(f) => ChangeRecord::Scale { factor: *f },
+                Change::Add(a) => ChangeRecord::Add { add: *a },
+            },
+            note: o.note.clone(),
+        };
+        let overrides = scenario.overrides.iter().map(record).collect();
         let disruptions = scenario
             .disruptions
             .iter()
@@ -123,6 +125,29 @@ impl ScenarioRecord {
             flows,
             overrides,
             disruptions,
+            start_date: scenario
+                .calendar
+                .start
+                .map(|d| d.format("%Y-%m-%d").to_string()),
+            period: scenario.period.map(|p| p.name()),
+            dated_overrides: scenario
+                .dated
+                .iter()
+                .map(|d| DatedOverrideRecord {
+                    change: record(&d.change),
+                    from_day: d.from_day,
+                    until_day: d.until_day,
+                })
+                .collect(),
+            backlog: scenario
+                .backlog
+                .iter()
+                .map(|b| BacklogRecord {
+                    flow: scenario.flows[b.flow].id.clone(),
+                    at: node(b.at),
+                    trains: b.trains,
+                })
+                .collect(),
             network: resolved_network(network),
         }
     }

@@ -179,8 +179,53 @@ pub struct ScenarioRecord {
     pub overrides: Vec<OverrideRecord>,
     /// Disruptions.
     pub disruptions: Vec<DisruptionRecord>,
+    /// The date of day 0, `YYYY-MM-DD` (absent without one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// The period of the time series (`month`, `week`, days; absent without).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Overrides that hold between days (`from` / `until`), not in `network`
+    /// (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dated_overrides: Vec<DatedOverrideRecord>,
+    /// Trains waiting at day 0 (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub backlog: Vec<BacklogRecord>,
     /// The network after overrides.
     pub network: NetworkRecord,
+}
+
+/// An override that holds between two days.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DatedOverrideRecord {
+    /// The change.
+    #[serde(flatten)]
+    pub change: OverrideRecord,
+    /// First day it holds.
+    pub from_day: f64,
+    /// First day it no longer holds (`null`: until the horizon).
+    pub until_day: Option<f64>,
+}
+
+/// Trains of a flow waiting at a node at day 0.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BacklogRecord {
+    /// Flow id.
+    pub flow: String,
+    /// Node id.
+    pub at: String,
+    /// Trains.
+    pub trains: u32,
+}
+
+/// A flow's volume over time: factors on its level from days on, and a growth rate.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ProfileRecord {
+    /// `[from_day, factor]` pairs (none before the first).
+    pub steps: Vec<[f64; 2]>,
+    /// Growth per year.
+    pub growth_per_year: f64,
 }
 
 /// An input file and its hash.
@@ -209,6 +254,10 @@ pub struct FlowRecord {
     pub train: TrainRecord,
     /// What "best" means for its routes.
     pub route_by: Criterion,
+    /// How the volume changes over time, relative to `trains_per_week` (absent when it
+    /// does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileRecord>,
     /// How its trains choose routes.
     pub policy: PolicyRecord,
 }
