@@ -51,6 +51,19 @@ pub fn apply_sweep(
                 f.trains_per_week *= value;
             }
         }
+        SweepParam::DatedFrom(i) => {
+            let d = scenario
+                .dated
+                .get_mut(i as usize)
+                .ok_or("no such dated override in this scenario")?;
+            if d.until_day.is_some_and(|u| value >= u) {
+                return Err(format!(
+                    "day {value} is not before the override's `until` (day {})",
+                    d.until_day.unwrap_or_default()
+                ));
+            }
+            d.from_day = value;
+        }
         SweepParam::Network(target, p) => {
             let change = match p.kind() {
                 ValueKind::Duration => {
@@ -102,9 +115,35 @@ pub fn parse_param(
     scenario: &Scenario,
     network: &Network,
 ) -> Result<SweepParam, String> {
+    if let Some(id) = text.strip_prefix("from:") {
+        return dated_param(id, scenario);
+    }
     match text.strip_prefix("demand:") {
         Some(group) => group_param(group, scenario),
         None => crate::input::parse_sweep_param(text, network),
+    }
+}
+
+/// The sweep parameter `from:ID`: the first day of the dated override `ID`.
+pub fn dated_param(id: &str, scenario: &Scenario) -> Result<SweepParam, String> {
+    let ids: Vec<&str> = scenario
+        .dated
+        .iter()
+        .filter_map(|d| d.id.as_deref())
+        .collect();
+    match scenario
+        .dated
+        .iter()
+        .position(|d| d.id.as_deref() == Some(id))
+    {
+        Some(i) => Ok(SweepParam::DatedFrom(i as u32)),
+        None if ids.is_empty() => Err(format!(
+            "no dated override has the id `{id}`: give the [[override]] with `from` an `id = \"{id}\"`"
+        )),
+        None => Err(format!(
+            "no dated override has the id `{id}`; the ids are: {}",
+            ids.join(", ")
+        )),
     }
 }
 

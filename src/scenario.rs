@@ -78,6 +78,8 @@ pub struct Scenario {
 /// A network change that holds from one day until another.
 #[derive(Clone, Debug)]
 pub struct DatedOverride {
+    /// Its `id`, by which a sweep moves its date (`from:ID`).
+    pub id: Option<String>,
     /// The change.
     pub change: Override,
     /// First day it applies.
@@ -316,6 +318,9 @@ pub enum SweepParam {
     DemandGroup(u32),
     /// A network parameter.
     Network(Target, Param),
+    /// The first day of a dated override (`from:ID`): the index of the override in
+    /// [`Scenario::dated`]; the value is a day number.
+    DatedFrom(u32),
 }
 
 /// A sweep declared in a scenario file.

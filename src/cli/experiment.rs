@@ -391,6 +391,10 @@ fn sweep_name(param: SweepParam, scenario: &Scenario, network: &Network) -> Stri
             experiment::group_of(param, scenario).unwrap_or_default()
         ),
         SweepParam::Network(t, p) => format!("{}.{}", network.target_name(t), p.name()),
+        SweepParam::DatedFrom(i) => format!(
+            "from:{}",
+            scenario.dated[i as usize].id.as_deref().unwrap_or_default()
+        ),
     }
 }
 

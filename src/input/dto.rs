@@ -599,6 +599,9 @@ pub struct OverrideSpec {
     /// `add = 2` ferries; numbers and counts only.
     #[schemars(with = "Option<f64>")]
     pub add: Option<Spanned<f64>>,
+    /// A name for a dated override, so that a sweep can move its date (`from:ID`).
+    #[schemars(with = "Option<String>")]
+    pub id: Option<Spanned<String>>,
     /// First day (or date) the change applies (default: day 0).
     #[schemars(with = "Option<DaySpec>")]
     pub from: Option<Spanned<DaySpec>>,

@@ -542,6 +542,7 @@ fn parse_sets(src: &Source) -> Result<Vec<OverrideSpec>, Vec<Problem>> {
             factor: factor.map(|f| Spanned::new(value_span.clone(), f)),
             add: add.map(|a| Spanned::new(value_span.clone(), a)),
             note: format!("{SET_SOURCE} {body}"),
+            id: None,
             from: None,
             until: None,
         });

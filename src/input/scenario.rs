@@ -151,6 +151,7 @@ pub(super) fn build(
                 continue;
             }
             dated.push(DatedOverride {
+                id: spec.id.as_ref().map(|i| i.get_ref().clone()),
                 change: Override {
                     target,
                     param,
@@ -294,6 +295,7 @@ pub(super) fn build(
                             expected(ValueKind::Positive, limits::FACTOR)
                         }
                         SweepParam::Network(_, q) => expected(q.kind(), q.bound()),
+                        SweepParam::DatedFrom(_) => expected(ValueKind::NonNegative, limits::DAYS),
                     };
                     ck.error_help(s.values.span(), format!("sweep value {e}"), help);
                     break;
@@ -519,6 +521,7 @@ pub fn check_sweep_value(param: SweepParam, v: f64) -> Result<(), String> {
             check_bounded(ValueKind::Positive, v, limits::FACTOR)
         }
         SweepParam::Network(_, p) => p.check(v),
+        SweepParam::DatedFrom(_) => check_bounded(ValueKind::NonNegative, v, limits::DAYS),
     }
 }
 

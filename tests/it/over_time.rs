@@ -467,7 +467,10 @@ fn the_dated_2024_scenario_writes_dated_results() {
     assert_eq!(starts[0], "2024-01-01");
     assert_eq!(starts[4], "2024-05-01");
     assert!(rows.iter().all(|r| !r.in_warmup && r.replications <= 3));
-    let february = rows.iter().find(|r| r.period_start == "2024-02-01").unwrap();
+    let february = rows
+        .iter()
+        .find(|r| r.period_start == "2024-02-01")
+        .unwrap();
     assert_eq!(february.period_days, 29.0);
     let m: Manifest = from_json(&std::fs::read_to_string(out.join("manifest.json")).unwrap())
         .expect("the manifest reads back");
@@ -480,4 +483,67 @@ fn the_dated_2024_scenario_writes_dated_results() {
     for chart in ["backlog", "transit_by_departure", "deliveries"] {
         assert!(out.join(format!("{chart}.png")).is_file(), "{chart}");
     }
+}
+
+/// The date of an upgrade is a sweep parameter (`from:ID`): moved to day 0, a dated
+/// override gives exactly the run of the same override without a date; moved later,
+/// the upgrade helps less.
+#[test]
+fn the_date_of_an_upgrade_sweeps() {
+    use corridor::experiment::{apply_sweep, parse_param};
+    use corridor::input;
+    use std::path::Path;
+    let sc = |when: &str| {
+        format!(
+            r#"
+name = "upgrade"
+network = "net.toml"
+horizon_days = 200
+warmup_days = 0
+replications = 10
+seed = 3
+
+[[flow]]
+from = "a"
+to = "e"
+trains_per_week = 2
+train = {{ wagons = 50, teu = 100, tonnes = 1400 }}
+
+[[override]]
+id = "second-vessel"
+target = "ferry"
+param = "ferry.vessels"
+value = 1
+{when}
+"#
+        )
+    };
+    let load = |text: &str| {
+        let net = input::parse_network(crate::support::NET).unwrap();
+        input::parse_scenario(text, Path::new("sc.toml"), net).unwrap()
+    };
+    // One vessel until the upgrade (`until`), two after: sweep the day it ends.
+    let (dated, net) = load(&sc("until = 150"));
+    assert!(parse_param("from:nope", &dated, &net).is_err());
+    let (never, never_net) = load(&sc(""));
+    let run = |s: &corridor::scenario::Scenario, n: &corridor::network::Network| {
+        let (summary, _, _) = crate::support::run_loaded(s, n, Some(1));
+        corridor::schema::to_json(&summary)
+    };
+    // A one-vessel fleet for the whole run, dated or not, is the same run.
+    let (whole, _) = load(&sc("until = 200"));
+    assert_eq!(run(&whole, &net), run(&never, &never_net));
+    // Moving the start of the one-vessel period to day 150 leaves two vessels until then.
+    let late = parse_param("from:second-vessel", &dated, &net).unwrap();
+    let (moved, n2) = apply_sweep(&dated, &net, late, 100.0).unwrap();
+    assert_eq!(moved.dated[0].from_day, 100.0);
+    assert!(
+        apply_sweep(&dated, &net, late, 150.0).is_err(),
+        "from must stay before until"
+    );
+    let wait = |s: &corridor::scenario::Scenario, n: &corridor::network::Network| {
+        let (summary, _, _) = crate::support::run_loaded(s, n, Some(1));
+        summary.overall.transit_days.mean
+    };
+    assert!(wait(&moved, &n2) < wait(&dated, &net));
 }
