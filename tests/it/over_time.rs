@@ -301,12 +301,12 @@ train = { wagons = 50 }
     }
 }
 
-/// Vessels that join a fleet on a date carry more: the same ferry demand sails more
-/// often after the date, and the fleet's utilisation falls.
-#[test]
-fn dated_vessels_join_the_fleet() {
-    let net = crate::support::NET;
-    let sc = r#"
+/// The ferry of [`crate::support::NET`] (two vessels) with one vessel for part of a
+/// 200-day run (`when`: `until = D` or `from = D`): its utilisation and waits per
+/// 50-day period.
+fn fleet_series(when: &str) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let sc = format!(
+        r#"
 name = "fleet"
 network = "net.toml"
 horizon_days = 200
@@ -319,68 +319,51 @@ period = 50
 from = "a"
 to = "e"
 trains_per_week = 2
-train = { wagons = 50, teu = 100, tonnes = 1400 }
+train = {{ wagons = 50, teu = 100, tonnes = 1400 }}
 
 [[override]]
 target = "ferry"
 param = "ferry.vessels"
 value = 1
-until = 100
-"#;
-    let (_, out, model) = run_text(net, sc);
-    let rows = timeseries_rows("fleet", &model, &stats(&model, &out));
-    let util = series(&rows, "ferry (c->d)", Measure::Utilization);
-    assert!(
-        util[1].mean > 1.6 * util[3].mean,
-        "one vessel until day 100 ({:.2}), two after ({:.2})",
-        util[1].mean,
-        util[3].mean
+{when}
+"#
     );
-    let queue = series(&rows, "ferry (c->d)", Measure::QueueTrains);
-    assert!(queue[1].mean > queue[3].mean);
+    let (_, out, model) = run_text(crate::support::NET, &sc);
+    let rows = timeseries_rows("fleet", &model, &stats(&model, &out));
+    let means = |m: Measure| -> Vec<f64> {
+        series(&rows, "ferry (c->d)", m)
+            .iter()
+            .map(|r| r.mean)
+            .collect()
+    };
+    (
+        means(Measure::Utilization),
+        means(Measure::WaitMeanDays),
+        means(Measure::QueueTrains),
+    )
 }
 
-/// Vessels that leave the fleet on a date do so when next idle: utilisation doubles
-/// and trains wait longer after the date.
+/// A vessel that joins the fleet on a date (one vessel until day 100, two after)
+/// halves the fleet's utilisation for the same demand and shortens the queue.
+#[test]
+fn dated_vessels_join_the_fleet() {
+    let (util, _, queue) = fleet_series("until = 100");
+    assert!(
+        util[1] > 1.6 * util[3],
+        "one vessel ({:.2}), then two ({:.2})",
+        util[1],
+        util[3]
+    );
+    assert!(queue[1] > queue[3]);
+}
+
+/// A vessel that leaves on a date (two until day 100, one after) does so when next
+/// idle: utilisation doubles and trains wait longer after the date.
 #[test]
 fn dated_vessels_leave_the_fleet() {
-    let sc = r#"
-name = "fleet"
-network = "net.toml"
-horizon_days = 200
-warmup_days = 0
-replications = 20
-seed = 3
-period = 50
-
-[[flow]]
-from = "a"
-to = "e"
-trains_per_week = 2
-train = { wagons = 50, teu = 100, tonnes = 1400 }
-
-[[override]]
-target = "ferry"
-param = "ferry.vessels"
-value = 1
-from = 100
-"#;
-    let (_, out, model) = run_text(crate::support::NET, sc);
-    let rows = timeseries_rows("fleet", &model, &stats(&model, &out));
-    let util = series(&rows, "ferry (c->d)", Measure::Utilization);
-    assert!(
-        util[3].mean > 1.6 * util[1].mean,
-        "{} vs {}",
-        util[3].mean,
-        util[1].mean
-    );
-    let wait = series(&rows, "ferry (c->d)", Measure::WaitMeanDays);
-    assert!(
-        wait[3].mean > 1.5 * wait[1].mean,
-        "{} vs {}",
-        wait[3].mean,
-        wait[1].mean
-    );
+    let (util, wait, _) = fleet_series("from = 100");
+    assert!(util[3] > 1.6 * util[1], "{} vs {}", util[3], util[1]);
+    assert!(wait[3] > 1.5 * wait[1], "{} vs {}", wait[3], wait[1]);
 }
 
 /// Mistakes in dated inputs are located and explained.
