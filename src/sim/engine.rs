@@ -587,9 +587,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             tr.flow,
             self.now.days_since(tr.arrived),
         );
+        let in_window = !tr.initial && tr.arrived >= m.warmup;
         if tr.initial {
             r.initial_delivered += 1;
-        } else if tr.arrived >= m.warmup || self.recorder.is_some() {
+        } else if in_window || self.recorder.is_some() {
             let transit = self.now.days_since(tr.arrived);
             let bin = Bin::of(transit);
             if let Some(rec) = &mut self.recorder {
@@ -602,17 +603,15 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     bin,
                 );
             }
-        }
-        if !tr.initial && tr.arrived >= m.warmup {
-            let transit = self.now.days_since(tr.arrived);
-            let bin = Bin::of(transit);
-            r.delivered += 1;
-            r.transit_sum_days += transit;
-            r.transit.record_bin(bin);
-            let rr = &mut r.routes[m.routes[tr.route as usize].index_in_flow as usize];
-            rr.delivered += 1;
-            rr.transit_sum_days += transit;
-            rr.transit.record_bin(bin);
+            if in_window {
+                r.delivered += 1;
+                r.transit_sum_days += transit;
+                r.transit.record_bin(bin);
+                let rr = &mut r.routes[m.routes[tr.route as usize].index_in_flow as usize];
+                rr.delivered += 1;
+                rr.transit_sum_days += transit;
+                rr.transit.record_bin(bin);
+            }
         }
         self.trains[t as usize].alive = false;
         self.in_system -= 1;

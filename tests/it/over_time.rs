@@ -215,18 +215,25 @@ from = 1000
     check(1200.0, 2000.0, 1.0 / 3.0);
 }
 
-/// Twelve trains wait at a one-server terminal with a fixed 0.35-day service and no
-/// other arrivals. By the end of day d, ⌊d / 0.35⌋ have left (one more is in service
-/// while any remain), so 9, 6, 3, 0 wait at the ends of days 1–4; the terminal is empty
-/// at 12 × 0.35 = 4.2 days; over day 1 the queue averages (11 × 0.35 + 10 × 0.35 + 9 ×
-/// 0.3) = 10.05 trains, and 2, 3, 3, 3, 1 trains are delivered in days 1–5.
-#[test]
-fn a_starting_backlog_clears_as_a_hand_calculation_says() {
-    let net = network(r#"resource = { servers = 1, service_days = 0.35 }"#, "0");
-    let sc = r#"
-name = "backlog"
+/// A deterministic one-server terminal at `a` (fixed `service` days) fed by a
+/// timetabled flow `f` of `per_week` trains from `offset` days on, with `extra`
+/// scenario text, over `horizon` days by 1-day periods: the summary and the rows.
+fn one_server(
+    service: f64,
+    per_week: f64,
+    offset: f64,
+    horizon: f64,
+    extra: &str,
+) -> (corridor::summary::Summary, Vec<TimeseriesRow>) {
+    let net = network(
+        &format!("resource = {{ servers = 1, service_days = {service} }}"),
+        "0",
+    );
+    let sc = format!(
+        r#"
+name = "one-server"
 network = "net.toml"
-horizon_days = 6
+horizon_days = {horizon}
 warmup_days = 0
 replications = 2
 seed = 1
@@ -236,18 +243,28 @@ period = 1
 id = "f"
 from = "a"
 to = "b"
-trains_per_week = 0.1
+trains_per_week = {per_week}
 arrivals = "timetable"
-offset_days = 100
-train = { wagons = 50 }
+offset_days = {offset}
+train = {{ wagons = 50 }}
+{extra}
+"#
+    );
+    let (s, out, model) = run_text(&net, &sc);
+    let rows = timeseries_rows("one-server", &model, &stats(&model, &out));
+    (s, rows)
+}
 
-[[backlog]]
-flow = "f"
-at = "a"
-trains = 12
-"#;
-    let (s, out, model) = run_text(&net, sc);
-    let rows = timeseries_rows("backlog", &model, &stats(&model, &out));
+/// Twelve trains wait at a one-server terminal with a fixed 0.35-day service and no
+/// other arrivals. By the end of day d, ⌊d / 0.35⌋ have left (one more is in service
+/// while any remain), so 9, 6, 3, 0 wait at the ends of days 1–4; the terminal is empty
+/// at 12 × 0.35 = 4.2 days; over day 1 the queue averages (11 × 0.35 + 10 × 0.35 + 9 ×
+/// 0.3) = 10.05 trains, and 2, 3, 3, 3, 1 trains are delivered in days 1–5.
+#[test]
+fn a_starting_backlog_clears_as_a_hand_calculation_says() {
+    // No other arrivals: the first timetabled train comes after the horizon.
+    let backlog = "\n[[backlog]]\nflow = \"f\"\nat = \"a\"\ntrains = 12\n";
+    let (s, rows) = one_server(0.35, 0.1, 100.0, 6.0, backlog);
     let means = |entity: &str, m: Measure| -> Vec<f64> {
         series(&rows, entity, m).iter().map(|r| r.mean).collect()
     };
@@ -274,27 +291,7 @@ trains = 12
 /// 1-day service: λ − μ = 1 train a day, so exactly d trains wait at the end of day d.
 #[test]
 fn a_deterministic_overload_grows_its_backlog_by_lambda_minus_mu() {
-    let net = network(r#"resource = { servers = 1, service_days = 1.0 }"#, "0");
-    let sc = r#"
-name = "overload"
-network = "net.toml"
-horizon_days = 30
-warmup_days = 0
-replications = 2
-seed = 1
-period = 1
-
-[[flow]]
-id = "f"
-from = "a"
-to = "b"
-trains_per_week = 14
-arrivals = "timetable"
-offset_days = 0.25
-train = { wagons = 50 }
-"#;
-    let (_, out, model) = run_text(&net, sc);
-    let rows = timeseries_rows("overload", &model, &stats(&model, &out));
+    let (_, rows) = one_server(1.0, 14.0, 0.25, 30.0, "");
     for r in series(&rows, "a", Measure::WaitingAtEnd) {
         let d = r.period_start_day + r.period_days;
         assert_eq!(r.mean, d, "day {d}");

@@ -332,6 +332,11 @@ impl<T: Trace> Sim<'_, '_, T> {
             ];
             let d: [f64; RAW] = std::array::from_fn(|j| raw[j] - rec.prev[i][j]);
             rec.prev[i] = raw;
+            // A ferry direction: its service and the room on the sailings it made.
+            let ferry = (kind == ResourceKind::Ferry).then(|| {
+                let f = (slot - ns - nsec) / 2;
+                (f as u32, d[5] * f64::from(self.p().ferries[f].wagons))
+            });
             let utilization = match kind {
                 ResourceKind::Station => {
                     let s = slot as u32;
@@ -344,8 +349,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                 }
                 ResourceKind::Rail | ResourceKind::Road => per_ms(d[2]).min(1.0),
                 ResourceKind::Ferry => {
-                    let f = ((slot - ns - nsec) / 2) as u32;
-                    let room = d[5] * f64::from(self.p().ferries[f as usize].wagons);
+                    let (f, room) = ferry.unwrap_or_default();
                     let cap = m.ferry_capacity_wagons(f, a, now).max(room);
                     if cap > 0.0 {
                         (d[2] / cap).clamp(0.0, 1.0)
@@ -362,9 +366,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             let base = [per_ms(d[0]), per_ms(d[1]), waiting, utilization, wait];
             rec.values[col..col + RESOURCE_MEASURES.len()].copy_from_slice(&base);
             col += RESOURCE_MEASURES.len();
-            if kind == ResourceKind::Ferry {
-                let f = (slot - ns - nsec) / 2;
-                let room = d[5] * f64::from(self.p().ferries[f].wagons);
+            if let Some((_, room)) = ferry {
                 let load = if room > 0.0 {
                     (d[2] / room).min(1.0)
                 } else {
