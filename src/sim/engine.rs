@@ -300,8 +300,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         for (k, r) in self.m.regimes.iter().enumerate().skip(1) {
             self.schedule(r.at, Event::Regime(k as u32));
         }
-        for (k, start) in self.m.period_starts.iter().enumerate().skip(1) {
-            self.schedule(*start, Event::PeriodEnd(k as u32 - 1));
+        // Period ends are chained (each schedules the next), so the heap holds one.
+        if let Some(start) = self.m.period_starts.get(1) {
+            self.schedule(*start, Event::PeriodEnd(0));
         }
         self.place_backlog();
         for f in 0..self.m.flows.len() as u32 {
@@ -341,7 +342,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 Event::ClosureEnd(c) => self.on_closure_end(c),
                 Event::WarmupEnd => self.on_warmup_end(),
                 Event::Regime(k) => self.on_regime(k),
-                Event::PeriodEnd(k) => self.period_end(k as usize),
+                Event::PeriodEnd(k) => {
+                    self.period_end(k as usize);
+                    if let Some(start) = self.m.period_starts.get(k as usize + 2) {
+                        self.schedule(*start, Event::PeriodEnd(k + 1));
+                    }
+                }
             }
             if self.saturated.is_some() {
                 // Stop here: the figures cover the window up to now (see `finish`).

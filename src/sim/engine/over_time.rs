@@ -17,6 +17,97 @@ use crate::stats::{Bin, Histogram};
 /// TEU carried.
 const RAW: usize = 7;
 
+/// Delivered trains whose cohort bins are gathered before they are spilled into
+/// per-cohort histograms (512 KiB).
+const SPILL: usize = 1 << 16;
+
+/// Transit times by cohort (period of arrival × flow, period-major): the sum, the
+/// count and the 95th percentile of each, as a per-cohort histogram would give it.
+struct Cohorts {
+    sum: Vec<f64>,
+    n: Vec<u64>,
+    /// Each delivered train's cohort (high half) and transit bin (low half), gathered
+    /// by cohort at the end, so that most runs need no histogram per cohort.
+    bins: Vec<u64>,
+    /// Per cohort, the bins spilled from `bins` when it reached `spill_at` (empty
+    /// until then): memory stays bounded however long the horizon.
+    hist: Vec<Histogram>,
+    spill_at: usize,
+}
+
+impl Cohorts {
+    fn new(cohorts: usize, spill_at: usize) -> Cohorts {
+        Cohorts {
+            sum: vec![0.0; cohorts],
+            n: vec![0; cohorts],
+            bins: Vec::with_capacity(1024.min(spill_at)),
+            hist: Vec::new(),
+            spill_at,
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, i: usize, transit: f64, bin: Bin) {
+        self.sum[i] += transit;
+        self.n[i] += 1;
+        self.bins.push(((i as u64) << 32) | bin.index() as u64);
+        if self.bins.len() >= self.spill_at {
+            self.spill();
+        }
+    }
+
+    /// Moves the gathered bins into per-cohort histograms.
+    fn spill(&mut self) {
+        if self.hist.is_empty() {
+            self.hist = vec![Histogram::new(); self.n.len()];
+        }
+        for key in self.bins.drain(..) {
+            let bin = Bin::from_index(key as u32 as usize);
+            self.hist[(key >> 32) as usize].record_bin(bin);
+        }
+    }
+
+    /// Per cohort: (mean, p95) of its transits; NaN for an empty cohort.
+    fn figures(mut self) -> Vec<(f64, f64)> {
+        let spilled = !self.hist.is_empty();
+        if spilled {
+            self.spill();
+            return (0..self.n.len())
+                .map(|i| match self.hist[i].quantile(0.95) {
+                    Some(p95) => (self.sum[i] / self.n[i] as f64, p95),
+                    None => (f64::NAN, f64::NAN),
+                })
+                .collect();
+        }
+        // A counting sort: cohort i's bins begin at starts[i].
+        let mut next = Vec::with_capacity(self.n.len());
+        let mut at = 0;
+        for &n in &self.n {
+            next.push(at);
+            at += n as usize;
+        }
+        let starts = next.clone();
+        let mut bins = vec![0u32; at];
+        for &key in &self.bins {
+            let i = (key >> 32) as usize;
+            bins[next[i]] = key as u32;
+            next[i] += 1;
+        }
+        (0..self.n.len())
+            .map(|i| {
+                let n = self.n[i];
+                if n == 0 {
+                    return (f64::NAN, f64::NAN);
+                }
+                let cohort = &mut bins[starts[i]..starts[i] + n as usize];
+                let rank = Histogram::rank_of(0.95, n) as usize;
+                let (_, bin, _) = cohort.select_nth_unstable(rank - 1);
+                (self.sum[i] / n as f64, Bin::from_index(*bin as usize).mid())
+            })
+            .collect()
+    }
+}
+
 /// Per-period figures of one replication, filled at each period's end.
 pub(super) struct Recorder {
     width: usize,
@@ -26,11 +117,8 @@ pub(super) struct Recorder {
     prev: Vec<[f64; RAW]>,
     /// Per flow: offered, dispatched, delivered at the last period end.
     prev_flow: Vec<[u64; 3]>,
-    /// Per period and flow (period-major): transit sum, count and times of the trains
-    /// that arrived in the period.
-    cohort_sum: Vec<f64>,
-    cohort_n: Vec<u64>,
-    cohort_hist: Vec<Histogram>,
+    /// Transit of the trains that arrived in each period, per flow.
+    cohorts: Cohorts,
     /// The period in progress.
     pub(super) current: usize,
 }
@@ -55,9 +143,7 @@ impl Recorder {
             prev: vec![[0.0; RAW]; slots.len()],
             slots,
             prev_flow: vec![[0; 3]; flows],
-            cohort_sum: vec![0.0; periods * flows],
-            cohort_n: vec![0; periods * flows],
-            cohort_hist: (0..periods * flows).map(|_| Histogram::new()).collect(),
+            cohorts: Cohorts::new(periods * flows, SPILL),
             current: 0,
         })
     }
@@ -73,29 +159,24 @@ impl Recorder {
         transit: f64,
         bin: Bin,
     ) {
-        let k = starts.partition_point(|s| *s <= arrived).saturating_sub(1);
-        let i = k * flows + f as usize;
-        self.cohort_sum[i] += transit;
-        self.cohort_n[i] += 1;
-        self.cohort_hist[i].record_bin(bin);
+        // The period it arrived in: most trains arrived in the period in progress or
+        // the one before, so search back from it.
+        let mut k = self.current.min(starts.len() - 1);
+        while k > 0 && starts[k] > arrived {
+            k -= 1;
+        }
+        self.cohorts.record(k * flows + f as usize, transit, bin);
     }
 
     /// The figures, with the cohort transit columns filled in.
     pub(super) fn finish(mut self, flows: usize) -> SeriesResult {
-        let periods = self.values.len() / self.width.max(1);
         let flow_base = self.width - flows * FLOW_MEASURES.len();
-        for k in 0..periods {
-            for f in 0..flows {
-                let i = k * flows + f;
-                let col = k * self.width + flow_base + f * FLOW_MEASURES.len();
-                let n = self.cohort_n[i];
-                self.values[col + 4] = if n == 0 {
-                    f64::NAN
-                } else {
-                    self.cohort_sum[i] / n as f64
-                };
-                self.values[col + 5] = self.cohort_hist[i].quantile(0.95).unwrap_or(f64::NAN);
-            }
+        let figures = self.cohorts.figures();
+        for (i, (mean, p95)) in figures.into_iter().enumerate() {
+            let (k, f) = (i / flows, i % flows);
+            let col = k * self.width + flow_base + f * FLOW_MEASURES.len();
+            self.values[col + 4] = mean;
+            self.values[col + 5] = p95;
         }
         SeriesResult {
             width: self.width,
@@ -389,5 +470,45 @@ impl<T: Trace> Sim<'_, '_, T> {
         }
         rec.current = k + 1;
         self.recorder = Some(rec);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The gathered bins and the spilled histograms give the same figures, and both
+    /// the figures a histogram per cohort gives.
+    #[test]
+    fn cohort_figures_do_not_depend_on_spilling() {
+        let (cohorts, trains) = (7, 5_000);
+        let mut gathered = Cohorts::new(cohorts, usize::MAX);
+        let mut spilled = Cohorts::new(cohorts, 333);
+        let mut hists = vec![Histogram::new(); cohorts];
+        let mut sums = vec![0.0; cohorts];
+        let mut x = 0.37_f64;
+        for t in 0..trains {
+            x = (x * 997.0 + 0.123).fract();
+            let i = (t * 5 + t / 3) % (cohorts - 1); // the last cohort stays empty
+            let transit = 3.0 + 40.0 * x * x;
+            let bin = Bin::of(transit);
+            gathered.record(i, transit, bin);
+            spilled.record(i, transit, bin);
+            hists[i].record(transit);
+            sums[i] += transit;
+        }
+        let expected: Vec<(f64, f64)> = (0..cohorts)
+            .map(|i| match hists[i].quantile(0.95) {
+                Some(p95) => (sums[i] / hists[i].count() as f64, p95),
+                None => (f64::NAN, f64::NAN),
+            })
+            .collect();
+        let bits = |v: Vec<(f64, f64)>| -> Vec<(u64, u64)> {
+            v.into_iter()
+                .map(|(a, b)| (a.to_bits(), b.to_bits()))
+                .collect()
+        };
+        assert_eq!(bits(gathered.figures()), bits(expected.clone()));
+        assert_eq!(bits(spilled.figures()), bits(expected));
     }
 }
