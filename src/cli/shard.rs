@@ -482,7 +482,9 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let common = Common {
         replications: None,
         seed: None,
-        threads: None,
+        // The manifest records the threads the shards used (each sweep or comparison
+        // point's refinement, if any, runs with as many here).
+        threads: Some(h.threads as u64),
         horizon_days: None,
         warmup_days: None,
         out: args.out.clone(),

@@ -253,6 +253,9 @@ fn three_sweep_shards_merge_to_the_bytes_of_one_machine() {
         "5",
         "--quiet",
         "--no-plots",
+        // One thread, so the merge (on more) must copy the shards' count.
+        "--threads",
+        "1",
     ];
     let sweep = |extra: &[&str]| {
         let mut args = vec!["sweep", scenario];
@@ -318,6 +321,8 @@ fn two_compare_shards_merge_to_the_bytes_of_one_machine() {
         "3",
         "--quiet",
         "--no-plots",
+        "--threads",
+        "1",
     ];
     let compare = |extra: &[&str]| {
         let mut args = vec!["compare", base, alt];
