@@ -327,6 +327,21 @@ impl Note {
         }
     }
 
+    /// A note with a bold first line and further `lines`, without a leader.
+    pub(super) fn bold(
+        title: impl Into<String>,
+        lines: Vec<String>,
+        color: RGBColor,
+        anchor: (f64, f64),
+    ) -> Note {
+        let label = Note::label(title, color, anchor);
+        Note {
+            lines,
+            bold: true,
+            ..label
+        }
+    }
+
     fn size(&self, theme: &Theme) -> (f64, f64) {
         let t = theme.text(size::LABEL, INK);
         let bold = if self.bold { t.bold() } else { t };
