@@ -76,14 +76,10 @@ impl CapacityChart {
         if let Some(cap) = capacity {
             let (title, detail) = capacity_words(cap, c);
             if let Some(x) = Some(cap.point_estimate).filter(|v| v.is_finite()) {
-                chart.notes.push(Note {
-                    title,
-                    lines: vec![detail].into_iter().filter(|d| !d.is_empty()).collect(),
-                    color: CAPACITY,
-                    anchor: (x, hi),
-                    bold: true,
-                    leader: false,
-                });
+                let lines = vec![detail].into_iter().filter(|d| !d.is_empty());
+                chart
+                    .notes
+                    .push(Note::bold(title, lines.collect(), CAPACITY, (x, hi)));
             }
             let within = cap.bracket == Bracket::WithinRange;
             let dash = if within { Dash::Solid } else { Dash::Dashed };
@@ -126,18 +122,14 @@ impl CapacityChart {
         if let Some(first) = c.first_value_meeting_criteria.filter(|v| v.is_finite()) {
             let line = vec![(first, lo), (first, hi)];
             chart.layers.push(Layer::guide(line, MEETS, Dash::Dashed));
-            chart.notes.push(Note {
-                title: format!(
-                    "Criteria first met at {} = {}",
-                    c.param,
-                    sweep::value(first)
-                ),
-                lines: Vec::new(),
-                color: MEETS,
-                anchor: (first, hi),
-                bold: true,
-                leader: false,
-            });
+            let text = format!(
+                "Criteria first met at {} = {}",
+                c.param,
+                sweep::value(first)
+            );
+            chart
+                .notes
+                .push(Note::bold(text, vec![], MEETS, (first, hi)));
         }
         // Offered is drawn over delivered, whose line it hides where they agree.
         chart.layers.push(Layer::band(offered, OFFERED));

@@ -107,14 +107,7 @@ impl CapacityCompareChart {
                     "below_range" => format!("< {n}"),
                     _ => n,
                 };
-                chart.notes.push(Note {
-                    title: short,
-                    lines: Vec::new(),
-                    color,
-                    anchor: (v, hi),
-                    bold: true,
-                    leader: false,
-                });
+                chart.notes.push(Note::bold(short, vec![], color, (v, hi)));
             }
         }
         if demand {

@@ -15,12 +15,10 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use self::marks::SampleElement;
 pub(super) use self::marks::{Marker, Sample};
-use self::place::Placer;
-use super::labels::Rect;
+use super::labels::{Placer, Rect};
 use super::style::{self, Area, DrawError, Drawn, FAMILY, GRID, INK, MUTED, Theme, Ticks, size};
 
 mod marks;
-mod place;
 
 /// One axis: its ticks (the first and last are the ends), tick labels and title.
 pub(super) struct Axis {
@@ -329,6 +327,21 @@ impl Note {
         }
     }
 
+    /// A note with a bold first line and further `lines`, without a leader.
+    pub(super) fn bold(
+        title: impl Into<String>,
+        lines: Vec<String>,
+        color: RGBColor,
+        anchor: (f64, f64),
+    ) -> Note {
+        let label = Note::label(title, color, anchor);
+        Note {
+            lines,
+            bold: true,
+            ..label
+        }
+    }
+
     fn size(&self, theme: &Theme) -> (f64, f64) {
         let t = theme.text(size::LABEL, INK);
         let bold = if self.bold { t.bold() } else { t };
@@ -451,16 +464,16 @@ impl LineChart {
         let pad = self.x_margin * (xt.hi - xt.lo);
         let ranges = ((xt.lo - pad, xt.hi + pad), (yt.lo, yt.hi));
         let chart = build(area, theme, top, (&self.x_axis, &self.y_axis), ranges)?;
-        let mut placer = Placer::new(&chart, theme, &self.layers);
+        let mut placer = placer(&chart, theme, &self.layers);
         let mut spots = Vec::new();
         for note in &self.notes {
             let anchor = chart.backend_coord(&note.anchor);
             let anchor = (anchor.0 as f64, anchor.1 as f64);
-            let (w, h) = note.size(theme);
-            spots.push(placer.near(anchor, w, h).map(|r| (r.0, anchor)));
+            let spot = placer.near(anchor, note.size(theme), theme.s);
+            spots.push(spot.map(|r| (r.0, anchor)));
         }
-        let legend = self.legend_size(theme)?.and_then(|(w, h)| {
-            let spot = placer.corner(w, h);
+        let legend = self.legend_size(theme)?.and_then(|size| {
+            let spot = placer.corner(size);
             placer.taken.pop();
             spot
         });
@@ -554,10 +567,10 @@ impl LineChart {
         theme: &Theme,
         placer: &mut Placer,
     ) -> Drawn {
-        let Some((w, h)) = self.legend_size(theme)? else {
+        let Some(size) = self.legend_size(theme)? else {
             return Ok(());
         };
-        let Some((spot, _)) = placer.corner(w, h) else {
+        let Some((spot, _)) = placer.corner(size) else {
             return Ok(());
         };
         let (label, margin, sample) = (
@@ -590,6 +603,57 @@ impl LineChart {
             .draw()?;
         Ok(())
     }
+}
+
+/// A placer for the notes and legend of `chart`, inside its plot, that scores spots by
+/// the pixels of the `layers` they would cover (sampled along lines and across bands;
+/// strips count for less: they only shade).
+fn placer<DB: DrawingBackend>(chart: &Plot<DB>, theme: &Theme, layers: &[Layer]) -> Placer {
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let inset = theme.pxf(6.0);
+    let bounds = Rect {
+        x0: xr.start as f64 + inset,
+        y0: yr.start as f64 + inset,
+        x1: xr.end as f64 - inset,
+        y1: yr.end as f64 - inset,
+    };
+    let px = |p: (f64, f64)| {
+        let c = chart.backend_coord(&p);
+        (c.0 as f64, c.1 as f64)
+    };
+    let step = theme.pxf(4.0).max(1.0);
+    let mut data = Vec::new();
+    let path = |pts: &[(f64, f64)], weight: u32, data: &mut Vec<(f64, f64, u32)>| {
+        for w in pts.windows(2) {
+            let (a, b) = (px(w[0]), px(w[1]));
+            let n = ((b.0 - a.0).hypot(b.1 - a.1) / step).ceil().min(2000.0) as usize;
+            for k in 0..=n {
+                let t = k as f64 / n.max(1) as f64;
+                data.push((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1), weight));
+            }
+        }
+    };
+    for layer in layers {
+        match layer {
+            Layer::Band { points, .. } => {
+                for &(x, lo, hi) in points {
+                    path(&[(x, lo), (x, hi)], 10, &mut data);
+                }
+            }
+            Layer::Strip { x, .. } => {
+                let (y0, y1) = (chart.y_range().start, chart.y_range().end);
+                for k in 0..=20 {
+                    let y = y0 + (y1 - y0) * f64::from(k) / 20.0;
+                    path(&[(x.0, y), (x.1, y)], 1, &mut data);
+                }
+            }
+            Layer::Line { points, .. } => path(points, 10, &mut data),
+            Layer::Markers { points, .. } => {
+                data.extend(points.iter().map(|p| (px(*p).0, px(*p).1, 40)));
+            }
+        }
+    }
+    Placer::over_data(bounds, data, 6.0 * theme.s)
 }
 
 /// Draws one layer on `chart`.

@@ -1,7 +1,8 @@
-//! Greedy placement of point labels that do not overlap: each label tries eight
-//! positions around its point, then eight further out twice (drawn with a leader line),
-//! and takes the cheapest free one; a label with no free position is left out.
-//! Labels placed first win, so callers place the most important ones first.
+//! Greedy placement of boxes that do not overlap, for the map's node labels and the
+//! notes and legends of line charts: each box tries candidate spots and takes the
+//! cheapest free one (cost: its own, plus lines crossed and drawn data covered); a box
+//! with no free spot is left out. Boxes placed first win, so callers place the most
+//! important ones first.
 //!
 //! All coordinates are pixels (y down), as floats.
 
@@ -103,15 +104,21 @@ pub(super) struct Placement {
     pub(super) leader: Option<((f64, f64), (f64, f64))>,
 }
 
-/// Places labels one after the other, avoiding what is already there.
+/// Places boxes one after the other, avoiding what is already there: the map's node
+/// labels (around their points) and the notes and legend of line charts (near what
+/// they describe, or a corner).
 #[derive(Debug)]
 pub(super) struct Placer {
-    /// Labels must lie inside.
+    /// Boxes must lie inside.
     bounds: Rect,
-    /// Areas labels must not cover: markers, placed labels, reserved boxes.
-    taken: Vec<Rect>,
-    /// Lines labels should rather not cross.
+    /// Areas boxes must not cover: markers, placed boxes, reserved areas.
+    pub(super) taken: Vec<Rect>,
+    /// Lines boxes should rather not cross.
     lines: Vec<((f64, f64), (f64, f64))>,
+    /// Pixels of drawn data and their weights: a box pays for those it covers, grown
+    /// by `pad` pixels.
+    data: Vec<(f64, f64, u32)>,
+    pad: f64,
 }
 
 /// Directions tried, in order of preference: right, left, above, below, then the
@@ -128,16 +135,24 @@ const DIRECTIONS: [(f64, f64); 8] = [
 ];
 
 impl Placer {
-    /// A placer for labels inside `bounds`.
+    /// A placer for boxes inside `bounds`.
     pub(super) fn new(bounds: Rect) -> Placer {
+        Placer::over_data(bounds, Vec::new(), 0.0)
+    }
+
+    /// A placer for boxes inside `bounds` that hide as few of the weighted `data`
+    /// pixels (within `pad` of a box) as they can.
+    pub(super) fn over_data(bounds: Rect, data: Vec<(f64, f64, u32)>, pad: f64) -> Placer {
         Placer {
             bounds,
             taken: Vec::new(),
             lines: Vec::new(),
+            data,
+            pad,
         }
     }
 
-    /// Keeps labels off `r`.
+    /// Keeps boxes off `r`.
     pub(super) fn reserve(&mut self, r: Rect) {
         self.taken.push(r);
     }
@@ -147,55 +162,138 @@ impl Placer {
         self.bounds.contains(r) && !self.taken.iter().any(|t| t.overlaps(r))
     }
 
-    /// Makes labels avoid crossing the segment `a`–`b` where they can.
+    /// Makes boxes avoid crossing the segment `a`–`b` where they can.
     pub(super) fn avoid_line(&mut self, a: (f64, f64), b: (f64, f64)) {
         self.lines.push((a, b));
     }
 
-    /// Places a `w` × `h` label for the marker of radius `r` at `p`; `None` if no
+    /// Takes the cheapest free spot of `spots` (each with a cost of its own, to which
+    /// 4 is added per avoided line crossed and per unit of data weight covered); a spot
+    /// whose leader runs through a taken area is not free. Returns it with the data
+    /// weight it covers.
+    fn take(&mut self, spots: impl Iterator<Item = (Placement, f64)>) -> Option<(Placement, u32)> {
+        let mut best: Option<(f64, Placement, u32)> = None;
+        for (spot, extra) in spots {
+            let rect = spot.rect;
+            // A leader must not run through other labels or markers.
+            let blocked = spot.leader.is_some_and(|(a, b)| {
+                self.taken
+                    .iter()
+                    .any(|t| !t.contains_point(a) && t.clip(a, b).is_some())
+            });
+            if !self.is_free(&rect) || blocked {
+                continue;
+            }
+            let crossings = self
+                .lines
+                .iter()
+                .filter(|(a, b)| rect.clip(*a, *b).is_some())
+                .count();
+            let grown = Rect::centred(
+                ((rect.x0 + rect.x1) / 2.0, (rect.y0 + rect.y1) / 2.0),
+                rect.w() + self.pad,
+                rect.h() + self.pad,
+            );
+            let data: u32 = self
+                .data
+                .iter()
+                .filter(|p| grown.contains_point((p.0, p.1)))
+                .map(|p| p.2)
+                .sum();
+            let cost = f64::from(data) * 4.0 + extra + 4.0 * crossings as f64;
+            if best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
+                best = Some((cost, spot, data));
+            }
+        }
+        let (_, placement, data) = best?;
+        self.taken.push(placement.rect);
+        if let Some((a, b)) = placement.leader {
+            self.lines.push((a, b));
+        }
+        Some((placement, data))
+    }
+
+    /// Places a `w` × `h` label for the marker of radius `r` at `p`: eight positions
+    /// around it, then eight further out twice (with a leader line); `None` if no
     /// position is free.
     pub(super) fn place(&mut self, p: (f64, f64), r: f64, w: f64, h: f64) -> Option<Placement> {
         let gap = 0.35 * h;
-        let mut best: Option<(f64, Placement)> = None;
-        for (ring, reach) in [(0, r + gap), (1, r + gap + 1.6 * h), (2, r + gap + 3.2 * h)] {
-            for (k, (dx, dy)) in DIRECTIONS.iter().enumerate() {
+        let rings = [(0, r + gap), (1, r + gap + 1.6 * h), (2, r + gap + 3.2 * h)];
+        let spots = rings.into_iter().flat_map(|(ring, reach)| {
+            DIRECTIONS.iter().enumerate().map(move |(k, (dx, dy))| {
                 let centre = (p.0 + dx * (reach + w / 2.0), p.1 + dy * (reach + h / 2.0));
                 let rect = Rect::centred(centre, w, h);
-                if !self.is_free(&rect) {
-                    continue;
-                }
-                let crossings = self
-                    .lines
-                    .iter()
-                    .filter(|(a, b)| rect.clip(*a, *b).is_some())
-                    .count();
                 let leader = (ring > 0).then(|| {
                     let end = rect.nearest(p);
                     let (ex, ey) = (end.0 - p.0, end.1 - p.1);
                     let len = (ex * ex + ey * ey).sqrt().max(1e-9);
                     ((p.0 + ex / len * r, p.1 + ey / len * r), end)
                 });
-                // A leader must not run through other labels or markers.
-                let blocked = leader.is_some_and(|(a, b)| {
-                    self.taken
-                        .iter()
-                        .any(|t| !t.contains_point(a) && t.clip(a, b).is_some())
-                });
-                if blocked {
-                    continue;
-                }
-                let cost = 10.0 * ring as f64 + 4.0 * crossings as f64 + 0.1 * k as f64;
-                if best.as_ref().is_none_or(|(c, _)| cost < *c) {
-                    best = Some((cost, Placement { rect, leader }));
-                }
-            }
-        }
-        let (_, placement) = best?;
-        self.taken.push(placement.rect);
-        if let Some((a, b)) = placement.leader {
-            self.lines.push((a, b));
-        }
-        Some(placement)
+                let cost = 10.0 * ring as f64 + 0.1 * k as f64;
+                (Placement { rect, leader }, cost)
+            })
+        });
+        self.take(spots).map(|(placement, _)| placement)
+    }
+
+    /// A `w` × `h` spot near `anchor`, in eight directions at growing distances
+    /// (`s` scales them), covering few data; returns it with the data weight covered.
+    pub(super) fn near(
+        &mut self,
+        anchor: (f64, f64),
+        (w, h): (f64, f64),
+        s: f64,
+    ) -> Option<(Rect, u32)> {
+        let spots = [8.0, 30.0, 60.0, 100.0, 160.0, 240.0, 340.0]
+            .into_iter()
+            .flat_map(move |d| {
+                (0..8).map(move |k| {
+                    let a = std::f64::consts::FRAC_PI_4 * f64::from(k);
+                    let (dx, dy) = (a.cos() * d * s, -a.sin() * d * s);
+                    // The box's edge (or corner) nearest the anchor sits at the offset.
+                    let cx = anchor.0
+                        + dx
+                        + dx.signum() * w / 2.0 * f64::from(u8::from(dx.abs() > 1e-6));
+                    let cy = anchor.1
+                        + dy
+                        + dy.signum() * h / 2.0 * f64::from(u8::from(dy.abs() > 1e-6));
+                    let rect = Rect::centred((cx, cy), w, h);
+                    (Placement { rect, leader: None }, d * s + f64::from(k))
+                })
+            });
+        self.take(spots).map(|(p, data)| (p.rect, data))
+    }
+
+    /// A `w` × `h` spot nearest a corner (upper left first), stepping inwards,
+    /// covering few data; returns it with the data weight covered.
+    pub(super) fn corner(&mut self, (w, h): (f64, f64)) -> Option<(Rect, u32)> {
+        let b = self.bounds;
+        let (sx, sy) = ((b.w() - w).max(0.0) / 12.0, (b.h() - h).max(0.0) / 12.0);
+        let spots = (0..4).flat_map(move |c| {
+            (0..=12).flat_map(move |i| {
+                (0..=12).map(move |j| {
+                    let x = if c % 3 == 0 {
+                        b.x0 + sx * f64::from(i)
+                    } else {
+                        b.x1 - w - sx * f64::from(i)
+                    };
+                    let y = if c < 2 {
+                        b.y0 + sy * f64::from(j)
+                    } else {
+                        b.y1 - h - sy * f64::from(j)
+                    };
+                    let rect = Rect {
+                        x0: x,
+                        y0: y,
+                        x1: x + w,
+                        y1: y + h,
+                    };
+                    let cost = 8.0 * f64::from(i + j) + f64::from(c);
+                    (Placement { rect, leader: None }, cost)
+                })
+            })
+        });
+        self.take(spots).map(|(p, data)| (p.rect, data))
     }
 }
 

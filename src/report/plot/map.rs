@@ -310,8 +310,8 @@ impl MapChart {
         // The detail's extent on the overview.
         let skip = detail.map(|d| {
             let b = d.inner(theme.pxf(13.0));
-            let (x0, y0) = view.px(b.u0, b.v1);
-            let (x1, y1) = view.px(b.u1, b.v0);
+            let (x0, y0) = view.px(b.x0, b.y1);
+            let (x1, y1) = view.px(b.x1, b.y0);
             Rect {
                 x0: x0.max(rect.x0),
                 y0: y0.max(rect.y0),

@@ -241,13 +241,11 @@ pub(super) fn bottleneck_note(curve: &Curve, anchor: (f64, f64)) -> Option<Note>
             format!("{line} {at}")
         };
     }
+    let lines = if line.is_empty() { vec![] } else { vec![line] };
+    let title = format!("Bottleneck: {}", bottleneck_name(b));
     Some(Note {
-        title: format!("Bottleneck: {}", bottleneck_name(b)),
-        lines: if line.is_empty() { vec![] } else { vec![line] },
-        color: INK,
-        anchor,
-        bold: true,
         leader: true,
+        ..Note::bold(title, lines, INK, anchor)
     })
 }
 

@@ -24,7 +24,7 @@ impl MapChart {
         let legend_w = theme.pxf(330.0);
         let gap = theme.pxf(18.0);
         let pad = theme.pxf(36.0);
-        let all = Bounds::of(self.nodes.iter().map(|n| (n.u, n.v)));
+        let all = bounds_of(self.nodes.iter().map(|n| (n.u, n.v)));
         let overview_h =
             ((body.w() - 2.0 * pad) * all.h() / all.w() + 2.0 * pad).min(0.46 * body.h());
         let overview_rect = Rect {
@@ -39,25 +39,25 @@ impl MapChart {
             x1: body.x1 - legend_w - gap,
             y1: body.y1,
         };
-        let detail_view = |b: Bounds| View::fit(b.grow(0.06), detail_rect, pad);
-        let fits = |b: Bounds| detail_view(b).scale >= MIN_ZOOM * overview.scale;
+        let detail_view = |b: Rect| View::fit(grow(b, 0.06), detail_rect, pad);
+        let fits = |b: Rect| detail_view(b).scale >= MIN_ZOOM * overview.scale;
         if let Some(cluster) = self.crowded_cluster(&overview, crowd, fits) {
             // The nodes that fall in the enlarged region (Kuryk beside the Caspian
             // cluster) join it if the panel then still enlarges GROWN_ZOOM times, so
             // that they are not cut at its edge; nodes at the new edge are left to the
             // overview (see `View::holds`).
-            let shown = detail_view(self.bounds_of(&cluster)).bounds();
+            let shown = detail_view(self.nodes_bounds(&cluster)).bounds();
             let grown: Vec<usize> = (0..self.nodes.len())
-                .filter(|&i| shown.holds(self.nodes[i].u, self.nodes[i].v))
+                .filter(|&i| shown.contains_point((self.nodes[i].u, self.nodes[i].v)))
                 .collect();
-            let zoom = |m: &[usize]| detail_view(self.bounds_of(m)).scale / overview.scale;
+            let zoom = |m: &[usize]| detail_view(self.nodes_bounds(m)).scale / overview.scale;
             let members = if zoom(&grown) >= GROWN_ZOOM {
                 &grown
             } else {
                 &cluster
             };
             return Layout {
-                views: vec![overview, detail_view(self.bounds_of(members))],
+                views: vec![overview, detail_view(self.nodes_bounds(members))],
                 legend: Rect {
                     x0: body.x1 - legend_w,
                     y0: detail_rect.y0,
@@ -79,8 +79,8 @@ impl MapChart {
     }
 
     /// The bounds of some nodes.
-    fn bounds_of(&self, members: &[usize]) -> Bounds {
-        Bounds::of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
+    fn nodes_bounds(&self, members: &[usize]) -> Rect {
+        bounds_of(members.iter().map(|&i| (self.nodes[i].u, self.nodes[i].v)))
     }
 
     /// The nodes to enlarge: groups of crowded nodes (closer than `near` pixels to
@@ -91,7 +91,7 @@ impl MapChart {
         &self,
         view: &View,
         near: f64,
-        fits: impl Fn(Bounds) -> bool,
+        fits: impl Fn(Rect) -> bool,
     ) -> Option<Vec<usize>> {
         let n = self.nodes.len();
         let dist = |i: usize, j: usize| {
@@ -124,7 +124,7 @@ impl MapChart {
             .collect();
         // Largest first; ties keep file order.
         groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-        let bounds = |members: &[usize]| self.bounds_of(members);
+        let bounds = |members: &[usize]| self.nodes_bounds(members);
         let mut rest = groups.into_iter();
         let mut chosen = rest.next().filter(|g| g.len() >= 3 && fits(bounds(g)))?;
         let mut rest: Vec<Vec<usize>> = rest.collect();
@@ -155,68 +155,39 @@ pub(super) struct Layout {
     pub(super) legend: Rect,
 }
 
-/// A rectangle in projected coordinates.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Bounds {
-    pub(super) u0: f64,
-    pub(super) u1: f64,
-    pub(super) v0: f64,
-    pub(super) v1: f64,
+/// The bounds of some projected points (at least a unit square around them), as a
+/// rectangle in projected coordinates (x = u, y = v).
+pub(super) fn bounds_of(points: impl Iterator<Item = (f64, f64)>) -> Rect {
+    let mut b = Rect {
+        x0: f64::INFINITY,
+        y0: f64::INFINITY,
+        x1: f64::NEG_INFINITY,
+        y1: f64::NEG_INFINITY,
+    };
+    for (u, v) in points {
+        (b.x0, b.x1) = (b.x0.min(u), b.x1.max(u));
+        (b.y0, b.y1) = (b.y0.min(v), b.y1.max(v));
+    }
+    if !b.x0.is_finite() {
+        return Rect::centred((0.5, 0.5), 1.0, 1.0);
+    }
+    let widen = |lo: f64, hi: f64| {
+        let extra = (0.5 - (hi - lo) / 2.0).max(0.0);
+        (lo - extra, hi + extra)
+    };
+    (b.x0, b.x1) = widen(b.x0, b.x1);
+    (b.y0, b.y1) = widen(b.y0, b.y1);
+    b
 }
 
-impl Bounds {
-    /// The bounds of some points (at least a unit square around them).
-    pub(super) fn of(points: impl Iterator<Item = (f64, f64)>) -> Bounds {
-        let mut b = Bounds {
-            u0: f64::INFINITY,
-            u1: f64::NEG_INFINITY,
-            v0: f64::INFINITY,
-            v1: f64::NEG_INFINITY,
-        };
-        for (u, v) in points {
-            b.u0 = b.u0.min(u);
-            b.u1 = b.u1.max(u);
-            b.v0 = b.v0.min(v);
-            b.v1 = b.v1.max(v);
-        }
-        if !b.u0.is_finite() {
-            return Bounds {
-                u0: 0.0,
-                u1: 1.0,
-                v0: 0.0,
-                v1: 1.0,
-            };
-        }
-        let widen = |lo: f64, hi: f64| {
-            let extra = (0.5 - (hi - lo) / 2.0).max(0.0);
-            (lo - extra, hi + extra)
-        };
-        (b.u0, b.u1) = widen(b.u0, b.u1);
-        (b.v0, b.v1) = widen(b.v0, b.v1);
-        b
-    }
-
-    /// Widened by `share` of its larger side on every side.
-    pub(super) fn grow(self, share: f64) -> Bounds {
-        let d = share * self.w().max(self.h());
-        Bounds {
-            u0: self.u0 - d,
-            u1: self.u1 + d,
-            v0: self.v0 - d,
-            v1: self.v1 + d,
-        }
-    }
-
-    fn holds(&self, u: f64, v: f64) -> bool {
-        (self.u0..=self.u1).contains(&u) && (self.v0..=self.v1).contains(&v)
-    }
-
-    pub(super) fn w(&self) -> f64 {
-        self.u1 - self.u0
-    }
-
-    pub(super) fn h(&self) -> f64 {
-        self.v1 - self.v0
+/// `b` widened by `share` of its larger side on every side.
+fn grow(b: Rect, share: f64) -> Rect {
+    let d = share * b.w().max(b.h());
+    Rect {
+        x0: b.x0 - d,
+        y0: b.y0 - d,
+        x1: b.x1 + d,
+        y1: b.y1 + d,
     }
 }
 
@@ -234,10 +205,10 @@ pub(super) struct View {
 
 impl View {
     /// The largest scale showing `b` inside `rect` less `pad` pixels, centred.
-    pub(super) fn fit(b: Bounds, rect: Rect, pad: f64) -> View {
+    pub(super) fn fit(b: Rect, rect: Rect, pad: f64) -> View {
         let scale =
             ((rect.w() - 2.0 * pad).max(1.0) / b.w()).min((rect.h() - 2.0 * pad).max(1.0) / b.h());
-        let (cu, cv) = ((b.u0 + b.u1) / 2.0, (b.v0 + b.v1) / 2.0);
+        let (cu, cv) = ((b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0);
         View {
             rect,
             u0: cu - rect.w() / scale / 2.0,
@@ -254,25 +225,25 @@ impl View {
         )
     }
 
-    /// The region shown.
-    pub(super) fn bounds(&self) -> Bounds {
+    /// The region shown, in projected coordinates.
+    pub(super) fn bounds(&self) -> Rect {
         self.inner(0.0)
     }
 
     /// The region at least `margin` pixels inside the edge: where a node is drawn
     /// whole (a node nearer the edge of the enlarged panel is left to the overview).
-    pub(super) fn inner(&self, margin: f64) -> Bounds {
+    pub(super) fn inner(&self, margin: f64) -> Rect {
         let m = margin / self.scale;
-        Bounds {
-            u0: self.u0 + m,
-            u1: self.u0 + self.rect.w() / self.scale - m,
-            v0: self.v1 - self.rect.h() / self.scale + m,
-            v1: self.v1 - m,
+        Rect {
+            x0: self.u0 + m,
+            x1: self.u0 + self.rect.w() / self.scale - m,
+            y0: self.v1 - self.rect.h() / self.scale + m,
+            y1: self.v1 - m,
         }
     }
 
     /// True if a projected point is at least `margin` pixels inside the edge.
     pub(super) fn holds(&self, u: f64, v: f64, margin: f64) -> bool {
-        self.inner(margin).holds(u, v)
+        self.inner(margin).contains_point((u, v))
     }
 }

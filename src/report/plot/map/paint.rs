@@ -84,10 +84,10 @@ pub(super) fn draw_graticule<DB: DrawingBackend>(
 ) -> Result<Vec<Rect>, style::DrawError> {
     let b = view.bounds();
     let rect = view.rect;
-    let lat = style::ticks(b.v0, b.v1, 4);
+    let lat = style::ticks(b.y0, b.y1, 4);
     let lat_step = lat.values[1] - lat.values[0];
     // Meridians about as far apart (in degrees) as the parallels.
-    let (lon0, lon1) = (b.u0 / kx, b.u1 / kx);
+    let (lon0, lon1) = (b.x0 / kx, b.x1 / kx);
     let lon = style::ticks(
         lon0,
         lon1,
@@ -103,7 +103,7 @@ pub(super) fn draw_graticule<DB: DrawingBackend>(
         format!("{d}°{}", if v < 0.0 { neg } else { pos })
     };
     for &v in &lat.values {
-        let (_, y) = view.px(b.u0, v);
+        let (_, y) = view.px(b.x0, v);
         if y <= rect.y0 + 1.0 || y >= rect.y1 - 1.0 {
             continue;
         }
@@ -123,7 +123,7 @@ pub(super) fn draw_graticule<DB: DrawingBackend>(
         }
     }
     for &v in &lon.values {
-        let (x, _) = view.px(v * kx, b.v0);
+        let (x, _) = view.px(v * kx, b.y0);
         if x <= rect.x0 + 1.0 || x >= rect.x1 - 1.0 {
             continue;
         }
