@@ -335,7 +335,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             // A ferry direction: its service and the room on the sailings it made.
             let ferry = (kind == ResourceKind::Ferry).then(|| {
                 let f = (slot - ns - nsec) / 2;
-                (f as u32, d[5] * f64::from(self.p().ferries[f].wagons))
+                (f as u32, d[5] * self.p().ferries[f].mean_wagons)
             });
             let utilization = match kind {
                 ResourceKind::Station => {
