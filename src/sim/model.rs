@@ -316,6 +316,9 @@ pub struct RouteInfo {
     pub expected_days: f64,
     /// Length (km).
     pub km: f64,
+    /// The legs it takes, in order: the leg's index in the network and whether it is
+    /// taken from its `from` to its `to`.
+    pub hops: Vec<(u32, bool)>,
 }
 
 impl Model {
@@ -382,6 +385,7 @@ impl Model {
                     nodes: r.node_names(network),
                     expected_days: costs.days,
                     km: costs.km,
+                    hops: r.hops.iter().map(|h| (h.leg.0, h.forward)).collect(),
                 });
                 let (route_steps, positions) = b.steps(r, &flow.train);
                 hop_positions.push(positions);

@@ -248,3 +248,59 @@ fn bad_classes_and_load_factors_are_refused() {
     let e = corridor::sim::Model::new(&net, &sc).expect_err("refused");
     assert!(e.to_string().contains("could never sail"), "{e}");
 }
+
+/// `links.csv` by hand: one train a day (timetable, first at day 0.5) of 20 wagons,
+/// 40 TEU and 1,200 t from `r` by rail to `a`, then by a ferry of 20-wagon decks that
+/// leaves when full, so each train is one sailing. The 365-day window [10, 375) sees
+/// the 365 trains of days 10.5 ... 374.5, each delivered 0.2 day later: 365 trains,
+/// 7,300 wagons, 14,600 TEU and 438,000 t a year on both legs, and 365 sailings of 20
+/// wagons (a full deck) on the ferry.
+#[test]
+fn the_link_table_by_hand() {
+    let net = network("")
+        .replace(
+            "[[leg.ferry.classes]]\ncount = 12\nwagons = 10\ndeadweight_t = 600\ntare_t_per_wagon = 20\n",
+            "[[leg.ferry.classes]]\ncount = 4\nwagons = 20\n",
+        )
+        .replace(
+            "[[leg]]\nid = \"sea\"",
+            "[[node]]\nid = \"r\"\nlat = 41.0\nlon = 50.0\nkind = \"rail_terminal\"\n\n[[leg]]\nid = \"land\"\nfrom = \"r\"\nto = \"a\"\nmode = \"rail\"\nlength_km = 100\ntravel_days = 0.1\ngauge_mm = 1520\n\n[[leg]]\nid = \"sea\"",
+        );
+    let sc = scenario(375.0, 10.0, 2, "")
+        .replace("from = \"a\"", "from = \"r\"")
+        .replace(
+            "train = { wagons = 1, teu = 2, tonnes = 40 }",
+            "arrivals = \"timetable\"\noffset_days = 0.5\ntrain = { wagons = 20, teu = 40, tonnes = 1200 }",
+        )
+        .replace(&format!("trains_per_week = {}", LAMBDA * 7.0), "trains_per_week = 7");
+    let net = corridor::input::parse_network(&net).unwrap_or_else(|p| panic!("{p:?}"));
+    let (sc, net) = corridor::input::parse_scenario(&sc, std::path::Path::new("sc.toml"), net)
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    let (_, out, model) = crate::support::run_loaded(&sc, &net, None);
+    let stats = corridor::summary::RunStats::of(&model, &out, corridor::summary::Keep::Nothing);
+    let rows = corridor::report::links::link_rows("t", &net, &model, &stats);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for r in &rows {
+        assert_eq!(r.trains_per_year, 365.0, "{r:?}");
+        assert_eq!(r.wagons_per_year, 7_300.0, "{r:?}");
+        assert_eq!(r.teu_per_year, 14_600.0, "{r:?}");
+        assert_eq!(r.tonnes_per_year, 438_000.0, "{r:?}");
+    }
+    assert_eq!(
+        (rows[0].leg.as_str(), rows[0].sailings_per_year),
+        ("land", None)
+    );
+    let sea = &rows[1];
+    assert_eq!((sea.from.as_str(), sea.to.as_str()), ("a", "b"));
+    assert_eq!(sea.sailings_per_year, Some(365.0));
+    assert_eq!(sea.ferry_wagons_per_year, Some(7_300.0));
+    assert_eq!(sea.wagons_per_sailing, Some(20.0));
+    assert_eq!(sea.deck_wagons, Some(20.0));
+    assert_eq!(sea.deck_fill, Some(1.0));
+    assert_eq!(sea.load_factor, Some(1.0));
+    // And it is written, through its schema type, in every run folder.
+    let text = corridor::report::links::links_csv("t", &net, &model, &stats);
+    let back: Vec<corridor::schema::LinkRow> =
+        corridor::schema::from_csv(&text).expect("links.csv reads back");
+    assert_eq!(corridor::schema::to_csv(back), text);
+}
