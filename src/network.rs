@@ -173,8 +173,10 @@ pub struct Ferry {
     pub weather: Option<Weather>,
     /// The fleet as vessel classes (empty: `vessels` identical vessels of
     /// `wagons_per_sailing` wagons and `teu_per_sailing` TEU, no deadweight limit).
-    /// When given, `vessels` is their total count, `wagons_per_sailing` the largest
-    /// class's wagons and `teu_per_sailing` the smallest class's TEU slots.
+    /// When given, `vessels` starts as their total count (an override of
+    /// `ferry.vessels` then keeps the first vessels in class order, or adds vessels of
+    /// the last class), `wagons_per_sailing` is the largest class's wagons and
+    /// `teu_per_sailing` the smallest class's TEU slots.
     pub classes: Vec<VesselClass>,
     /// The share of a class's deadweight a sailing may load (draft), 0 < f <= 1.
     pub load_factor: f64,
@@ -204,10 +206,17 @@ impl Ferry {
         if self.classes.is_empty() {
             self.vessels as f64 * self.wagons_per_sailing as f64
         } else {
-            self.classes
-                .iter()
-                .map(|c| c.count as f64 * c.wagons as f64)
-                .sum()
+            // The first `vessels` of the classes in order; vessels beyond their total
+            // are of the last class.
+            let mut left = self.vessels;
+            let mut sum = 0.0;
+            for c in &self.classes {
+                let n = left.min(c.count);
+                sum += n as f64 * c.wagons as f64;
+                left -= n;
+            }
+            let last = self.classes.last().map_or(0, |c| c.wagons);
+            sum + left as f64 * last as f64
         }
     }
 
@@ -660,9 +669,7 @@ impl Param {
                         "it is a sea leg; use ferry.sailing_days",
                     ),
                     Param::LengthKm | Param::TariffUsdPerTeu | Param::Co2KgPerTeuKm => Ok(()),
-                    Param::FerryVessels
-                    | Param::FerryWagonsPerSailing
-                    | Param::FerryTeuPerSailing
+                    Param::FerryWagonsPerSailing | Param::FerryTeuPerSailing
                         if ferry.is_some_and(|f| !f.classes.is_empty()) =>
                     {
                         need(

@@ -189,7 +189,8 @@ fn monthly_load_factors_weight_the_wait() {
 
 /// A mixed fleet: one class of 10 wagons with no deadweight and one of 4 wagons; the
 /// vessels sail in turn, so batches alternate 10, 4, 10, 4 ... and the mean batch is 7
-/// within one batch over the run (a vessel loads first come first served).
+/// within one batch over the run (a vessel loads first come first served). A third
+/// vessel added by `ferry.vessels` is of the last class.
 #[test]
 fn vessel_classes_each_load_their_own_deck() {
     let net = network("").replace(
@@ -203,6 +204,16 @@ fn vessel_classes_each_load_their_own_deck() {
     let mean = port.wagons as f64 / port.sailings as f64;
     assert!(
         (mean - 7.0).abs() <= 6.0 / port.sailings as f64 + 1e-9,
+        "mean batch {mean} on {} sailings",
+        port.sailings
+    );
+    // `ferry.vessels = 3` adds a vessel of the last class: batches 10, 4, 4 in turn.
+    let more = "[[override]]\ntarget = \"sea\"\nparam = \"ferry.vessels\"\nvalue = 3\n";
+    let (_, out, _) = run_text(&net, &scenario(300.0, 50.0, 1, more));
+    let port = &out.replications[0].resources[0];
+    let mean = port.wagons as f64 / port.sailings as f64;
+    assert!(
+        (mean - 6.0).abs() <= 8.0 / port.sailings as f64 + 1e-9,
         "mean batch {mean} on {} sailings",
         port.sailings
     );

@@ -240,7 +240,10 @@ impl<T: Trace> Sim<'_, '_, T> {
         let v = match self.ferries[f as usize].parked.pop() {
             Some(v) => v,
             None => {
-                self.vessels.push(super::ferries::Vessel::new(f, 2 * f, 0));
+                let mut vessel = super::ferries::Vessel::new(f, 2 * f, 0);
+                // A vessel joining the fleet is of the last class.
+                vessel.class = (self.m.ferries[f as usize].classes.len() - 1) as u32;
+                self.vessels.push(vessel);
                 (self.vessels.len() - 1) as u32
             }
         };
