@@ -171,6 +171,63 @@ pub struct Ferry {
     pub turnaround_days: Dist,
     /// Weather closures of the crossing.
     pub weather: Option<Weather>,
+    /// The fleet as vessel classes (empty: `vessels` identical vessels of
+    /// `wagons_per_sailing` wagons and `teu_per_sailing` TEU, no deadweight limit).
+    /// When given, `vessels` starts as their total count (an override of
+    /// `ferry.vessels` then keeps the first vessels in class order, or adds vessels of
+    /// the last class), `wagons_per_sailing` is the largest class's wagons and
+    /// `teu_per_sailing` the smallest class's TEU slots.
+    pub classes: Vec<VesselClass>,
+    /// The share of a class's deadweight a sailing may load (draft), 0 < f <= 1.
+    pub load_factor: f64,
+    /// Monthly factors on `load_factor` (January first), if the draft is seasonal.
+    pub load_factor_by_month: Option<[f64; 12]>,
+}
+
+/// One class of a ferry service's fleet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VesselClass {
+    /// Vessels of the class.
+    pub count: u32,
+    /// Rail wagons on deck.
+    pub wagons: u32,
+    /// TEU slots on deck, if that limits too.
+    pub teu: Option<f64>,
+    /// Deadweight (tonnes), if weight limits too: a sailing loads at most
+    /// `deadweight_t * load factor` tonnes of wagons (tare plus cargo).
+    pub deadweight_t: Option<f64>,
+    /// Tare of one rail wagon (tonnes), counted against the deadweight.
+    pub tare_t_per_wagon: f64,
+}
+
+impl Ferry {
+    /// Wagons the whole fleet carries on one sailing each (deck space).
+    pub fn fleet_wagons(&self) -> f64 {
+        if self.classes.is_empty() {
+            self.vessels as f64 * self.wagons_per_sailing as f64
+        } else {
+            // The first `vessels` of the classes in order; vessels beyond their total
+            // are of the last class.
+            let mut left = self.vessels;
+            let mut sum = 0.0;
+            for c in &self.classes {
+                let n = left.min(c.count);
+                sum += n as f64 * c.wagons as f64;
+                left -= n;
+            }
+            let last = self.classes.last().map_or(0, |c| c.wagons);
+            sum + left as f64 * last as f64
+        }
+    }
+
+    /// The mean deck wagons of one vessel.
+    pub fn mean_wagons(&self) -> f64 {
+        if self.classes.is_empty() {
+            self.wagons_per_sailing as f64
+        } else {
+            self.fleet_wagons() / self.vessels as f64
+        }
+    }
 }
 
 /// When a ferry leaves port.
@@ -356,6 +413,9 @@ impl Network {
                                 }
                                 _ => return Err("the ferry does not depart when full".into()),
                             },
+                            Param::FerryLoadFactor => {
+                                ferry.load_factor = change.number(Some(ferry.load_factor), param)?
+                            }
                             Param::WeatherClosuresPerYear | Param::WeatherClosureDays => {
                                 let w = ferry.weather.as_mut().ok_or("the ferry has no weather")?;
                                 if param == Param::WeatherClosuresPerYear {
@@ -414,6 +474,8 @@ pub enum Param {
     WeatherClosuresPerYear,
     /// Ferry weather: closure length.
     WeatherClosureDays,
+    /// Ferry: the share of deadweight a sailing may load (draft).
+    FerryLoadFactor,
 }
 
 /// What kind of value a parameter takes.
@@ -451,7 +513,7 @@ impl Param {
     }
 
     /// Every parameter, in documentation order.
-    pub const ALL: [Param; 18] = [
+    pub const ALL: [Param; 19] = [
         Param::Servers,
         Param::ServiceDays,
         Param::HandlingUsdPerTeu,
@@ -470,6 +532,7 @@ impl Param {
         Param::FerryMaxWaitDays,
         Param::WeatherClosuresPerYear,
         Param::WeatherClosureDays,
+        Param::FerryLoadFactor,
     ];
 
     /// The name used in files and on the command line.
@@ -493,6 +556,7 @@ impl Param {
             Param::FerryMaxWaitDays => "ferry.departure.max_wait_days",
             Param::WeatherClosuresPerYear => "ferry.weather.closures_per_year",
             Param::WeatherClosureDays => "ferry.weather.closure_days",
+            Param::FerryLoadFactor => "ferry.load_factor",
         }
     }
 
@@ -519,7 +583,8 @@ impl Param {
             | Param::CapacityTrucksPerDay
             | Param::LengthKm
             | Param::FerryTeuPerSailing
-            | Param::FerryEveryDays => ValueKind::Positive,
+            | Param::FerryEveryDays
+            | Param::FerryLoadFactor => ValueKind::Positive,
         }
     }
 
@@ -543,6 +608,7 @@ impl Param {
             Param::CapacityTrainsPerDay | Param::CapacityTrucksPerDay => limits::CAPACITY_PER_DAY,
             Param::LengthKm => limits::LENGTH_KM,
             Param::FerryTeuPerSailing => limits::LOAD,
+            Param::FerryLoadFactor => limits::LOAD_FACTOR,
         }
     }
 
@@ -603,6 +669,14 @@ impl Param {
                         "it is a sea leg; use ferry.sailing_days",
                     ),
                     Param::LengthKm | Param::TariffUsdPerTeu | Param::Co2KgPerTeuKm => Ok(()),
+                    Param::FerryWagonsPerSailing | Param::FerryTeuPerSailing
+                        if ferry.is_some_and(|f| !f.classes.is_empty()) =>
+                    {
+                        need(
+                            false,
+                            "its fleet is given as vessel classes; change the classes in the network file",
+                        )
+                    }
                     Param::FerryVessels
                     | Param::FerryWagonsPerSailing
                     | Param::FerryTeuPerSailing
@@ -610,6 +684,10 @@ impl Param {
                     | Param::FerryTurnaroundDays => {
                         need(ferry.is_some(), "it has no ferry service")
                     }
+                    Param::FerryLoadFactor => need(
+                        ferry.is_some_and(|f| f.classes.iter().any(|c| c.deadweight_t.is_some())),
+                        "no vessel class of its fleet gives a deadweight_t for the load factor to act on",
+                    ),
                     Param::FerryEveryDays => need(
                         matches!(
                             ferry.map(|f| &f.departure),
@@ -812,6 +890,10 @@ pub mod limits {
     pub const FACTOR: Bound = (1e-6, 1e6, "keeps the scaled value finite and in range");
     /// Seasonal factors (before normalising to mean 1).
     pub const SEASONAL: Bound = (0.0, 1e6, "keeps their sum finite");
+    /// The share of a vessel's deadweight a sailing may load.
+    pub const LOAD_FACTOR: Bound = (1e-3, 1.0, "a share of the deadweight: above 0, at most 1");
+    /// A vessel's deadweight (tonnes).
+    pub const DEADWEIGHT_T: Bound = (1e-3, 1e7, "far above any vessel; keeps sums finite");
 }
 
 #[cfg(test)]

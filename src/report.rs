@@ -14,6 +14,7 @@
 
 pub mod experiments;
 pub mod geojson;
+pub mod links;
 pub mod manifest;
 pub mod page;
 pub mod plot;

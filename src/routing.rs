@@ -177,11 +177,9 @@ pub fn ferry_wait_days(ferry: &Ferry, sailing_days: f64, one_way: bool, train: &
 pub fn ferry_capacity_wagons_per_day(ferry: &Ferry, sailing_days: f64, one_way: bool) -> f64 {
     let legs_per_cycle = if one_way { 1.0 } else { 2.0 };
     let cycle = legs_per_cycle * (sailing_days + ferry.turnaround_days.mean());
-    let fleet = ferry.vessels as f64 * ferry.wagons_per_sailing as f64 / cycle.max(1e-9);
+    let fleet = ferry.fleet_wagons() / cycle.max(1e-9);
     match ferry.departure {
-        Departure::Timetable { every_days, .. } => {
-            fleet.min(ferry.wagons_per_sailing as f64 / every_days)
-        }
+        Departure::Timetable { every_days, .. } => fleet.min(ferry.mean_wagons() / every_days),
         Departure::WhenFull { .. } => fleet,
     }
 }

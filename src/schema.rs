@@ -22,12 +22,14 @@
 //! | `compare.json` | [`Comparison`] |
 //! | `compare.csv` | [`CompareRow`] |
 //! | `timeseries.csv` | [`TimeseriesRow`] |
+//! | `links.csv` | [`LinkRow`] |
 //!
 //! Numbers that are not defined (a mean over no trains) are `null` in JSON and empty
 //! in CSV, and read back as NaN ([`crate::stats::number`]). Units are in the field
 //! names and docs: days, trains per week, trains per day.
 
 mod experiment;
+mod links;
 mod manifest;
 mod run;
 mod timeseries;
@@ -42,6 +44,7 @@ pub use self::experiment::{
     CurveRow, Difference, Figure, FlowComparison, FlowPoint, LimitedBy, PracticalCapacity,
     Refinement, ResourcePoint, ScenarioComparison,
 };
+pub use self::links::LinkRow;
 pub use self::manifest::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord, Details,
     DisruptionRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest,
@@ -76,6 +79,8 @@ pub const TRAINS: &str = "trains.csv";
 pub const NETWORK: &str = "network.json";
 /// `manifest.json`.
 pub const MANIFEST: &str = "manifest.json";
+/// `links.csv`.
+pub const LINKS: &str = "links.csv";
 /// `curve.json`.
 pub const CURVE: &str = "curve.json";
 /// `curve.csv`.

@@ -528,6 +528,9 @@ pub(super) fn write_run_folder(
             ("summary.json", &|| report::summary_json(summary)),
             ("flows.csv", &|| report::flows_csv(summary)),
             ("resources.csv", &|| report::resources_csv(summary)),
+            (schema::LINKS, &|| {
+                report::links::links_csv(&scenario.name, network, model, stats)
+            }),
             ("transit.csv", &|| {
                 report::transit_csv(&scenario.name, model, stats)
             }),

@@ -238,12 +238,12 @@ pub struct LegSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FerrySpec {
-    /// Vessels in the fleet (>= 1).
-    #[schemars(with = "i64")]
-    pub vessels: Spanned<i64>,
-    /// Rail wagons one sailing carries (>= 1).
-    #[schemars(with = "f64")]
-    pub wagons_per_sailing: Spanned<f64>,
+    /// Vessels in the fleet (>= 1) (omit when `classes` is given).
+    #[schemars(with = "Option<i64>")]
+    pub vessels: Option<Spanned<i64>>,
+    /// Rail wagons one sailing carries (>= 1) (omit when `classes` is given).
+    #[schemars(with = "Option<f64>")]
+    pub wagons_per_sailing: Option<Spanned<f64>>,
     /// TEU one sailing carries, if that limits too.
     #[schemars(with = "Option<f64>")]
     pub teu_per_sailing: Option<Spanned<f64>>,
@@ -259,6 +259,39 @@ pub struct FerrySpec {
     pub turnaround_days: Spanned<DurationSpec>,
     /// Weather closures of the crossing.
     pub weather: Option<WeatherSpec>,
+    /// The fleet as vessel classes (instead of `vessels`, `wagons_per_sailing` and
+    /// `teu_per_sailing`).
+    #[schemars(with = "Option<Vec<VesselClassSpec>>")]
+    pub classes: Option<Spanned<Vec<VesselClassSpec>>>,
+    /// Share of a class's deadweight a sailing may load (draft), above 0 and at most 1
+    /// (default 1).
+    #[schemars(with = "Option<f64>")]
+    pub load_factor: Option<Spanned<f64>>,
+    /// Monthly factors on `load_factor`, 12 numbers (January first), each above 0 and
+    /// at most 1.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub load_factor_by_month: Option<Spanned<Vec<f64>>>,
+}
+
+/// One `[[leg.ferry.classes]]` entry: a class of vessels.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VesselClassSpec {
+    /// Vessels of the class (>= 1).
+    #[schemars(with = "i64")]
+    pub count: Spanned<i64>,
+    /// Rail wagons on deck (>= 1).
+    #[schemars(with = "i64")]
+    pub wagons: Spanned<i64>,
+    /// TEU slots on deck, if that limits too.
+    #[schemars(with = "Option<f64>")]
+    pub teu: Option<Spanned<f64>>,
+    /// Deadweight (tonnes), if weight limits too.
+    #[schemars(with = "Option<f64>")]
+    pub deadweight_t: Option<Spanned<f64>>,
+    /// Tare of one rail wagon (tonnes) counted against the deadweight (default 0).
+    #[schemars(with = "Option<f64>")]
+    pub tare_t_per_wagon: Option<Spanned<f64>>,
 }
 
 /// A ferry's departure rule.

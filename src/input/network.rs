@@ -6,13 +6,15 @@ use std::ops::Range;
 use serde_spanned::Spanned;
 
 use super::did_you_mean;
-use super::dto::{DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec};
+use super::dto::{
+    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, VesselClassSpec,
+};
 use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind, Weather,
-    check_bounded,
+    Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind, VesselClass,
+    Weather, check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -510,7 +512,7 @@ fn build_leg(
             match &spec.ferry {
                 Some(f) => {
                     let sailing = ck.duration("sailing_days", &f.sailing_days);
-                    ferry = build_ferry(ck, f);
+                    ferry = build_ferry(ck, f, spec.mode.span());
                     sailing
                 }
                 None => {
@@ -555,22 +557,87 @@ fn opt_number(
     }
 }
 
-fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
+fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Option<Ferry> {
     let before = ck.problems.len();
-    let vessels = ck.count("vessels", &f.vessels, limits::VESSELS);
-    let w = *f.wagons_per_sailing.get_ref();
-    let (_, max_wagons, why) = limits::WAGONS_PER_SAILING;
-    let wagons = if w.is_finite() && w >= 1.0 && w.fract() == 0.0 && w <= max_wagons {
-        Some(w as u32)
-    } else {
-        ck.push(
-            Problem::at(f.wagons_per_sailing.span(), format!(
-                "ferry capacity must be a whole number from 1 to {max_wagons} wagons per sailing, got {w} ({why})"
-            ))
-            .help("a rail ferry of the Caspian fleet carries 54 wagons per sailing"),
-        );
-        None
+    let classes = f.classes.as_ref().map(|c| build_classes(ck, c));
+    let (vessels, wagons) = match (&f.classes, &f.vessels, &f.wagons_per_sailing) {
+        (Some(_), v, w) => {
+            if let Some(span) = v
+                .as_ref()
+                .map(|v| v.span())
+                .or_else(|| w.as_ref().map(|w| w.span()))
+                .or_else(|| f.teu_per_sailing.as_ref().map(|t| t.span()))
+            {
+                ck.error_help(
+                    span,
+                    "a ferry with `classes` takes its vessels, wagons and TEU from the classes",
+                    "remove vessels, wagons_per_sailing and teu_per_sailing, or remove classes",
+                );
+            }
+            (None, None)
+        }
+        (None, Some(v), Some(w)) => (
+            ck.count("vessels", v, limits::VESSELS),
+            wagons_per_sailing(ck, w),
+        ),
+        (None, v, _) => {
+            let missing = if v.is_none() {
+                "vessels"
+            } else {
+                "wagons_per_sailing"
+            };
+            ck.error_help(
+                leg_span,
+                format!("the ferry has no `{missing}`"),
+                "give vessels and wagons_per_sailing, or a list of [[leg.ferry.classes]] with count and wagons",
+            );
+            (None, None)
+        }
     };
+    let load_factor = f
+        .load_factor
+        .as_ref()
+        .map(|l| ck.number("load_factor", l, ValueKind::Positive, limits::LOAD_FACTOR));
+    let by_month = f.load_factor_by_month.as_ref().map(|m| {
+        let v = m.get_ref();
+        let (min, max, _) = limits::LOAD_FACTOR;
+        if v.len() == 12 && v.iter().all(|x| x.is_finite() && *x >= min && *x <= max) {
+            let mut a = [1.0; 12];
+            a.copy_from_slice(v);
+            Some(a)
+        } else {
+            ck.error_help(
+                m.span(),
+                format!(
+                    "`load_factor_by_month` needs 12 monthly factors from {min} to {max}; got {} values{}",
+                    v.len(),
+                    v.iter()
+                        .find(|x| !(x.is_finite() && **x >= min && **x <= max))
+                        .map_or(String::new(), |x| format!(", one of them {x}"))
+                ),
+                "e.g. load_factor_by_month = [1, 1, 1, 1, 0.9, 0.85, 0.85, 0.85, 0.9, 1, 1, 1] (January first)",
+            );
+            None
+        }
+    });
+    let has_deadweight = classes
+        .as_ref()
+        .and_then(|c| c.as_ref())
+        .is_some_and(|c| c.iter().any(|c| c.deadweight_t.is_some()));
+    if !has_deadweight {
+        let span = f
+            .load_factor
+            .as_ref()
+            .map(|l| l.span())
+            .or_else(|| f.load_factor_by_month.as_ref().map(|m| m.span()));
+        if let Some(span) = span {
+            ck.error_help(
+                span,
+                "a load factor acts on a vessel's deadweight, and no vessel class of this ferry gives one",
+                "add deadweight_t to the [[leg.ferry.classes]], e.g. deadweight_t = 5740",
+            );
+        }
+    }
     let teu = f
         .teu_per_sailing
         .as_ref()
@@ -636,14 +703,96 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec) -> Option<Ferry> {
     if ck.problems.len() > before {
         return None;
     }
+    let (vessels, wagons, teu, classes) = match classes.flatten() {
+        Some(classes) => (
+            classes.iter().map(|c| c.count).sum(),
+            classes.iter().map(|c| c.wagons).max().unwrap_or(1),
+            classes.iter().filter_map(|c| c.teu).min_by(f64::total_cmp),
+            classes,
+        ),
+        None => (vessels?, wagons?, teu.flatten(), Vec::new()),
+    };
     Some(Ferry {
-        vessels: vessels?,
-        wagons_per_sailing: wagons?,
-        teu_per_sailing: teu.flatten(),
+        vessels,
+        wagons_per_sailing: wagons,
+        teu_per_sailing: teu,
         departure: departure?,
         turnaround_days: turnaround?,
         weather: weather.flatten(),
+        classes,
+        load_factor: load_factor.flatten().unwrap_or(1.0),
+        load_factor_by_month: by_month.flatten(),
     })
+}
+
+fn wagons_per_sailing(ck: &mut Checker, w: &Spanned<f64>) -> Option<u32> {
+    let v = *w.get_ref();
+    let (_, max_wagons, why) = limits::WAGONS_PER_SAILING;
+    if v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= max_wagons {
+        Some(v as u32)
+    } else {
+        ck.push(
+            Problem::at(w.span(), format!(
+                "ferry capacity must be a whole number from 1 to {max_wagons} wagons per sailing, got {v} ({why})"
+            ))
+            .help("a rail ferry of the Caspian fleet carries 54 wagons per sailing"),
+        );
+        None
+    }
+}
+
+/// Checks a fleet's vessel classes; their total count must stay within the bound.
+fn build_classes(ck: &mut Checker, c: &Spanned<Vec<VesselClassSpec>>) -> Option<Vec<VesselClass>> {
+    let before = ck.problems.len();
+    if c.get_ref().is_empty() {
+        ck.error_help(
+            c.span(),
+            "`classes` is empty",
+            "give at least one class, e.g. { count = 2, wagons = 54, deadweight_t = 5000 }",
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for spec in c.get_ref() {
+        let count = ck.count("count", &spec.count, limits::VESSELS);
+        let (_, max_wagons, _) = limits::WAGONS_PER_SAILING;
+        let wagons = ck.count(
+            "wagons",
+            &spec.wagons,
+            (1.0, max_wagons, limits::WAGONS_PER_SAILING.2),
+        );
+        let teu = spec
+            .teu
+            .as_ref()
+            .map(|t| ck.number("teu", t, ValueKind::Positive, limits::LOAD));
+        let dw = spec
+            .deadweight_t
+            .as_ref()
+            .map(|t| ck.number("deadweight_t", t, ValueKind::Positive, limits::DEADWEIGHT_T));
+        let tare = spec
+            .tare_t_per_wagon
+            .as_ref()
+            .map(|t| ck.number("tare_t_per_wagon", t, ValueKind::NonNegative, limits::LOAD));
+        if let (Some(count), Some(wagons)) = (count, wagons) {
+            out.push(VesselClass {
+                count,
+                wagons,
+                teu: teu.flatten(),
+                deadweight_t: dw.flatten(),
+                tare_t_per_wagon: tare.flatten().unwrap_or(0.0),
+            });
+        }
+    }
+    let total: f64 = out.iter().map(|c| f64::from(c.count)).sum();
+    let (_, max, why) = limits::VESSELS;
+    if total > max {
+        ck.error_help(
+            c.span(),
+            format!("the classes hold {total} vessels in all, more than {max} ({why})"),
+            "lower the classes' counts",
+        );
+    }
+    (ck.problems.len() == before).then_some(out)
 }
 
 /// A rail gauge may change only at a gauge-change point.

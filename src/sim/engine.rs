@@ -200,7 +200,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             for v in 0..fm.vessels {
                 let port = if fm.one_way { 0 } else { v % 2 } + 2 * f as u32;
                 let id = vessels.len() as u32;
-                vessels.push(Vessel::new(f as u32, port, fm.wagons));
+                let mut vessel =
+                    Vessel::new(f as u32, port, fm.classes[fm.class_of(v) as usize].wagons);
+                vessel.class = fm.class_of(v);
+                vessels.push(vessel);
                 let ps = &mut ports[port as usize];
                 if fm.timetable.is_none() && ps.loading.is_none() {
                     ps.loading = Some(id);
@@ -665,7 +668,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     let fm = &rp.ferries[(p / 2) as usize];
                     let ps = &self.ports[p as usize];
                     let fs = &self.ferries[(p / 2) as usize];
-                    let backlog = (ps.queued_wagons + u64::from(wagons)) as f64 / fm.wagons as f64;
+                    let backlog = (ps.queued_wagons + u64::from(wagons)) as f64 / fm.mean_wagons;
                     fm.sailing.mean()
                         + fm.interval_days * (backlog.ceil() - 0.5).max(0.5)
                         + closed_for(fs.closed, fs.reopen)
@@ -884,7 +887,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             // of its nominal capacity and the room on the sailings actually made (a
             // weekly ferry may sail twice in ten days), so the share is at most 1.
             let fm = &rp.ferries[p / 2];
-            let room = ps.stat.sailings as f64 * fm.wagons as f64;
+            let room = ps.stat.sailings as f64 * fm.mean_wagons;
             let nominal = if dated {
                 m.ferry_capacity_wagons((p / 2) as u32, m.warmup, now)
             } else {

@@ -67,6 +67,9 @@ pub struct Model {
     /// `resources`, or `None` if no route uses it.
     pub(crate) slot_to_resource: Vec<Option<u32>>,
     flow_info: Vec<FlowInfo>,
+    /// For each ferry port, the lightest wagon (tare excluded, tonnes) of the flows
+    /// through it: a vessel whose weight room is below its class tare plus this is full.
+    pub(crate) port_lightest_wagon_t: Vec<f64>,
 }
 
 /// The resource parameters in force from a day on.
@@ -109,8 +112,6 @@ pub(crate) struct SectionModel {
 pub(crate) struct FerryModel {
     pub(crate) one_way: bool,
     pub(crate) vessels: u32,
-    pub(crate) wagons: u32,
-    pub(crate) teu: Option<f64>,
     pub(crate) timetable: Option<(SimTime, u64)>,
     pub(crate) max_wait_ms: u64,
     pub(crate) sailing: Dist,
@@ -119,6 +120,49 @@ pub(crate) struct FerryModel {
     pub(crate) capacity_wagons_per_day: f64,
     /// Mean interval between sailings from one port (days), for route estimates.
     pub(crate) interval_days: f64,
+    /// The fleet's classes (one, from `vessels`, `wagons` and `teu`, for a fleet of
+    /// identical vessels); vessel `i` of the service belongs to the class whose
+    /// cumulative count first exceeds `i`.
+    pub(crate) classes: Vec<ClassModel>,
+    /// Mean deck wagons of one vessel (utilisation, route estimates).
+    pub(crate) mean_wagons: f64,
+    /// Share of deadweight a sailing may load.
+    pub(crate) load_factor: f64,
+    /// Monthly factors on `load_factor` (January first).
+    pub(crate) load_factor_by_month: Option<[f64; 12]>,
+}
+
+/// One vessel class of a ferry service.
+#[derive(Clone, Debug)]
+pub(crate) struct ClassModel {
+    pub(crate) count: u32,
+    pub(crate) wagons: u32,
+    pub(crate) teu: Option<f64>,
+    pub(crate) deadweight_t: Option<f64>,
+    pub(crate) tare_t: f64,
+}
+
+impl FerryModel {
+    /// The class of the service's vessel number `i` (in creation order); vessels
+    /// beyond the classes' counts (joining on dates) take the last class.
+    pub(crate) fn class_of(&self, i: u32) -> u32 {
+        let mut acc = 0;
+        for (c, cl) in self.classes.iter().enumerate() {
+            acc += cl.count;
+            if i < acc {
+                return c as u32;
+            }
+        }
+        (self.classes.len() - 1) as u32
+    }
+
+    /// The lowest load factor in force in any month.
+    pub(crate) fn min_load_factor(&self) -> f64 {
+        self.load_factor
+            * self
+                .load_factor_by_month
+                .map_or(1.0, |m| m.into_iter().fold(1.0, f64::min))
+    }
 }
 
 /// A flow's demand and routes.
@@ -272,6 +316,9 @@ pub struct RouteInfo {
     pub expected_days: f64,
     /// Length (km).
     pub km: f64,
+    /// The legs it takes, in order: the leg's index in the network and whether it is
+    /// taken from its `from` to its `to`.
+    pub hops: Vec<(u32, bool)>,
 }
 
 impl Model {
@@ -338,6 +385,7 @@ impl Model {
                     nodes: r.node_names(network),
                     expected_days: costs.days,
                     km: costs.km,
+                    hops: r.hops.iter().map(|h| (h.leg.0, h.forward)).collect(),
                 });
                 let (route_steps, positions) = b.steps(r, &flow.train);
                 hop_positions.push(positions);
@@ -378,6 +426,7 @@ impl Model {
                 routes: infos,
             });
         }
+        let port_lightest_wagon_t = lightest_wagons(&regimes, &flows, &routes, &steps, scenario)?;
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&steps);
         let backlog = b.backlog(scenario, &flows, &routes, &steps)?;
@@ -409,6 +458,7 @@ impl Model {
             resources,
             slot_to_resource,
             flow_info,
+            port_lightest_wagon_t,
         })
     }
 
@@ -513,6 +563,49 @@ fn add_branches(
     }
 }
 
+/// The lightest wagon (cargo tonnes) through each ferry port; refuses a model where a
+/// wagon of some flow could never board a vessel class by weight, at the lowest load
+/// factor of any regime and month (it would wait forever).
+fn lightest_wagons(
+    regimes: &[Regime],
+    flows: &[FlowModel],
+    routes: &[RouteModel],
+    steps: &[Step],
+    scenario: &Scenario,
+) -> Result<Vec<f64>, ModelError> {
+    let n = regimes[0].ferries.len();
+    let mut lightest = vec![f64::INFINITY; 2 * n];
+    for (fi, flow) in flows.iter().enumerate() {
+        let per_wagon = flow.train.tonnes / flow.train.wagons as f64;
+        for &r in &flow.routes {
+            let rm = &routes[r as usize];
+            for step in &steps[rm.start as usize..(rm.start + rm.len) as usize] {
+                let Step::Port(p) = *step else { continue };
+                lightest[p as usize] = lightest[p as usize].min(per_wagon);
+                for regime in regimes {
+                    let fm = &regime.ferries[(p / 2) as usize];
+                    let lf = fm.min_load_factor();
+                    for c in &fm.classes {
+                        if let Some(dw) = c.deadweight_t
+                            && c.tare_t + per_wagon > dw * lf + 1e-9
+                        {
+                            return Err(ModelError::Bounds(format!(
+                                "a wagon of flow `{}` weighs {} t (tare {} t + cargo {} t) but a vessel of deadweight {dw} t at load factor {lf} takes only {} t: it could never sail; raise the deadweight or the load factor, or lower the train's tonnes",
+                                scenario.flows[fi].id,
+                                c.tare_t + per_wagon,
+                                c.tare_t,
+                                per_wagon,
+                                dw * lf
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(lightest)
+}
+
 /// Builds the resource arrays and compiles routes against them.
 struct Builder<'a> {
     network: &'a Network,
@@ -612,14 +705,35 @@ impl<'a> Builder<'a> {
                     b.ferries.push(FerryModel {
                         one_way: leg.one_way,
                         vessels: f.vessels,
-                        wagons: f.wagons_per_sailing,
-                        teu: f.teu_per_sailing,
                         timetable,
                         max_wait_ms,
                         sailing: leg.travel_days.clone(),
                         turnaround: f.turnaround_days.clone(),
                         capacity_wagons_per_day: capacity,
                         interval_days: sailing_interval_days(f, sailing_mean, leg.one_way),
+                        classes: if f.classes.is_empty() {
+                            vec![ClassModel {
+                                count: f.vessels,
+                                wagons: f.wagons_per_sailing,
+                                teu: f.teu_per_sailing,
+                                deadweight_t: None,
+                                tare_t: 0.0,
+                            }]
+                        } else {
+                            f.classes
+                                .iter()
+                                .map(|c| ClassModel {
+                                    count: c.count,
+                                    wagons: c.wagons,
+                                    teu: c.teu,
+                                    deadweight_t: c.deadweight_t,
+                                    tare_t: c.tare_t_per_wagon,
+                                })
+                                .collect()
+                        },
+                        mean_wagons: f.mean_wagons(),
+                        load_factor: f.load_factor,
+                        load_factor_by_month: f.load_factor_by_month,
                     });
                 }
                 _ => {

@@ -83,6 +83,10 @@ pub struct ResourceStats {
     /// Replications in which this resource had the highest utilisation (ties to the
     /// first resource).
     pub binding: u64,
+    /// Ferries: sailings per day of the window.
+    pub sailings_per_day: Moments,
+    /// Ferries: wagons carried per day of the window.
+    pub wagons_per_day: Moments,
 }
 
 /// How often each resource of a subset (e.g. those one flow group's trains use) was
@@ -436,6 +440,8 @@ impl Fold for RunStats {
             );
             add(&mut rs.waiting_at_end, x.censored_waits as f64);
             rs.wait_sum_days += x.wait_sum_days;
+            add(&mut rs.sailings_per_day, x.sailings as f64 / window);
+            add(&mut rs.wagons_per_day, x.wagons as f64 / window);
         }
         let best = (0..r.resources.len()).max_by(|&a, &b| {
             r.resources[a]

@@ -14,9 +14,11 @@
 //! - `whatif2`: what-ifs in a few lines: `extends` chains, `--set`, `add`, several targets, flow groups.
 //! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
 //! - `page`: `report.html` in every results folder: self-contained, every chart and table.
+//! - `caspian`: vessel classes, deadweight and load factors (dated, monthly) against floor(f K) batches and their wait.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
+mod caspian;
 mod cli;
 mod conventions;
 mod data_files;

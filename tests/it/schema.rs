@@ -101,6 +101,7 @@ fn every_file_reads_back_through_its_type_unchanged() {
         names(&run),
         [
             "flows.csv",
+            "links.csv",
             "manifest.json",
             "network.json",
             "replications.csv",
@@ -110,6 +111,7 @@ fn every_file_reads_back_through_its_type_unchanged() {
             "transit.csv"
         ]
     );
+    csv_round_trip::<corridor::schema::LinkRow>(&run.join("links.csv"));
     json_round_trip::<Summary>(&run.join("summary.json"));
     json_round_trip::<NetworkExport>(&run.join("network.json"));
     json_round_trip::<Manifest>(&run.join("manifest.json"));
@@ -247,6 +249,7 @@ fn snapshots_of_every_file() {
     let csv_files = [
         ("run", "flows.csv", 2),
         ("run", "resources.csv", 2),
+        ("run", "links.csv", 2),
         ("run", "replications.csv", 1),
         ("run", "transit.csv", 1),
         ("rep", "trains.csv", 2),

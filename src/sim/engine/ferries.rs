@@ -15,6 +15,8 @@ pub(super) struct PortEntry {
     pub(super) wagons_left: u32,
     pub(super) enq: SimTime,
     pub(super) teu_per_wagon: f64,
+    /// Cargo tonnes per wagon (weighed against a deadweight).
+    pub(super) tonnes_per_wagon: f64,
 }
 
 /// A ferry port during one replication.
@@ -70,6 +72,10 @@ pub(super) struct Vessel {
     pub(super) epoch: u32,
     pub(super) timer_set: bool,
     pub(super) timer_expired: bool,
+    /// Its class in the service's fleet.
+    pub(super) class: u32,
+    /// Tonnes aboard (wagon tare plus cargo), counted where the class has a deadweight.
+    pub(super) load_tonnes: f64,
 }
 
 impl Vessel {
@@ -87,6 +93,8 @@ impl Vessel {
             epoch: 0,
             timer_set: false,
             timer_expired: false,
+            class: 0,
+            load_tonnes: 0.0,
         }
     }
 }
@@ -98,6 +106,7 @@ impl<T: Trace> Sim<'_, '_, T> {
         let now = self.now;
         let flow = &m.flows[self.trains[t as usize].flow as usize];
         let (wagons, teu_per_wagon) = (flow.train.wagons, flow.teu_per_wagon);
+        let tonnes_per_wagon = flow.train.tonnes / f64::from(wagons);
         self.trains[t as usize].wagons_pending = wagons;
         let ps = &mut self.ports[p as usize];
         if now >= m.warmup {
@@ -108,6 +117,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             wagons_left: wagons,
             enq: now,
             teu_per_wagon,
+            tonnes_per_wagon,
         });
         ps.queued_wagons += u64::from(wagons);
         ps.trains_waiting += 1;
@@ -121,19 +131,44 @@ impl<T: Trace> Sim<'_, '_, T> {
         }
     }
 
-    /// Loads wagons from the port's queue onto vessel `v`, first come first served.
+    /// The tonnes vessel `v` may load now: its class's deadweight times the load
+    /// factor in force (dated and monthly), or `None` if weight does not limit it.
+    fn weight_cap(&self, v: u32) -> Option<f64> {
+        let vessel = &self.vessels[v as usize];
+        let fm = &self.p().ferries[vessel.ferry as usize];
+        let dw = fm.classes[vessel.class as usize].deadweight_t?;
+        let month = fm
+            .load_factor_by_month
+            .map_or(1.0, |m| m[self.m.calendar.month_of(self.now.days())]);
+        Some(dw * fm.load_factor * month)
+    }
+
+    /// Loads wagons from the port's queue onto vessel `v`, first come first served,
+    /// up to the tighter of its deck (wagons, TEU) and its weight room.
     pub(super) fn load(&mut self, p: u32, v: u32) {
         let rp = self.p();
+        let weight_cap = self.weight_cap(v);
         let vessel = &mut self.vessels[v as usize];
         let fm = &rp.ferries[vessel.ferry as usize];
+        let cls = &fm.classes[vessel.class as usize];
         let ps = &mut self.ports[p as usize];
         while let Some(front) = ps.queue.front_mut() {
-            let mut room = fm.wagons - vessel.load_wagons;
-            if let Some(cap) = fm.teu
+            let mut room = cls.wagons - vessel.load_wagons;
+            if let Some(cap) = cls.teu
                 && front.teu_per_wagon > 0.0
             {
                 room = room.min(
                     ((cap - vessel.load_teu) / front.teu_per_wagon + 1e-9)
+                        .floor()
+                        .max(0.0) as u32,
+                );
+            }
+            let per_wagon_t = cls.tare_t + front.tonnes_per_wagon;
+            if let Some(cap) = weight_cap
+                && per_wagon_t > 0.0
+            {
+                room = room.min(
+                    ((cap - vessel.load_tonnes) / per_wagon_t + 1e-9)
                         .floor()
                         .max(0.0) as u32,
                 );
@@ -145,8 +180,11 @@ impl<T: Trace> Sim<'_, '_, T> {
             front.wagons_left -= take;
             ps.queued_wagons -= u64::from(take);
             vessel.load_wagons += take;
-            if fm.teu.is_some() {
+            if cls.teu.is_some() {
                 vessel.load_teu += take as f64 * front.teu_per_wagon;
+            }
+            if weight_cap.is_some() {
+                vessel.load_tonnes += take as f64 * per_wagon_t;
             }
             vessel.load_teu_carried += take as f64 * front.teu_per_wagon;
             let last = front.wagons_left == 0;
@@ -162,12 +200,19 @@ impl<T: Trace> Sim<'_, '_, T> {
         }
     }
 
-    /// True if vessel `v` can take no more of the port's queue.
+    /// True if vessel `v` can take no more of the port's queue: its deck is full, a
+    /// wagon is left waiting, or its weight room is below the lightest wagon that
+    /// comes to the port.
     pub(super) fn vessel_full(&self, p: u32, v: u32) -> bool {
         let rp = self.p();
         let vessel = &self.vessels[v as usize];
-        vessel.load_wagons >= rp.ferries[vessel.ferry as usize].wagons
+        let cls = &rp.ferries[vessel.ferry as usize].classes[vessel.class as usize];
+        vessel.load_wagons >= cls.wagons
             || !self.ports[p as usize].queue.is_empty()
+            || self.weight_cap(v).is_some_and(|cap| {
+                cap - vessel.load_tonnes
+                    < cls.tare_t + self.m.port_lightest_wagon_t[p as usize] - 1e-9
+            })
     }
 
     /// Departing-when-full service at a port: load the vessel at the berth and let it
@@ -215,7 +260,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             }
             let ps = &self.ports[q as usize];
             let at_q = u64::from(ps.loading.is_some()) + ps.waiting.len() as u64;
-            if ps.queued_wagons <= (at_q + u64::from(ps.heading)) * u64::from(fm.wagons) {
+            if ps.queued_wagons as f64 <= (at_q + u64::from(ps.heading)) as f64 * fm.mean_wagons {
                 return;
             }
             let other = q ^ 1;
@@ -313,6 +358,7 @@ impl<T: Trace> Sim<'_, '_, T> {
         vessel.load_wagons = 0;
         vessel.load_teu = 0.0;
         vessel.load_teu_carried = 0.0;
+        vessel.load_tonnes = 0.0;
         vessel.port = if fm.one_way {
             arrived_at & !1
         } else {

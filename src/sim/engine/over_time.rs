@@ -321,7 +321,10 @@ impl<T: Trace> Sim<'_, '_, T> {
         let v = match self.ferries[f as usize].parked.pop() {
             Some(v) => v,
             None => {
-                self.vessels.push(super::ferries::Vessel::new(f, 2 * f, 0));
+                let mut vessel = super::ferries::Vessel::new(f, 2 * f, 0);
+                // A vessel joining the fleet is of the last class.
+                vessel.class = (self.m.ferries[f as usize].classes.len() - 1) as u32;
+                self.vessels.push(vessel);
                 (self.vessels.len() - 1) as u32
             }
         };
@@ -416,7 +419,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             // A ferry direction: its service and the room on the sailings it made.
             let ferry = (kind == ResourceKind::Ferry).then(|| {
                 let f = (slot - ns - nsec) / 2;
-                (f as u32, d[5] * f64::from(self.p().ferries[f].wagons))
+                (f as u32, d[5] * self.p().ferries[f].mean_wagons)
             });
             let utilization = match kind {
                 ResourceKind::Station => {
