@@ -67,6 +67,9 @@ pub struct Model {
     /// `resources`, or `None` if no route uses it.
     pub(crate) slot_to_resource: Vec<Option<u32>>,
     flow_info: Vec<FlowInfo>,
+    /// Train classes, highest priority first (empty: every queue is first come, first
+    /// served). With two or more, queues order their trains by class.
+    pub(crate) classes: Vec<String>,
 }
 
 /// The resource parameters in force from a day on.
@@ -136,6 +139,8 @@ pub(crate) struct FlowModel {
     pub(crate) adaptive: bool,
     /// How the rate changes over time (factors on `1 / mean_interval_days`).
     pub(crate) profile: RateProfile,
+    /// Train class (index into [`Model::classes`]; 0 without classes).
+    pub(crate) class: u32,
 }
 
 /// One thing a train goes through.
@@ -261,6 +266,8 @@ pub struct FlowInfo {
     pub train: TrainSize,
     /// The routes trains may take: node ids, and the static expected days.
     pub routes: Vec<RouteInfo>,
+    /// Its train class, an index into [`Model::classes`] (0 without classes).
+    pub class: u32,
 }
 
 /// A route as reported in results.
@@ -366,6 +373,7 @@ impl Model {
                 },
                 adaptive,
                 profile: flow.profile.clone(),
+                class: flow.class,
             });
             let h = scenario.run.horizon_days;
             flow_info.push(FlowInfo {
@@ -376,6 +384,7 @@ impl Model {
                 trains_per_week: flow.trains_per_week * flow.profile.integral(0.0, h) / h,
                 train: flow.train,
                 routes: infos,
+                class: flow.class,
             });
         }
         let closures = b.closures(scenario);
@@ -409,6 +418,7 @@ impl Model {
             resources,
             slot_to_resource,
             flow_info,
+            classes: scenario.classes.clone(),
         })
     }
 
@@ -421,6 +431,11 @@ impl Model {
     /// The flows, in scenario order.
     pub fn flows(&self) -> &[FlowInfo] {
         &self.flow_info
+    }
+
+    /// Train classes, highest priority first (empty when the scenario has none).
+    pub fn classes(&self) -> &[String] {
+        &self.classes
     }
 
     /// Horizon (days).

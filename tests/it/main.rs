@@ -14,6 +14,7 @@
 //! - `whatif2`: what-ifs in a few lines: `extends` chains, `--set`, `add`, several targets, flow groups.
 //! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
 //! - `page`: `report.html` in every results folder: self-contained, every chart and table.
+//! - `stock`: train classes against Cobham's formula (issue 12), class input errors.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
@@ -32,6 +33,7 @@ mod plots;
 mod properties;
 mod schema;
 mod shard;
+mod stock;
 mod support;
 mod validation;
 mod whatif2;
