@@ -279,10 +279,17 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
     #[inline]
     fn class_wait(&mut self, slot: usize, t: u32, enq: SimTime) {
         if self.class_waits.on() {
-            let class = self.m.flows[self.trains[t as usize].flow as usize].class;
-            self.class_waits
-                .record(slot, class, enq, self.now, self.m.warmup);
+            self.count_class_wait(slot, t, enq);
         }
+    }
+
+    /// [`Sim::class_wait`] with classes, out of line to keep the handlers small.
+    #[cold]
+    #[inline(never)]
+    fn count_class_wait(&mut self, slot: usize, t: u32, enq: SimTime) {
+        let class = self.m.flows[self.trains[t as usize].flow as usize].class;
+        self.class_waits
+            .record(slot, class, enq, self.now, self.m.warmup);
     }
 
     /// The resource parameters in force now.

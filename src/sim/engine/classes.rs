@@ -28,6 +28,19 @@ pub(super) fn position<E>(
     lo
 }
 
+/// Puts `entry` into `queue` at its [`position`] (out of line: only models with
+/// classes call it, and the handlers stay small without).
+#[inline(never)]
+pub(super) fn insert<E>(
+    queue: &mut VecDeque<E>,
+    from: usize,
+    entry: E,
+    class_of: impl Fn(&E) -> u32,
+) {
+    let at = position(queue, from, class_of(&entry), &class_of);
+    queue.insert(at, entry);
+}
+
 /// Waits per (resource slot, class), in milliseconds, of waits that began after the
 /// warm-up; empty when the model has no classes (then recording costs one test).
 #[derive(Debug, Default)]

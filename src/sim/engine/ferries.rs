@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::classes::position;
+use super::classes::insert;
 use super::stat::Stat;
 use super::{Event, Sim};
 use crate::sim::time::SimTime;
@@ -116,8 +116,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             let class_of = |e: &PortEntry| m.flows[trains[e.train as usize].flow as usize].class;
             // A train whose first wagons have sailed keeps its place (non-preemptive).
             let from = usize::from(ps.queue.front().is_some_and(|f| f.wagons_left < full(f)));
-            let at = position(&ps.queue, from, class_of(&entry), class_of);
-            ps.queue.insert(at, entry);
+            insert(&mut ps.queue, from, entry, class_of);
         } else {
             ps.queue.push_back(entry);
         }

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use super::classes::position;
+use super::classes::insert;
 use super::stat::Stat;
 use super::{Event, Sim};
 use crate::sim::time::SimTime;
@@ -52,8 +52,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                 let trains = &self.trains;
                 let class_of =
                     |e: &(u32, SimTime)| m.flows[trains[e.0 as usize].flow as usize].class;
-                let at = position(&st.queue, 0, class_of(&(t, now)), class_of);
-                st.queue.insert(at, (t, now));
+                insert(&mut st.queue, 0, (t, now), class_of);
             } else {
                 st.queue.push_back((t, now));
             }
@@ -135,8 +134,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                 let trains = &self.trains;
                 let class_of =
                     |e: &(u32, SimTime, u32)| m.flows[trains[e.0 as usize].flow as usize].class;
-                let at = position(&st.queue, 0, class_of(&(t, now, units)), class_of);
-                st.queue.insert(at, (t, now, units));
+                insert(&mut st.queue, 0, (t, now, units), class_of);
             } else {
                 st.queue.push_back((t, now, units));
             }
