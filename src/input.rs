@@ -6,6 +6,7 @@
 //! its problems instead of stopping at the first, and every problem carries the
 //! byte span of the offending text, so the user sees `FILE:LINE:COL`.
 
+mod classes;
 pub mod dto;
 mod layers;
 mod network;

@@ -837,6 +837,9 @@ pub mod limits {
     pub const DEFAULT_MAX_TRAINS_IN_SYSTEM: u64 = 1_000_000;
     /// Largest accepted `--max-trains-in-system`.
     pub const MAX_TRAINS_IN_SYSTEM: u64 = 10_000_000;
+    /// Most train classes (`classes = [...]`): every queue keeps its trains ordered by
+    /// class, and results keep one wait per class and resource.
+    pub const MAX_CLASSES: usize = 16;
 
     const WHY_MS: &str = "the engine counts time in whole milliseconds";
     const WHY_MEMORY: &str = "each one takes memory in every replication";

@@ -73,6 +73,9 @@ pub struct Scenario {
     pub backlog: Vec<Backlog>,
     /// Results over time: the period to group them by (`None`: no time series).
     pub period: Option<Period>,
+    /// Train classes (`classes = [...]`), highest priority first; empty: every queue
+    /// is first come, first served.
+    pub classes: Vec<String>,
 }
 
 /// A network change that holds from one day until another.
@@ -213,6 +216,8 @@ pub struct Flow {
     /// How the volume changes over time (flat unless the file gives rates by date,
     /// monthly volumes or a growth rate).
     pub profile: RateProfile,
+    /// Its train class, an index into [`Scenario::classes`] (0 when there are none).
+    pub class: u32,
 }
 
 /// Arrival processes.

@@ -53,9 +53,9 @@ pub use self::manifest::{
     WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord,
 };
 pub use self::run::{
-    AllRoutes, Detail, FlowRow, FlowSummary, LegExport, NetworkExport, NodeExport, Overall,
-    ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary, Saturation, Summary,
-    TrainRow, Transit, TransitRow,
+    AllRoutes, ClassResource, ClassSummary, Detail, FlowRow, FlowSummary, LegExport, NetworkExport,
+    NodeExport, Overall, ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary,
+    Saturation, Summary, TrainRow, Transit, TransitRow,
 };
 pub use self::timeseries::{EntityKind, TimeseriesRow};
 pub use crate::sim::ResourceKind;

@@ -15,6 +15,8 @@ mod trace;
 pub use engine::{SimRng, component_rng, run_replication, run_replication_traced};
 pub use model::{FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo};
 pub use queue::EventQueue;
-pub use result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
+pub use result::{
+    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation,
+};
 pub use series::{Entity, Measure, SeriesColumn, SeriesResult};
 pub use trace::{NoTrace, Trace};

@@ -9,7 +9,10 @@ use crate::scenario::Scenario;
 use crate::sim::Model;
 use crate::stats::{Estimate, Histogram};
 
+mod classes;
 mod fold;
+
+pub use classes::ClassStats;
 
 pub use fold::{
     FlowStats, Keep, ResourceStats, RouteStats, RunStats, Series, SubsetBinding,
@@ -159,12 +162,14 @@ impl Summary {
             events_per_replication: stats.events_per_replication(),
             saturation: saturation(model, stats),
             notices,
+            classes: classes::summaries(model, &stats.classes),
         }
     }
 }
 
-/// How many replications saturated, and where and when the first did.
-fn saturation(model: &Model, stats: &RunStats) -> Option<Saturation> {
+/// How many replications saturated, and where and when the first did (`None` if none
+/// did).
+pub(crate) fn saturation(model: &Model, stats: &RunStats) -> Option<Saturation> {
     let (first_replication, first) = stats.first_saturation?;
     Some(Saturation {
         replications: stats.saturated,

@@ -272,7 +272,7 @@ pub fn analyse_curve(
     let mut curve_points = Vec::with_capacity(points.len());
     for ((value, model, out), s) in points.iter().zip(&series) {
         let ratio = Estimate::of(&s.ratio);
-        let meets = ok(ratio.mean, s.p95_mean);
+        let meets = ok(ratio.mean, s.p95_mean) && out.saturated == 0;
         let reps = s.ratio.len().max(1) as f64;
         let meeting = s
             .ratio
@@ -298,6 +298,7 @@ pub fn analyse_curve(
             bottleneck,
             resources,
             flows: flows_at(model, out),
+            saturation: crate::summary::saturation(model, out),
         });
     }
 

@@ -428,6 +428,13 @@ pub struct ScenarioFile {
     /// Trains already waiting in the corridor at day 0.
     #[serde(default)]
     pub backlog: Vec<BacklogSpec>,
+    /// Train classes, highest priority first (e.g. `["express", "regular", "bulk"]`):
+    /// every station, line section and port serves waiting trains of a higher class
+    /// first, first come first served within a class, without interrupting a train
+    /// in service.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub classes: Vec<Spanned<String>>,
 }
 
 /// A day: a number of days since day 0, or a date `YYYY-MM-DD` (with a `start_date`).
@@ -554,6 +561,10 @@ pub struct FlowSpec {
     /// Growth of the volume per year (0.1 = +10% a year), from day 0.
     #[schemars(with = "Option<f64>")]
     pub growth_per_year: Option<Spanned<f64>>,
+    /// The flow's train class, one of the scenario's `classes` (default: the last,
+    /// lowest priority).
+    #[schemars(with = "Option<String>")]
+    pub class: Option<Spanned<String>>,
 }
 
 /// Arrival processes.

@@ -180,10 +180,14 @@ pub(super) fn build(
     }
 
     let router = Router::new(&network);
+    let classes = super::classes::classes(&mut ck, &file);
     let mut flows = Vec::new();
     for (i, spec) in file.flows.iter().enumerate() {
         let horizon = run.map(|r| r.horizon_days);
-        if let Some(flow) = build_flow(&mut ck, spec, i, &network, &router, &calendar, horizon) {
+        let class = super::classes::flow_class(&mut ck, spec, &classes);
+        if let Some(mut flow) = build_flow(&mut ck, spec, i, &network, &router, &calendar, horizon)
+        {
+            flow.class = class;
             if flows.iter().any(|f: &Flow| f.id == flow.id) {
                 let span = spec.id.as_ref().map_or(spec.from.span(), Spanned::span);
                 ck.push(
@@ -255,6 +259,7 @@ pub(super) fn build(
             dated: dated.clone(),
             backlog: backlog.clone(),
             period,
+            classes: classes.clone(),
         };
         if let Err(e) = check_work(&candidate, &network) {
             ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
@@ -345,6 +350,7 @@ pub(super) fn build(
         dated,
         backlog,
         period,
+        classes,
     };
     Ok((scenario, network))
 }
@@ -832,6 +838,7 @@ fn build_flow(
                 growth_per_year: timeline::growth(ck, spec)?,
             },
         },
+        class: 0,
     };
     check_routes(ck, spec, i, &flow, network, router);
     (ck.problems.len() == before).then_some(flow)

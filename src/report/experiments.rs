@@ -61,6 +61,7 @@ pub fn curve_rows(c: &Curve) -> Vec<CurveRow> {
                 bottleneck_utilization_mean: b.map_or(f64::NAN, |b| b.utilization.mean),
                 bottleneck_binding_share: b.map_or(f64::NAN, |b| b.binding_share),
                 bottleneck_wait_share: b.map_or(f64::NAN, |b| b.wait_share),
+                saturated_replications: p.saturation.as_ref().map_or(0, |s| s.replications),
             }
         })
         .collect()

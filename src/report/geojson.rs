@@ -295,6 +295,7 @@ mod tests {
             events_per_replication: 0.0,
             saturation: None,
             notices: Vec::new(),
+            classes: Vec::new(),
         };
         // The summary goes through its file form, as `export-geojson DIR` reads it.
         let summary: Summary = serde_json::from_str(&crate::schema::to_json(&summary)).unwrap();

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::run::Transit;
+use super::run::{Saturation, Transit};
 use crate::sim::ResourceKind;
 use crate::stats::{Estimate, number};
 
@@ -63,7 +63,7 @@ pub struct CurvePoint {
     /// The 95th percentile of each replication's transit times.
     pub transit_p95_days: Estimate,
     /// True if the mean delivered/offered >= the minimum and the mean p95 of the
-    /// replications is within the limit.
+    /// replications is within the limit, and no replication saturated.
     pub meets_criteria: bool,
     /// Share of replications meeting both criteria.
     pub replications_meeting: f64,
@@ -73,6 +73,12 @@ pub struct CurvePoint {
     pub resources: Vec<ResourcePoint>,
     /// Every flow.
     pub flows: Vec<FlowPoint>,
+    /// Replications of this point stopped early because too many trains were in the
+    /// system, with when and where the first did (absent when none did): the point is
+    /// saturated, its figures cover the window up to the day they stopped, and the
+    /// sweep went on to its next point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saturation: Option<Saturation>,
 }
 
 /// The binding resource at a point.
@@ -305,6 +311,10 @@ pub struct CurveRow {
     /// Its share of all waiting time.
     #[serde(with = "number")]
     pub bottleneck_wait_share: f64,
+    /// Replications of the point that saturated (stopped early with too many trains in
+    /// the system; see `saturation` in `curve.json`).
+    #[serde(default)]
+    pub saturated_replications: u64,
 }
 
 /// A row of `curve_resources.csv`: one resource at one sweep point.

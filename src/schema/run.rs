@@ -42,6 +42,39 @@ pub struct Summary {
     /// warm-up chosen automatically. Also printed in the terminal.
     #[serde(default)]
     pub notices: Vec<String>,
+    /// Figures per train class, highest priority first (absent when the scenario has
+    /// no `classes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassSummary>,
+}
+
+/// Figures of one train class.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClassSummary {
+    /// Class name, as in the scenario's `classes`.
+    pub class: String,
+    /// Its rank: 1 is served first.
+    pub priority: u32,
+    /// The flows of the class.
+    pub flows: Vec<String>,
+    /// Trains of the class that arrived in the window and were delivered.
+    pub delivered_trains: Estimate,
+    /// Mean transit of those trains (days).
+    pub transit_days: Estimate,
+    /// The resources at which trains of the class waited, in resource order.
+    pub resources: Vec<ClassResource>,
+}
+
+/// The wait of one train class at one resource.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClassResource {
+    /// The resource, labelled as in `saturation`.
+    pub resource: String,
+    /// Waits of the class counted here, all replications together (trains that
+    /// arrived after the warm-up and whose wait ended by the horizon).
+    pub waits: u64,
+    /// Mean wait (days) of the class's trains here.
+    pub wait_days: Estimate,
 }
 
 /// Replications that saturated: how many, and the first of them.

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
-use crate::sim::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
+use crate::sim::{
+    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation,
+};
 use crate::stats::{GridSummary, Histogram};
 
 /// The file as written: borrows the partial, converting one replication at a time.
@@ -148,6 +150,17 @@ pub(super) struct RepRecord {
     transit_p95_days: f64,
     #[serde(default)]
     saturated: Option<SaturationRecord>,
+    /// Waits per train class and resource (absent without classes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    class_waits: Vec<Vec<ClassWaitRecord>>,
+}
+
+/// The waits of one train class at one resource (floats exact).
+#[derive(Serialize, Deserialize)]
+struct ClassWaitRecord {
+    waits: u64,
+    #[serde(with = "bits")]
+    wait_sum_days: f64,
 }
 
 /// Where and when a replication saturated (floats exact).
@@ -225,6 +238,7 @@ impl RepRecord {
             transit_p95_days,
             saturated,
             series: _,
+            class_waits,
         } = r;
         RepRecord {
             index: *index,
@@ -238,6 +252,17 @@ impl RepRecord {
                 trains_in_system: s.trains_in_system,
                 resource: s.resource,
             }),
+            class_waits: class_waits
+                .iter()
+                .map(|c| {
+                    c.iter()
+                        .map(|w| ClassWaitRecord {
+                            waits: w.waits,
+                            wait_sum_days: w.wait_sum_days,
+                        })
+                        .collect()
+                })
+                .collect(),
         }
     }
 
@@ -250,6 +275,7 @@ impl RepRecord {
             transit_p50_days,
             transit_p95_days,
             saturated,
+            class_waits,
         } = self;
         Some(ReplicationResult {
             index,
@@ -270,6 +296,17 @@ impl RepRecord {
                 resource: s.resource,
             }),
             series: None,
+            class_waits: class_waits
+                .into_iter()
+                .map(|c| {
+                    c.into_iter()
+                        .map(|w| ClassWait {
+                            waits: w.waits,
+                            wait_sum_days: w.wait_sum_days,
+                        })
+                        .collect()
+                })
+                .collect(),
         })
     }
 }

@@ -8,11 +8,13 @@ use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution, Exp1};
 
+mod classes;
 mod ferries;
 mod over_time;
 mod stat;
 mod stations;
 
+use self::classes::ClassWaits;
 use self::ferries::{FerryState, PortState, Vessel};
 use self::over_time::Recorder;
 use self::stat::Stat;
@@ -125,6 +127,8 @@ struct Sim<'m, 't, T: Trace> {
     regime: u32,
     /// Results per period, if the model has time series.
     recorder: Option<Recorder>,
+    /// Waits per train class and resource (empty without classes).
+    class_waits: ClassWaits,
 }
 
 /// Up to this many flows, each flow's next arrival waits in a lane of the event queue
@@ -269,7 +273,26 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             saturated: None,
             regime: 0,
             recorder: Recorder::new(m),
+            class_waits: ClassWaits::new(m),
         }
+    }
+
+    /// Counts, by class, the wait of train `t` at resource `slot` from `enq` to now
+    /// (nothing without classes).
+    #[inline]
+    fn class_wait(&mut self, slot: usize, t: u32, enq: SimTime) {
+        if self.class_waits.on() {
+            self.count_class_wait(slot, t, enq);
+        }
+    }
+
+    /// [`Sim::class_wait`] with classes, out of line to keep the handlers small.
+    #[cold]
+    #[inline(never)]
+    fn count_class_wait(&mut self, slot: usize, t: u32, enq: SimTime) {
+        let class = self.m.flows[self.trains[t as usize].flow as usize].class;
+        self.class_waits
+            .record(slot, class, enq, self.now, self.m.warmup);
     }
 
     /// The resource parameters in force now.
@@ -897,6 +920,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             let util = share(ps.stat.wagons as f64, cap);
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
         }
+        let class_waits = self.class_waits.finish(m);
         let series = self
             .recorder
             .take()
@@ -926,6 +950,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             transit_p95_days: all.quantile(0.95).unwrap_or(f64::NAN),
             saturated: self.saturated,
             series,
+            class_waits,
         }
     }
 }

@@ -70,6 +70,9 @@ pub struct Model {
     /// For each ferry port, the lightest wagon (tare excluded, tonnes) of the flows
     /// through it: a vessel whose weight room is below its class tare plus this is full.
     pub(crate) port_lightest_wagon_t: Vec<f64>,
+    /// Train classes, highest priority first (empty: every queue is first come, first
+    /// served). With two or more, queues order their trains by class.
+    pub(crate) classes: Vec<String>,
 }
 
 /// The resource parameters in force from a day on.
@@ -180,6 +183,8 @@ pub(crate) struct FlowModel {
     pub(crate) adaptive: bool,
     /// How the rate changes over time (factors on `1 / mean_interval_days`).
     pub(crate) profile: RateProfile,
+    /// Train class (index into [`Model::classes`]; 0 without classes).
+    pub(crate) class: u32,
 }
 
 /// One thing a train goes through.
@@ -305,6 +310,8 @@ pub struct FlowInfo {
     pub train: TrainSize,
     /// The routes trains may take: node ids, and the static expected days.
     pub routes: Vec<RouteInfo>,
+    /// Its train class, an index into [`Model::classes`] (0 without classes).
+    pub class: u32,
 }
 
 /// A route as reported in results.
@@ -414,6 +421,7 @@ impl Model {
                 },
                 adaptive,
                 profile: flow.profile.clone(),
+                class: flow.class,
             });
             let h = scenario.run.horizon_days;
             flow_info.push(FlowInfo {
@@ -424,6 +432,7 @@ impl Model {
                 trains_per_week: flow.trains_per_week * flow.profile.integral(0.0, h) / h,
                 train: flow.train,
                 routes: infos,
+                class: flow.class,
             });
         }
         let port_lightest_wagon_t = lightest_wagons(&regimes, &flows, &routes, &steps, scenario)?;
@@ -459,6 +468,7 @@ impl Model {
             slot_to_resource,
             flow_info,
             port_lightest_wagon_t,
+            classes: scenario.classes.clone(),
         })
     }
 
@@ -471,6 +481,11 @@ impl Model {
     /// The flows, in scenario order.
     pub fn flows(&self) -> &[FlowInfo] {
         &self.flow_info
+    }
+
+    /// Train classes, highest priority first (empty when the scenario has none).
+    pub fn classes(&self) -> &[String] {
+        &self.classes
     }
 
     /// Horizon (days).

@@ -25,6 +25,31 @@ pub struct ReplicationResult {
     pub saturated: Option<Saturation>,
     /// Figures per period, if the model has time series.
     pub series: Option<Box<SeriesResult>>,
+    /// Waits per train class (outer, in [`crate::sim::Model::classes`] order) and
+    /// resource (inner, in [`crate::sim::Model::resources`] order); empty without
+    /// classes.
+    pub class_waits: Vec<Vec<ClassWait>>,
+}
+
+/// The waits of one train class at one resource that began after the warm-up and
+/// ended by the end of the run (trains still waiting at the end are not counted).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ClassWait {
+    /// Waits that ended.
+    pub waits: u64,
+    /// Their sum (days).
+    pub wait_sum_days: f64,
+}
+
+impl ClassWait {
+    /// Mean wait (days); NaN if no train of the class waited here.
+    pub fn mean_days(&self) -> f64 {
+        if self.waits == 0 {
+            f64::NAN
+        } else {
+            self.wait_sum_days / self.waits as f64
+        }
+    }
 }
 
 /// When and where a replication saturated.

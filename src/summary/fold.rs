@@ -196,6 +196,10 @@ pub struct RunStats {
     /// Results over time across replications (periods × series columns), if the
     /// model has time series.
     pub series: Option<GridSummary>,
+    /// Per train class, in [`Model::classes`] order (empty without classes).
+    pub classes: Vec<super::ClassStats>,
+    /// Each flow's class, in the model's order.
+    flow_class: Vec<u32>,
 }
 
 /// One replication's totals of one flow or all flows.
@@ -297,6 +301,8 @@ impl RunStats {
             flow_series: (keep == Keep::Flows).then(|| vec![Series::default(); flows.len()]),
             binding_among: None,
             series: None,
+            classes: vec![super::ClassStats::default(); model.classes().len()],
+            flow_class: flows.iter().map(|f| f.class).collect(),
         }
     }
 
@@ -472,6 +478,7 @@ impl Fold for RunStats {
                 .get_or_insert_with(|| GridSummary::new(s.values.len()))
                 .push(&s.values);
         }
+        super::classes::push(&mut self.classes, &self.flow_class, r);
         if let Some(s) = r.saturated {
             self.saturated += 1;
             if self.first_saturation.is_none() {

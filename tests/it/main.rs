@@ -15,6 +15,7 @@
 //! - `over_time`: results over time against M_t/G/∞, M/M/1 before and after a dated change, hand calculations.
 //! - `page`: `report.html` in every results folder: self-contained, every chart and table.
 //! - `caspian`: vessel classes, deadweight and load factors (dated, monthly) against floor(f K) batches and their wait.
+//! - `stock`: train classes against Cobham's formula (issue 12), class input errors.
 //! - `properties`: proptest over generated networks and scenarios (conservation, finite numbers, shares, threads).
 
 mod architecture;
@@ -34,6 +35,7 @@ mod plots;
 mod properties;
 mod schema;
 mod shard;
+mod stock;
 mod support;
 mod validation;
 mod whatif2;

@@ -65,7 +65,7 @@ fn folders() -> tempfile::TempDir {
 }
 
 /// Reads a JSON file into its type and writes it again: the bytes must not change.
-fn json_round_trip<T: Serialize + DeserializeOwned>(path: &Path) {
+pub(crate) fn json_round_trip<T: Serialize + DeserializeOwned>(path: &Path) {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let value: T = schema::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(schema::to_json(&value), text, "{}", path.display());
@@ -210,7 +210,7 @@ fn csv_head(path: &Path, rows: usize) -> String {
 
 /// The shape of a JSON value: every key with the type of its value; arrays by the
 /// shape of their first element.
-fn shape(v: &Value, indent: usize, out: &mut String) {
+pub(crate) fn shape(v: &Value, indent: usize, out: &mut String) {
     let pad = "  ".repeat(indent);
     match v {
         Value::Object(map) => {

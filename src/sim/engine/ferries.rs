@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use super::classes::insert;
 use super::stat::Stat;
 use super::{Event, Sim};
 use crate::sim::time::SimTime;
@@ -112,13 +113,23 @@ impl<T: Trace> Sim<'_, '_, T> {
         if now >= m.warmup {
             ps.stat.arrivals += 1;
         }
-        ps.queue.push_back(PortEntry {
+        let entry = PortEntry {
             train: t,
             wagons_left: wagons,
             enq: now,
             teu_per_wagon,
             tonnes_per_wagon,
-        });
+        };
+        if m.classes.len() > 1 {
+            let trains = &self.trains;
+            let full = |e: &PortEntry| m.flows[trains[e.train as usize].flow as usize].train.wagons;
+            let class_of = |e: &PortEntry| m.flows[trains[e.train as usize].flow as usize].class;
+            // A train whose first wagons have sailed keeps its place (non-preemptive).
+            let from = usize::from(ps.queue.front().is_some_and(|f| f.wagons_left < full(f)));
+            insert(&mut ps.queue, from, entry, class_of);
+        } else {
+            ps.queue.push_back(entry);
+        }
         ps.queued_wagons += u64::from(wagons);
         ps.trains_waiting += 1;
         ps.stat.queue.set(now, ps.trains_waiting);
@@ -307,6 +318,11 @@ impl<T: Trace> Sim<'_, '_, T> {
         for c in &vessel.load {
             if c.last {
                 ps.stat.wait(c.enq, now, m.warmup);
+                if self.class_waits.on() {
+                    let class = m.flows[self.trains[c.train as usize].flow as usize].class;
+                    self.class_waits
+                        .record(m.port_slot(p), class, c.enq, now, m.warmup);
+                }
                 self.trace
                     .started(now, self.trains[c.train as usize].serial);
                 done += 1;

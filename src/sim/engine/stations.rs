@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use super::classes::insert;
 use super::stat::Stat;
 use super::{Event, Sim};
 use crate::sim::time::SimTime;
@@ -44,9 +45,17 @@ impl<T: Trace> Sim<'_, '_, T> {
         }
         if st.closed == 0 && st.busy < rp.stations[s as usize].servers {
             st.stat.wait(now, now, m.warmup);
+            self.class_wait(s as usize, t, now);
             self.start_service(s, t);
         } else {
-            st.queue.push_back((t, now));
+            if m.classes.len() > 1 {
+                let trains = &self.trains;
+                let class_of =
+                    |e: &(u32, SimTime)| m.flows[trains[e.0 as usize].flow as usize].class;
+                insert(&mut st.queue, 0, (t, now), class_of);
+            } else {
+                st.queue.push_back((t, now));
+            }
             st.stat.queue.set(now, st.queue.len() as u32);
             if self.recorder.is_some() {
                 st.queued_wagons +=
@@ -104,6 +113,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                     .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
             }
             st.stat.wait(enq, now, m.warmup);
+            self.class_wait(s as usize, next, enq);
             self.start_service(s, next);
         }
     }
@@ -117,9 +127,17 @@ impl<T: Trace> Sim<'_, '_, T> {
         }
         if st.queue.is_empty() && st.closed == 0 && now >= st.next_free {
             st.stat.wait(now, now, m.warmup);
+            self.class_wait(m.section_slot(s), t, now);
             self.enter_section(s, t, units);
         } else {
-            st.queue.push_back((t, now, units));
+            if m.classes.len() > 1 {
+                let trains = &self.trains;
+                let class_of =
+                    |e: &(u32, SimTime, u32)| m.flows[trains[e.0 as usize].flow as usize].class;
+                insert(&mut st.queue, 0, (t, now, units), class_of);
+            } else {
+                st.queue.push_back((t, now, units));
+            }
             st.stat.queue.set(now, st.queue.len() as u32);
             if self.recorder.is_some() {
                 st.queued_wagons +=
@@ -184,6 +202,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                     .set(now, st.queued_wagons.min(u64::from(u32::MAX)) as u32);
             }
             st.stat.wait(enq, now, m.warmup);
+            self.class_wait(m.section_slot(s), t, enq);
             self.enter_section(s, t, units);
         }
     }

@@ -1,0 +1,354 @@
+//! Rolling stock and back-pressure (issue 12): train classes with non-preemptive
+//! priority against Cobham's formula, at a station and at a line section; class input
+//! errors; results without classes unchanged.
+//!
+//! Tolerances: a class's mean wait over replications is compared with the exact value
+//! within four standard errors of the mean over replications (the Student-t half-width
+//! over t(0.975, n−1)): a correct engine fails one such check with probability about
+//! 6·10⁻⁵ for a random seed (the seeds here are fixed). Each check also requires the
+//! standard error to be below 3% of the exact value, so it cannot pass by being
+//! imprecise.
+
+use corridor::stats::{Estimate, t_quantile_975};
+
+use crate::support::{run_text, scenario_problems};
+
+/// Replications of the priority checks.
+const N: u64 = 40;
+
+#[track_caller]
+fn assert_within_4se(what: &str, e: &Estimate, exact: f64) {
+    let se = e.half_width() / t_quantile_975(N - 1);
+    assert!(
+        se < 0.03 * exact,
+        "{what}: standard error {se} too large for a test"
+    );
+    let z = (e.mean - exact) / se;
+    eprintln!("{what}: {:.4} (se {se:.4}) vs exact {exact:.4}", e.mean);
+    assert!(
+        z.abs() < 4.0,
+        "{what}: {} vs exact {exact} is {z:.2} standard errors away (se {se})",
+        e.mean
+    );
+}
+
+/// A line a→b: `station` is the resource table of terminal `a` (or empty); the line
+/// takes `capacity` (a `capacity_trains_per_day = ...` line, or empty) and no time.
+fn network(station: &str, capacity: &str) -> String {
+    format!(
+        r#"
+[network]
+name = "t"
+
+[[node]]
+id = "a"
+lat = 40.0
+lon = 50.0
+kind = "rail_terminal"
+{station}
+
+[[node]]
+id = "b"
+lat = 41.0
+lon = 51.0
+kind = "rail_terminal"
+
+[[leg]]
+from = "a"
+to = "b"
+mode = "rail"
+length_km = 100
+travel_days = 0
+gauge_mm = 1520
+{capacity}
+"#
+    )
+}
+
+/// Two Poisson flows a→b, `express` at 0.3 trains a day and `regular` at 0.4, with
+/// `classes` (a `classes = [...]` line or empty), over 20,000 days after 500.
+fn scenario(classes: &str, express_class: &str, regular_class: &str) -> String {
+    format!(
+        r#"
+name = "prio"
+network = "net.toml"
+horizon_days = 20500
+warmup_days = 500
+replications = {N}
+seed = 12
+{classes}
+
+[[flow]]
+id = "express"
+from = "a"
+to = "b"
+trains_per_week = 2.1
+train = {{ wagons = 10 }}
+{express_class}
+
+[[flow]]
+id = "regular"
+from = "a"
+to = "b"
+trains_per_week = 2.8
+train = {{ wagons = 10 }}
+{regular_class}
+"#
+    )
+}
+
+/// Cobham (1954), non-preemptive priority at one server with Poisson arrivals: class
+/// k waits W0 / ((1 − σ_{k−1})(1 − σ_k)), where W0 = Σ λ_i E[S²] / 2 is the mean
+/// residual work found in service and σ_k the load of classes 1..k.
+fn cobham(lambda: &[f64], second_moment: f64, mean: f64) -> Vec<f64> {
+    let w0: f64 = lambda.iter().map(|l| l * second_moment / 2.0).sum();
+    let mut sigma = 0.0;
+    lambda
+        .iter()
+        .map(|l| {
+            let before = sigma;
+            sigma += l * mean;
+            w0 / ((1.0 - before) * (1.0 - sigma))
+        })
+        .collect()
+}
+
+/// The mean wait of class `class` at `resource` in a summary.
+fn class_wait(s: &corridor::summary::Summary, class: &str, resource: &str) -> Estimate {
+    let c = s
+        .classes
+        .iter()
+        .find(|c| c.class == class)
+        .unwrap_or_else(|| panic!("class {class} reported"));
+    c.resources
+        .iter()
+        .find(|r| r.resource.contains(resource))
+        .unwrap_or_else(|| panic!("class {class} waited at {resource}: {:?}", c.resources))
+        .wait_days
+}
+
+/// M/M/1 at terminal a (mean service 1 day), express λ1 = 0.3 a day ahead of regular
+/// λ2 = 0.4: W0 = λ E[S²]/2 = 0.7 · 2 / 2 = 0.7, so Wq1 = 0.7 / 0.7 = 1 day and
+/// Wq2 = 0.7 / (0.7 · 0.3) = 3.333 days (FIFO would give both 2.333).
+#[test]
+fn two_classes_at_an_mm1_wait_as_cobham_says() {
+    let net = network(
+        r#"resource = { servers = 1, service_days = { dist = "exponential", mean = 1.0 } }"#,
+        "",
+    );
+    let sc = scenario(
+        r#"classes = ["express", "regular"]"#,
+        r#"class = "express""#,
+        r#"class = "regular""#,
+    );
+    let (s, _, _) = run_text(&net, &sc);
+    let exact = cobham(&[0.3, 0.4], 2.0, 1.0);
+    assert!((exact[0] - 1.0).abs() < 1e-12 && (exact[1] - 10.0 / 3.0).abs() < 1e-12);
+    assert_within_4se("express wait", &class_wait(&s, "express", "a"), exact[0]);
+    assert_within_4se("regular wait", &class_wait(&s, "regular", "a"), exact[1]);
+    // The classes are reported in priority order, with their flows.
+    assert_eq!(s.classes[0].priority, 1);
+    assert_eq!(s.classes[0].flows, ["express"]);
+    assert_eq!(s.classes[1].flows, ["regular"]);
+    // The resource's own wait is the mix of the two (Kleinrock's conservation law
+    // keeps it at the FIFO value λ W0 / (1 − ρ) / λ = 2.333 days).
+    let a = s
+        .resources
+        .iter()
+        .find(|r| r.id == "a")
+        .expect("a reported");
+    assert_within_4se("wait of all trains", &a.wait_days, 0.7 / 0.3);
+}
+
+/// A line section of 1 train a day (a deterministic headway of 1 day, E[S²] = 1): an
+/// M/D/1 with W0 = 0.7 / 2 = 0.35, so Wq1 = 0.5 and Wq2 = 0.35 / 0.21 = 1.667 days.
+/// The flow without `class` takes the last one.
+#[test]
+fn two_classes_at_a_line_section_wait_as_cobham_says() {
+    let net = network("", "capacity_trains_per_day = 1");
+    let sc = scenario(
+        r#"classes = ["express", "regular"]"#,
+        r#"class = "express""#,
+        "",
+    );
+    let (s, _, _) = run_text(&net, &sc);
+    let exact = cobham(&[0.3, 0.4], 1.0, 1.0);
+    assert_within_4se("express wait", &class_wait(&s, "express", "a"), exact[0]);
+    assert_within_4se("regular wait", &class_wait(&s, "regular", "a"), exact[1]);
+}
+
+/// One class, or none: the same bytes of results as a scenario without classes (the
+/// summary only gains its `classes` block).
+#[test]
+fn a_single_class_changes_no_figure() {
+    let net = network(
+        r#"resource = { servers = 1, service_days = { dist = "exponential", mean = 1.0 } }"#,
+        "",
+    );
+    let short = |s: String| s.replace("horizon_days = 20500", "horizon_days = 2500");
+    let (plain, plain_out, _) = run_text(&net, &short(scenario("", "", "")));
+    let (one, one_out, _) = run_text(
+        &net,
+        &short(scenario(r#"classes = ["all"]"#, r#"class = "all""#, "")),
+    );
+    assert!(plain.classes.is_empty());
+    assert_eq!(one.classes.len(), 1);
+    assert_eq!(plain_out.replications.len(), one_out.replications.len());
+    for (a, b) in plain_out.replications.iter().zip(&one_out.replications) {
+        assert_eq!(a.events, b.events);
+        assert_eq!(a.transit_p95_days.to_bits(), b.transit_p95_days.to_bits());
+        for (x, y) in a.resources.iter().zip(&b.resources) {
+            assert_eq!(x.wait_sum_days.to_bits(), y.wait_sum_days.to_bits());
+        }
+        // The one class's waits are all the waits.
+        let waits: u64 = b.class_waits[0].iter().map(|w| w.waits).sum();
+        assert_eq!(waits, b.resources.iter().map(|r| r.waits).sum::<u64>());
+    }
+    assert!(corridor::schema::to_json(&one).contains("\"classes\""));
+    assert!(!corridor::schema::to_json(&plain).contains("\"classes\""));
+}
+
+/// Class mistakes are located and name what is valid.
+#[test]
+fn class_errors_are_located() {
+    let net = network("", "");
+    let p = scenario_problems(
+        &net,
+        &scenario(
+            r#"classes = ["express", "regular"]"#,
+            r#"class = "expres""#,
+            "",
+        ),
+    );
+    assert!(
+        p.contains("sc.toml:16:9") && p.contains("unknown train class `expres`"),
+        "{p}"
+    );
+    assert!(p.contains("did you mean `express`?"), "{p}");
+    let p = scenario_problems(&net, &scenario("", r#"class = "express""#, ""));
+    assert!(p.contains("declare the classes first"), "{p}");
+    let p = scenario_problems(&net, &scenario(r#"classes = ["a", "a"]"#, "", ""));
+    assert!(p.contains("duplicate train class `a`"), "{p}");
+    let p = scenario_problems(&net, &scenario(r#"classes = ["a b"]"#, "", ""));
+    assert!(p.contains("class id `a b` contains ` `"), "{p}");
+    let many: Vec<String> = (0..17).map(|i| format!("\"c{i}\"")).collect();
+    let p = scenario_problems(
+        &net,
+        &scenario(&format!("classes = [{}]", many.join(", ")), "", ""),
+    );
+    assert!(p.contains("at most 16 train classes, got 17"), "{p}");
+}
+
+/// `corridor run` of a scenario with classes: `summary.json` reads back through its
+/// type unchanged, and the shape of its `classes` block is snapshotted.
+#[test]
+fn the_summary_reports_classes_through_the_schema() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let d = dir.path();
+    let net = network(
+        r#"resource = { servers = 1, service_days = { dist = "exponential", mean = 1.0 } }"#,
+        "capacity_trains_per_day = 2",
+    );
+    std::fs::write(d.join("net.toml"), net).unwrap();
+    let sc = scenario(
+        r#"classes = ["express", "regular"]"#,
+        r#"class = "express""#,
+        "",
+    )
+    .replace("horizon_days = 20500", "horizon_days = 300")
+    .replace("warmup_days = 500", "warmup_days = 30")
+    .replace(&format!("replications = {N}"), "replications = 3");
+    std::fs::write(d.join("sc.toml"), sc).unwrap();
+    let o = crate::support::corridor(d, &["run", "sc.toml", "--out", "run"]);
+    assert!(o.status.success(), "{}", crate::support::text(&o).1);
+    let path = d.join("run/summary.json");
+    crate::schema::json_round_trip::<corridor::schema::Summary>(&path);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let classes = &v["classes"];
+    assert_eq!(classes.as_array().map(Vec::len), Some(2));
+    let mut out = String::new();
+    crate::schema::shape(classes, 0, &mut out);
+    insta::assert_snapshot!("summary-classes", out);
+}
+
+/// A sweep of a corridor at 500 and 1,000 times its capacity for 10 years, run with
+/// its address space limited to 2 GB (`prlimit --as`): it finishes, every point says
+/// it saturated (in `curve.json`, with when and where, and in `curve.csv`), meets no
+/// criterion, and the sweep went on past the first saturated point.
+#[test]
+fn a_saturated_sweep_point_is_a_result_within_2_gb() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let d = dir.path();
+    let net = network(r#"resource = { servers = 1, service_days = 1.0 }"#, "");
+    std::fs::write(d.join("net.toml"), net).unwrap();
+    std::fs::write(
+        d.join("sc.toml"),
+        r#"
+name = "overload"
+network = "net.toml"
+horizon_days = 3650
+warmup_days = 0
+replications = 2
+seed = 1
+
+[[flow]]
+from = "a"
+to = "b"
+trains_per_week = 7000
+train = { wagons = 50 }
+"#,
+    )
+    .unwrap();
+    let o = std::process::Command::new("prlimit")
+        .arg("--as=2147483648")
+        .arg(env!("CARGO_BIN_EXE_corridor"))
+        .args([
+            "sweep",
+            "sc.toml",
+            "--param",
+            "demand",
+            "--values",
+            "0.5,1",
+            "--out",
+            "sw",
+            "--no-plots",
+            "-q",
+        ])
+        .current_dir(d)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("prlimit runs");
+    let (_, err) = crate::support::text(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("saturated"), "{err}");
+    let curve: corridor::schema::Curve = corridor::schema::from_json(
+        &std::fs::read_to_string(d.join("sw/curve.json")).expect("curve.json"),
+    )
+    .expect("curve.json reads back");
+    assert_eq!(curve.points.len(), 2, "the sweep went on to its next point");
+    for p in &curve.points {
+        let s = p.saturation.as_ref().expect("the point saturated");
+        assert_eq!(s.replications, 2);
+        // 500 (1,000) trains arrive a day and one leaves: a million are in the
+        // system after about 2,000 (1,000) days, all waiting at `a`.
+        let day = 1e6 / (1000.0 * p.value - 1.0);
+        assert!(
+            (0.9 * day..1.1 * day).contains(&s.first_day),
+            "point {}: saturated on day {}",
+            p.value,
+            s.first_day
+        );
+        assert_eq!(s.trains_in_system, 1_000_001);
+        assert!(
+            s.resource.as_deref().is_some_and(|r| r.contains('a')),
+            "{s:?}"
+        );
+        assert!(!p.meets_criteria);
+    }
+    let rows: Vec<corridor::schema::CurveRow> = corridor::schema::from_csv(
+        &std::fs::read_to_string(d.join("sw/curve.csv")).expect("curve.csv"),
+    )
+    .expect("curve.csv reads back");
+    assert!(rows.iter().all(|r| r.saturated_replications == 2));
+}
