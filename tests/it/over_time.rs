@@ -27,33 +27,7 @@ fn stats(
 /// A line a→b, and a terminal `a` and `b` when asked: `station` is the resource table
 /// of `a` (or empty), `travel` the travel time of the line.
 fn network(station: &str, travel: &str) -> String {
-    format!(
-        r#"
-[network]
-name = "t"
-
-[[node]]
-id = "a"
-lat = 40.0
-lon = 50.0
-kind = "rail_terminal"
-{station}
-
-[[node]]
-id = "b"
-lat = 41.0
-lon = 51.0
-kind = "rail_terminal"
-
-[[leg]]
-from = "a"
-to = "b"
-mode = "rail"
-length_km = 100
-travel_days = {travel}
-gauge_mm = 1520
-"#
-    )
+    crate::support::line_network(station, travel, "")
 }
 
 /// The rows of one measure of one entity, in period order.

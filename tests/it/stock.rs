@@ -35,34 +35,7 @@ fn assert_within_4se(what: &str, e: &Estimate, exact: f64) {
 /// A line a→b: `station` is the resource table of terminal `a` (or empty); the line
 /// takes `capacity` (a `capacity_trains_per_day = ...` line, or empty) and no time.
 fn network(station: &str, capacity: &str) -> String {
-    format!(
-        r#"
-[network]
-name = "t"
-
-[[node]]
-id = "a"
-lat = 40.0
-lon = 50.0
-kind = "rail_terminal"
-{station}
-
-[[node]]
-id = "b"
-lat = 41.0
-lon = 51.0
-kind = "rail_terminal"
-
-[[leg]]
-from = "a"
-to = "b"
-mode = "rail"
-length_km = 100
-travel_days = 0
-gauge_mm = 1520
-{capacity}
-"#
-    )
+    crate::support::line_network(station, "0", capacity)
 }
 
 /// Two Poisson flows a→b, `express` at 0.3 trains a day and `regular` at 0.4, with

@@ -208,3 +208,37 @@ pub(crate) fn run_text(
         .unwrap_or_else(|p| panic!("scenario: {p:?}"));
     run_loaded(&sc, &net, None)
 }
+
+/// A rail line a→b between two terminals: `station` is the resource table of `a` (or
+/// empty), `travel` the line's `travel_days` value, `extra` further lines of the leg
+/// (e.g. `capacity_trains_per_day = 1`, or empty).
+pub(crate) fn line_network(station: &str, travel: &str, extra: &str) -> String {
+    format!(
+        r#"
+[network]
+name = "t"
+
+[[node]]
+id = "a"
+lat = 40.0
+lon = 50.0
+kind = "rail_terminal"
+{station}
+
+[[node]]
+id = "b"
+lat = 41.0
+lon = 51.0
+kind = "rail_terminal"
+
+[[leg]]
+from = "a"
+to = "b"
+mode = "rail"
+length_km = 100
+travel_days = {travel}
+gauge_mm = 1520
+{extra}
+"#
+    )
+}
