@@ -272,11 +272,11 @@ fn bin_mid(i: usize) -> f64 {
     (bin_lower(i) + bin_upper(i)) / 2.0
 }
 
-/// Bins of [`Histogram`] per bin of a [`GridSummary`] cell: a sixteenth of an octave, so the
-/// percentiles across replications are within 3.1% (well inside their sampling error
+/// Bins of [`Histogram`] per bin of a [`GridSummary`] cell: a thirty-second of an octave, so the
+/// percentiles across replications are within 1.6% (well inside their sampling error
 /// at any practical number of replications), and a cell whose values spread over
 /// many octaves stays small.
-const GRID_COARSE: usize = 8;
+const GRID_COARSE: usize = 4;
 
 /// The grid bin of a value's bin.
 #[inline]
@@ -674,7 +674,7 @@ impl GridSummary {
 
     /// Cell `i`: replications that defined it, the mean with its 95% interval, and
     /// the 10th and 90th percentiles across replications (values are non-negative;
-    /// percentiles within 3.1%: bins of a sixteenth of an octave).
+    /// percentiles within 1.6%: bins of a thirty-second of an octave).
     pub fn cell(&self, i: usize) -> (u64, Estimate, f64, f64) {
         let mut g = self.inner.borrow_mut();
         g.flush();
@@ -850,8 +850,8 @@ mod tests {
         g.push(&[3.0, 2.0]);
         let (n, e, _, p90) = g.cell(0);
         assert_eq!((n, e.mean), (2, 2.0));
-        // Grid bins are a sixteenth of an octave: the midpoint is within 3.1%.
-        assert!((p90 - 3.0).abs() <= 0.031 * 3.0, "{p90}");
+        // Grid bins are a thirty-second of an octave: the midpoint is within 1.6%.
+        assert!((p90 - 3.0).abs() <= 0.016 * 3.0, "{p90}");
         assert_eq!(g.cell(1).0, 1);
     }
 }
