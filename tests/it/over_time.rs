@@ -399,7 +399,7 @@ fn the_dated_2024_scenario_writes_dated_results() {
     use corridor::schema::{Manifest, TimeseriesRow, from_csv, from_json};
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path().join("r");
-    let scenario = crate::support::root().join("scenarios/middle-corridor-2024-dated.toml");
+    let scenario = crate::support::root().join("scenarios/middle-corridor-2024-replay.toml");
     let o = crate::support::corridor(
         dir.path(),
         &[
