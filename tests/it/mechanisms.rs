@@ -232,7 +232,8 @@ fn timetabled_arrivals_are_evenly_spaced() {
 
 /// Adaptive trains avoid a closed Caspian port: with Kuryk (or Aktau) closed for the
 /// whole run, no China train bound for Baku crosses from it, while without the
-/// closure some do.
+/// closure some do. Ten trains a week fit through either port alone (Aktau's berths
+/// take about 13 a week, its 70k TEU a year), so nearly all get through.
 #[test]
 fn adaptive_traffic_avoids_a_closed_port() {
     let net = std::fs::read_to_string(root().join("networks/middle-corridor.toml")).unwrap();
@@ -247,7 +248,7 @@ seed = 5
 [[flow]]
 from = "xian"
 to = "alat"
-trains_per_week = 20
+trains_per_week = 10
 train = { wagons = 50, teu = 99, tonnes = 1400 }
 route = "adaptive"
 alternatives = 6
