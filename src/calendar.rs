@@ -55,6 +55,28 @@ impl Calendar {
         }
     }
 
+    /// The first day after day `t` on which a month begins (infinite past the last
+    /// date the calendar can hold).
+    pub fn next_month_start(&self, t: f64) -> f64 {
+        match self.start {
+            Some(_) => self
+                .date_of(t.max(0.0))
+                .and_then(|d| self.day_of(first_of_next_month(d)))
+                .filter(|&day| day > t)
+                .unwrap_or(f64::INFINITY),
+            None => {
+                let year = t.div_euclid(365.0);
+                let d = t - year * 365.0;
+                let end = MONTH_ENDS
+                    .iter()
+                    .find(|e| d < **e)
+                    .copied()
+                    .unwrap_or(365.0);
+                year * 365.0 + end
+            }
+        }
+    }
+
     /// The date of day `t`, if the calendar has a start date (and the date exists).
     pub fn date_of(&self, t: f64) -> Option<NaiveDate> {
         let start = self.start?;
@@ -167,6 +189,11 @@ mod tests {
         assert_eq!(&starts[..3], &[0.0, 31.0, 59.0]);
         assert_eq!(starts[12], 365.0);
         assert_eq!(starts.len(), 14);
+        assert_eq!(c.next_month_start(0.0), 31.0);
+        assert_eq!(c.next_month_start(30.9), 31.0);
+        assert_eq!(c.next_month_start(31.0), 59.0);
+        assert_eq!(c.next_month_start(364.5), 365.0);
+        assert_eq!(c.next_month_start(365.0), 396.0);
     }
 
     #[test]
@@ -180,6 +207,9 @@ mod tests {
         assert_eq!(c.month_of(17.0), 1);
         assert_eq!(days_in_month(parse_month("2024-02").unwrap()), 29.0);
         assert_eq!(c.day_of(parse_date("2024-05-20").unwrap()), Some(126.0));
+        assert_eq!(c.next_month_start(0.0), 17.0);
+        assert_eq!(c.next_month_start(16.9), 17.0);
+        assert_eq!(c.next_month_start(17.0), 46.0);
     }
 
     #[test]

@@ -182,6 +182,19 @@ pub struct Ferry {
     pub load_factor: f64,
     /// Monthly factors on `load_factor` (January first), if the draft is seasonal.
     pub load_factor_by_month: Option<[f64; 12]>,
+    /// Vessels leaving service at random (dry dock, other trades), if they do.
+    pub availability: Option<Availability>,
+}
+
+/// Random absences of a ferry service's vessels: each vessel in service is due to
+/// leave at `absences_per_year` (Poisson), leaves when next idle in port and comes
+/// back after one draw of `absence_days`.
+#[derive(Clone, Debug)]
+pub struct Availability {
+    /// Absences of one vessel per year in service.
+    pub absences_per_year: f64,
+    /// Length of one absence (days).
+    pub absence_days: Dist,
 }
 
 /// One class of a ferry service's fleet.
@@ -251,8 +264,13 @@ pub enum Departure {
 /// Random closures of a crossing by storms.
 #[derive(Clone, Debug)]
 pub struct Weather {
-    /// Mean number of closures per year (Poisson).
+    /// Mean number of closures per year (Poisson). With monthly rates, the mean of the
+    /// twelve (what an override of `ferry.weather.closures_per_year` sets or scales).
     pub closures_per_year: f64,
+    /// Closure rates by calendar month (closures per year while that month lasts,
+    /// January first), if storms are seasonal: the closures then start as a
+    /// non-homogeneous Poisson process with this piecewise-constant rate.
+    pub closures_per_year_by_month: Option<[f64; 12]>,
     /// Length of one closure (days).
     pub closure_days: Dist,
 }
@@ -419,8 +437,18 @@ impl Network {
                             Param::WeatherClosuresPerYear | Param::WeatherClosureDays => {
                                 let w = ferry.weather.as_mut().ok_or("the ferry has no weather")?;
                                 if param == Param::WeatherClosuresPerYear {
-                                    w.closures_per_year =
-                                        change.number(Some(w.closures_per_year), param)?
+                                    let old = w.closures_per_year;
+                                    w.closures_per_year = change.number(Some(old), param)?;
+                                    if let Some(months) = &mut w.closures_per_year_by_month {
+                                        // The twelve keep their shape; their mean is the new rate.
+                                        for r in months.iter_mut() {
+                                            *r = if old > 0.0 {
+                                                *r * w.closures_per_year / old
+                                            } else {
+                                                w.closures_per_year
+                                            };
+                                        }
+                                    }
                                 } else {
                                     w.closure_days = change.dist(&w.closure_days)?
                                 }

@@ -308,8 +308,11 @@ pub enum DisruptionTiming {
     },
     /// At random (Poisson).
     Random {
-        /// Mean closures per year.
+        /// Mean closures per year (with monthly rates, the mean of the twelve).
         per_year: f64,
+        /// Rates by calendar month (closures per year while that month lasts, January
+        /// first), if the closures are seasonal: a non-homogeneous Poisson process.
+        by_month: Option<[f64; 12]>,
     },
 }
 
@@ -408,13 +411,19 @@ pub fn check_work(scenario: &Scenario, network: &Network) -> Result<(), String> 
                 events += 2.0 * horizon / every_days;
             }
             if let Some(w) = &f.weather {
-                events += w.closures_per_year * horizon / 365.0;
+                let peak = w
+                    .closures_per_year_by_month
+                    .map_or(w.closures_per_year, |m| {
+                        m.iter().copied().fold(0.0, f64::max)
+                    });
+                events += peak * horizon / 365.0;
             }
         }
     }
     for d in &scenario.disruptions {
-        if let DisruptionTiming::Random { per_year } = d.timing {
-            events += per_year * horizon / 365.0;
+        if let DisruptionTiming::Random { per_year, by_month } = d.timing {
+            let peak = by_month.map_or(per_year, |m| m.iter().copied().fold(0.0, f64::max));
+            events += peak * horizon / 365.0;
         }
     }
     if events.is_nan() || events > limits::MAX_EVENTS_PER_REPLICATION {

@@ -126,6 +126,12 @@ impl Summary {
                     in_service: re.in_service.estimate(),
                     arrivals_per_day: re.arrivals_per_day.estimate(),
                     closed_share: re.closed_share.estimate(),
+                    vessel_days_absent_per_year: model
+                        .resource_has_availability(k)
+                        .then(|| re.vessel_days_absent_per_year.estimate()),
+                    sailings_without_vessel_per_year: model
+                        .resource_has_availability(k)
+                        .then(|| re.sailings_without_vessel_per_year.estimate()),
                 }
             })
             .collect();

@@ -784,8 +784,18 @@ fn capacity_line(pc: &experiment::PracticalCapacity) -> String {
         .as_ref()
         .map(|b| format!(", binding resource {b}"))
         .unwrap_or_default();
+    let teu = pc
+        .teu_per_year
+        .map(|t| {
+            let ci = t
+                .ci95
+                .map(|[lo, hi]| format!(" [{lo:.0}, {hi:.0}]"))
+                .unwrap_or_default();
+            format!(" (= {:.0}{ci} TEU/yr)", t.mean)
+        })
+        .unwrap_or_default();
     format!(
-        "{what}{:.1}{interval} at demand x{:.3}; limited by {binds}{at}",
+        "{what}{:.1}{interval}{teu} at demand x{:.3}; limited by {binds}{at}",
         pc.point_estimate, pc.value
     )
 }

@@ -22,6 +22,20 @@ struct Series {
     p95_mean: f64,
 }
 
+/// The mean TEU per train of the flows a capacity counts (one group's, or all), weighted
+/// by their offered trains per week; `None` if they carry no TEU. A demand sweep
+/// scales those flows alike, so the mean is the same at every point.
+fn teu_per_train(model: &Model, group: Option<&str>) -> Option<f64> {
+    let (trains, teu) = model
+        .flows()
+        .iter()
+        .filter(|f| group.is_none_or(|g| f.group == g))
+        .fold((0.0, 0.0), |(n, t), f| {
+            (n + f.trains_per_week, t + f.trains_per_week * f.train.teu)
+        });
+    (trains > 0.0 && teu > 0.0).then(|| teu / trains)
+}
+
 impl Series {
     /// The series of one point, of every flow or of one group's flows.
     fn of(model: &Model, stats: &RunStats, group: Option<&str>) -> Series {
@@ -310,6 +324,13 @@ pub fn analyse_curve(
         let probes = Probes::new(&all, true, p95_limit_factor, group);
         let (point_estimate, bracket, failed_at, limited_by) = probes.crossing();
         let interval = bootstrap_interval(&[&probes], seed).map(|d| d[0]);
+        let teu_per_year = all
+            .first()
+            .and_then(|p| teu_per_train(p.1, group))
+            .map(|teu| Estimate {
+                mean: point_estimate * teu * 365.0 / 7.0,
+                ci95: interval.map(|[lo, hi]| [lo, hi].map(|x| x * teu * 365.0 / 7.0)),
+            });
         PracticalCapacity {
             offered_trains_per_week: Estimate {
                 mean: point_estimate,
@@ -322,6 +343,7 @@ pub fn analyse_curve(
             bottleneck: failed_at
                 .and_then(|j| resources_at(all[order[j]].1, all[order[j]].2, group).1)
                 .map(|b| b.id),
+            teu_per_year,
             refinement: Some(Refinement {
                 grid_point_estimate: grid.crossing().0,
                 probed_values: refined.iter().map(|p| p.0).collect(),

@@ -271,6 +271,21 @@ pub struct FerrySpec {
     /// at most 1.
     #[schemars(with = "Option<Vec<f64>>")]
     pub load_factor_by_month: Option<Spanned<Vec<f64>>>,
+    /// Vessels leaving service at random (dry dock, other trades).
+    pub availability: Option<AvailabilitySpec>,
+}
+
+/// A ferry's `[leg.ferry.availability]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilitySpec {
+    /// Absences of one vessel per year in service (Poisson); it leaves when next idle
+    /// in port.
+    #[schemars(with = "f64")]
+    pub absences_per_year: Spanned<f64>,
+    /// Length of one absence (days).
+    #[schemars(with = "DurationSpec")]
+    pub absence_days: Spanned<DurationSpec>,
 }
 
 /// One `[[leg.ferry.classes]]` entry: a class of vessels.
@@ -316,9 +331,13 @@ pub enum DepartureSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherSpec {
-    /// Mean closures per year (Poisson).
-    #[schemars(with = "f64")]
-    pub closures_per_year: Spanned<f64>,
+    /// Mean closures per year (Poisson). Give this or `closures_per_year_by_month`.
+    #[schemars(with = "Option<f64>")]
+    pub closures_per_year: Option<Spanned<f64>>,
+    /// Seasonal storms: closures per year while each calendar month lasts (12
+    /// numbers, January first), instead of `closures_per_year`.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub closures_per_year_by_month: Option<Spanned<Vec<f64>>>,
     /// Length of one closure (days).
     #[schemars(with = "DurationSpec")]
     pub closure_days: Spanned<DurationSpec>,
@@ -680,6 +699,10 @@ pub struct DisruptionSpec {
     /// Random closures: mean number per year (Poisson).
     #[schemars(with = "Option<f64>")]
     pub per_year: Option<Spanned<f64>>,
+    /// Seasonal random closures: closures per year while each calendar month lasts
+    /// (12 numbers, January first), instead of `per_year`.
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub per_year_by_month: Option<Spanned<Vec<f64>>>,
     /// Length of a closure (days).
     #[schemars(with = "DurationSpec")]
     pub duration_days: Spanned<DurationSpec>,

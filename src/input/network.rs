@@ -13,8 +13,8 @@ use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind, VesselClass,
-    Weather, check_bounded,
+    Availability, Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind,
+    VesselClass, Weather, check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -50,6 +50,39 @@ impl Checker {
         bound: Bound,
     ) -> Option<f64> {
         self.value(field, *v.get_ref(), v.span(), kind, bound)
+    }
+
+    /// Checks twelve monthly closure rates (closures per year while each month lasts,
+    /// January first): each from 0 to the bound of `per_year`, at least one above 0.
+    pub(super) fn monthly_rates(
+        &mut self,
+        field: &str,
+        v: &Spanned<Vec<f64>>,
+    ) -> Option<[f64; 12]> {
+        let rates = v.get_ref();
+        let (_, max, why) = limits::PER_YEAR;
+        let bad = rates
+            .iter()
+            .find(|r| !(r.is_finite() && **r >= 0.0 && **r <= max));
+        if rates.len() == 12 && bad.is_none() && rates.iter().any(|r| *r > 0.0) {
+            let mut a = [0.0; 12];
+            a.copy_from_slice(rates);
+            return Some(a);
+        }
+        let detail = match bad {
+            Some(r) => format!(", one of them {r}"),
+            None if rates.len() == 12 => ", all zero".to_string(),
+            None => String::new(),
+        };
+        self.error_help(
+            v.span(),
+            format!(
+                "`{field}` needs 12 monthly rates (closures per year) from 0 to {max} ({why}), at least one above 0; got {} values{detail}",
+                rates.len()
+            ),
+            format!("e.g. {field} = [6, 5, 3, 1, 0.5, 0.5, 0.5, 1, 2, 4, 5, 6] (January first)"),
+        );
+        None
     }
 
     /// Checks a number at `span` of the given kind within its bound.
@@ -685,20 +718,54 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
     };
     let turnaround = ck.duration("turnaround_days", &f.turnaround_days);
     let weather = f.weather.as_ref().map(|w| {
-        let rate = ck.number(
-            "closures_per_year",
-            &w.closures_per_year,
-            ValueKind::NonNegative,
-            limits::PER_YEAR,
-        );
+        let rate = match (&w.closures_per_year, &w.closures_per_year_by_month) {
+            (Some(r), None) => ck
+                .number("closures_per_year", r, ValueKind::NonNegative, limits::PER_YEAR)
+                .map(|r| (r, None)),
+            (None, Some(m)) => ck
+                .monthly_rates("closures_per_year_by_month", m)
+                .map(|m| (m.iter().sum::<f64>() / 12.0, Some(m))),
+            (Some(r), Some(_)) => {
+                ck.error_help(
+                    r.span(),
+                    "give `closures_per_year` or `closures_per_year_by_month`, not both",
+                    "the monthly rates replace the yearly one; remove closures_per_year",
+                );
+                None
+            }
+            (None, None) => {
+                ck.error_help(
+                    w.closure_days.span(),
+                    "`[leg.ferry.weather]` needs `closures_per_year` or `closures_per_year_by_month`",
+                    "e.g. closures_per_year = 12",
+                );
+                None
+            }
+        };
         let days = ck.duration("closure_days", &w.closure_days);
         match (rate, days) {
-            (Some(closures_per_year), Some(closure_days)) => Some(Weather {
-                closures_per_year,
-                closure_days,
-            }),
+            (Some((closures_per_year, closures_per_year_by_month)), Some(closure_days)) => {
+                Some(Weather {
+                    closures_per_year,
+                    closures_per_year_by_month,
+                    closure_days,
+                })
+            }
             _ => None,
         }
+    });
+    let availability = f.availability.as_ref().map(|a| {
+        let rate = ck.number(
+            "absences_per_year",
+            &a.absences_per_year,
+            ValueKind::Positive,
+            limits::PER_YEAR,
+        );
+        let days = ck.duration("absence_days", &a.absence_days);
+        Some(Availability {
+            absences_per_year: rate?,
+            absence_days: days?,
+        })
     });
     if ck.problems.len() > before {
         return None;
@@ -722,6 +789,7 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
         classes,
         load_factor: load_factor.flatten().unwrap_or(1.0),
         load_factor_by_month: by_month.flatten(),
+        availability: availability.flatten(),
     })
 }
 

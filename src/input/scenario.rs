@@ -209,8 +209,8 @@ pub(super) fn build(
     for spec in &file.disruptions {
         let target = target_ref(&mut ck, &spec.target, &network);
         let duration = ck.duration("duration_days", &spec.duration_days);
-        let timing = match (&spec.start_day, &spec.per_year) {
-            (Some(s), None) => timeline::day(&mut ck, "start_day", s, &calendar).and_then(|start_day| {
+        let timing = match (&spec.start_day, &spec.per_year, &spec.per_year_by_month) {
+            (Some(s), None, None) => timeline::day(&mut ck, "start_day", s, &calendar).and_then(|start_day| {
                 match run {
                     Some(r) if start_day >= r.horizon_days => {
                         ck.push(Problem::at(s.span(), format!("the closure starts on day {start_day}, after the horizon ({} days)", r.horizon_days))
@@ -220,11 +220,15 @@ pub(super) fn build(
                     _ => Some(DisruptionTiming::Scheduled { start_day }),
                 }
             }),
-            (None, Some(r)) => ck.number("per_year", r, ValueKind::Positive, limits::PER_YEAR).map(|per_year| DisruptionTiming::Random { per_year }),
+            (None, Some(r), None) => ck.number("per_year", r, ValueKind::Positive, limits::PER_YEAR).map(|per_year| DisruptionTiming::Random { per_year, by_month: None }),
+            (None, None, Some(m)) => ck.monthly_rates("per_year_by_month", m).map(|m| DisruptionTiming::Random {
+                per_year: m.iter().sum::<f64>() / 12.0,
+                by_month: Some(m),
+            }),
             _ => {
                 ck.push(
-                    Problem::at(spec.target.span(), "a disruption needs exactly one of `start_day` (scheduled) and `per_year` (random)")
-                        .help("start_day = 100 closes once on day 100; per_year = 4 closes at random four times a year on average"),
+                    Problem::at(spec.target.span(), "a disruption needs exactly one of `start_day` (scheduled), `per_year` (random) and `per_year_by_month` (random, seasonal)")
+                        .help("start_day = 100 closes once on day 100; per_year = 4 closes at random four times a year on average; per_year_by_month = [12 rates] varies that rate by calendar month"),
                 );
                 None
             }

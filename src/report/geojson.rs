@@ -239,6 +239,8 @@ mod tests {
                 in_service: none,
                 arrivals_per_day: none,
                 closed_share: none,
+                vessel_days_absent_per_year: None,
+                sailings_without_vessel_per_year: None,
             };
         let station = ResourceSummary {
             utilization: est(0.5, Some([0.4, 0.6])),

@@ -102,7 +102,10 @@ impl ScenarioRecord {
                     DisruptionTiming::Scheduled { start_day } => {
                         TimingRecord::Scheduled { start_day }
                     }
-                    DisruptionTiming::Random { per_year } => TimingRecord::Random { per_year },
+                    DisruptionTiming::Random { per_year, by_month } => TimingRecord::Random {
+                        per_year,
+                        per_year_by_month: by_month,
+                    },
                 },
                 duration_days: d.duration_days.params().clone(),
             })
@@ -208,6 +211,7 @@ fn resolved_network(network: &Network) -> NetworkRecord {
                 turnaround_days: f.turnaround_days.params().clone(),
                 weather: f.weather.as_ref().map(|w| WeatherRecord {
                     closures_per_year: w.closures_per_year,
+                    closures_per_year_by_month: w.closures_per_year_by_month,
                     closure_days: w.closure_days.params().clone(),
                 }),
             }),

@@ -200,6 +200,12 @@ pub struct PracticalCapacity {
     pub limited_by: LimitedBy,
     /// The binding resource at the first failing point.
     pub bottleneck: Option<String>,
+    /// The same capacity in TEU per year: trains per week (and its interval) times the
+    /// TEU per train of the flows counted (the group's, or all flows'), their mean
+    /// weighted by offered trains, times 365 / 7. Absent when those trains carry no
+    /// TEU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teu_per_year: Option<Estimate>,
     /// How the crossing was refined beyond the starting points (absent in files
     /// written before refinement existed).
     #[serde(default)]

@@ -376,8 +376,11 @@ pub enum TimingRecord {
     },
     /// At random, a given number of times a year on average.
     Random {
-        /// Closures per year.
+        /// Closures per year (with monthly rates, the mean of the twelve).
         per_year: f64,
+        /// Closures per year in each calendar month (January first), if seasonal.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        per_year_by_month: Option<[f64; 12]>,
     },
 }
 
@@ -493,8 +496,11 @@ pub enum DepartureRecord {
 /// Storm closures of a crossing.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WeatherRecord {
-    /// Closures per year.
+    /// Closures per year (with monthly rates, the mean of the twelve).
     pub closures_per_year: f64,
+    /// Closures per year in each calendar month (January first), if seasonal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closures_per_year_by_month: Option<[f64; 12]>,
     /// Duration of a closure (days).
     pub closure_days: DistParams,
 }

@@ -258,6 +258,14 @@ pub struct ResourceSummary {
     pub arrivals_per_day: Estimate,
     /// Share of time closed.
     pub closed_share: Estimate,
+    /// Ferries whose vessels leave service at random: vessel-days absent per year
+    /// (the service's figure, on each direction).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vessel_days_absent_per_year: Option<Estimate>,
+    /// The same ferries, if timetabled: sailings per year from this port cancelled for
+    /// want of a vessel in port (closures aside).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sailings_without_vessel_per_year: Option<Estimate>,
 }
 
 impl ResourceSummary {

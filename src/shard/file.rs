@@ -225,6 +225,20 @@ struct ResourceRecord {
     censored_waits: u64,
     #[serde(with = "bits")]
     censored_wait_sum_days: f64,
+    /// Vessel availability only (absent from the shards of other models).
+    #[serde(default, with = "bits", skip_serializing_if = "is_zero")]
+    vessel_days_absent: f64,
+    /// Timetabled ferries only, when a sailing found no vessel.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    sailings_without_vessel: u64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    x.to_bits() == 0
+}
+
+fn is_zero_count(x: &u64) -> bool {
+    *x == 0
 }
 
 impl RepRecord {
@@ -432,6 +446,8 @@ impl ResourceRecord {
             wagons,
             censored_waits,
             censored_wait_sum_days,
+            vessel_days_absent,
+            sailings_without_vessel,
         } = r;
         ResourceRecord {
             arrivals: *arrivals,
@@ -445,6 +461,8 @@ impl ResourceRecord {
             wagons: *wagons,
             censored_waits: *censored_waits,
             censored_wait_sum_days: *censored_wait_sum_days,
+            vessel_days_absent: *vessel_days_absent,
+            sailings_without_vessel: *sailings_without_vessel,
         }
     }
 
@@ -461,6 +479,8 @@ impl ResourceRecord {
             wagons,
             censored_waits,
             censored_wait_sum_days,
+            vessel_days_absent,
+            sailings_without_vessel,
         } = self;
         ResourceResult {
             arrivals,
@@ -474,6 +494,8 @@ impl ResourceRecord {
             wagons,
             censored_waits,
             censored_wait_sum_days,
+            vessel_days_absent,
+            sailings_without_vessel,
         }
     }
 }

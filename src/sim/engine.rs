@@ -63,6 +63,10 @@ enum Event {
     Regime(u32),
     /// Period `k` of the time series ends.
     PeriodEnd(u32),
+    /// A vessel's absence is due: it leaves service when next idle in port.
+    VesselDue(u32),
+    /// An absent vessel comes back into service.
+    VesselBack(u32),
 }
 
 /// A block train under way.
@@ -118,6 +122,8 @@ struct Sim<'m, 't, T: Trace> {
     section_rng: Vec<SimRng>,
     ferry_rng: Vec<SimRng>,
     closure_rng: Vec<SimRng>,
+    /// Per ferry service, its vessels' absences (empty if no service has them).
+    availability_rng: Vec<SimRng>,
     events: u64,
     /// Trains created and not yet delivered.
     in_system: u64,
@@ -142,6 +148,7 @@ const RNG_STATION: u64 = 2;
 const RNG_SECTION: u64 = 3;
 const RNG_FERRY: u64 = 4;
 const RNG_CLOSURE: u64 = 5;
+const RNG_AVAILABILITY: u64 = 6;
 
 /// The random stream of one component in one replication. Its 256-bit starting state
 /// hashes (seed, component kind, component index, replication) word by word with the
@@ -268,6 +275,11 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             section_rng: rngs(RNG_SECTION, m.sections.len()),
             ferry_rng: rngs(RNG_FERRY, m.ferries.len()),
             closure_rng: rngs(RNG_CLOSURE, m.closures.len()),
+            availability_rng: if m.ferries.iter().any(|f| f.availability.is_some()) {
+                rngs(RNG_AVAILABILITY, m.ferries.len())
+            } else {
+                Vec::new()
+            },
             events: 0,
             in_system: 0,
             saturated: None,
@@ -337,9 +349,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         for (c, cm) in self.m.closures.iter().enumerate() {
             let t = match cm.timing {
                 DisruptionTiming::Scheduled { start_day } => SimTime::from_days(start_day),
-                DisruptionTiming::Random { per_year } => {
+                DisruptionTiming::Random { per_year, by_month } => {
                     let e: f64 = Exp1.sample(&mut self.closure_rng[c]);
-                    SimTime::from_days(e * 365.0 / per_year)
+                    match by_month {
+                        None => SimTime::from_days(e * 365.0 / per_year),
+                        Some(rates) => self.seasonal_after(SimTime::ZERO, e, &rates),
+                    }
                 }
             };
             self.schedule(t, Event::ClosureStart(c as u32));
@@ -351,6 +366,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                     self.schedule(first, Event::Timetable(2 * f as u32 + 1));
                 }
             }
+        }
+        for v in 0..self.vessels.len() as u32 {
+            self.schedule_absence(v);
         }
         while let Some((time, event)) = self.queue.pop() {
             self.now = time;
@@ -368,6 +386,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 Event::ClosureEnd(c) => self.on_closure_end(c),
                 Event::WarmupEnd => self.on_warmup_end(),
                 Event::Regime(k) => self.on_regime(k),
+                Event::VesselDue(v) => self.on_vessel_due(v),
+                Event::VesselBack(v) => self.on_vessel_back(v),
                 Event::PeriodEnd(k) => {
                     self.period_end(k as usize);
                     if let Some(start) = self.m.period_starts.get(k as usize + 2) {
@@ -708,9 +728,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         let cm: &ClosureModel = &m.closures[c as usize];
         let rng = &mut self.closure_rng[c as usize];
         let d = cm.duration.sample(rng);
-        if let DisruptionTiming::Random { per_year } = cm.timing {
+        if let DisruptionTiming::Random { per_year, by_month } = &cm.timing {
             let e: f64 = Exp1.sample(rng);
-            let next = self.now.plus_days(e * 365.0 / per_year);
+            let next = match by_month {
+                None => self.now.plus_days(e * 365.0 / *per_year),
+                Some(rates) => self.seasonal_after(self.now, e, rates),
+            };
             self.schedule(next, Event::ClosureStart(c));
         }
         let end = self.now.plus_days(d);
@@ -719,6 +742,28 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         }
         // A closure that outlasts the run still counts as closed until the horizon.
         self.schedule(end, Event::ClosureEnd(c));
+    }
+
+    /// The next start of a seasonal closure process after `from`: the time at which its
+    /// integrated rate (closures per year in each calendar month, piecewise constant)
+    /// since `from` reaches the unit exponential `e`, the exact inversion of a
+    /// non-homogeneous Poisson process. Past the horizon if it does not by then.
+    fn seasonal_after(&self, from: SimTime, e: f64, rates: &[f64; 12]) -> SimTime {
+        let cal = &self.m.calendar;
+        let horizon = self.m.horizon.days();
+        // Closure-years left to integrate (rates are per 365 days).
+        let mut left = e * 365.0;
+        let mut t = from.days();
+        while t < horizon {
+            let rate = rates[cal.month_of(t)];
+            let end = cal.next_month_start(t);
+            if rate > 0.0 && rate * (end - t) >= left {
+                return SimTime::from_days(t + left / rate);
+            }
+            left -= rate * (end - t);
+            t = end;
+        }
+        self.m.horizon
     }
 
     fn close(&mut self, r: Res, end: SimTime) {
@@ -804,6 +849,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         self.stations.iter_mut().for_each(|x| restart(&mut x.stat));
         self.sections.iter_mut().for_each(|x| restart(&mut x.stat));
         self.ports.iter_mut().for_each(|x| restart(&mut x.stat));
+        self.ferries.iter_mut().for_each(|x| x.absent.restart(now));
     }
 
     // ----- results ---------------------------------------------------------------------
@@ -884,6 +930,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 wagons: stat.wagons,
                 censored_waits: censored[slot].0,
                 censored_wait_sum_days: censored[slot].1 as f64 / MS_PER_DAY,
+                vessel_days_absent: 0.0,
+                sailings_without_vessel: 0,
             };
         };
         let dated = m.regimes.len() > 1;
@@ -919,6 +967,15 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             let cap = nominal.max(room);
             let util = share(ps.stat.wagons as f64, cap);
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
+        }
+        for (p, ps) in self.ports.iter().enumerate() {
+            if let Some(i) = m.slot_to_resource[m.port_slot(p as u32)] {
+                let r = &mut resources[i as usize];
+                r.sailings_without_vessel = ps.no_vessel;
+                if m.ferries[p / 2].availability.is_some() {
+                    r.vessel_days_absent = self.ferries[p / 2].absent.area(now) / MS_PER_DAY;
+                }
+            }
         }
         let class_waits = self.class_waits.finish(m);
         let series = self

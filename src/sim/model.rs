@@ -133,6 +133,8 @@ pub(crate) struct FerryModel {
     pub(crate) load_factor: f64,
     /// Monthly factors on `load_factor` (January first).
     pub(crate) load_factor_by_month: Option<[f64; 12]>,
+    /// Random absences of each vessel: (absences per year in service, length).
+    pub(crate) availability: Option<(f64, Dist)>,
 }
 
 /// One vessel class of a ferry service.
@@ -549,6 +551,15 @@ impl Model {
     pub(crate) fn port_slot(&self, p: u32) -> usize {
         self.stations.len() + self.sections.len() + p as usize
     }
+
+    /// True if resource `k` is a port of a ferry service whose vessels leave service
+    /// at random.
+    pub(crate) fn resource_has_availability(&self, k: usize) -> bool {
+        (0..2 * self.ferries.len() as u32).any(|p| {
+            self.slot_to_resource[self.port_slot(p)] == Some(k as u32)
+                && self.ferries[(p / 2) as usize].availability.is_some()
+        })
+    }
 }
 
 /// Marks, for adaptive flows, where routes that agree so far part ways: at the step of
@@ -749,6 +760,10 @@ impl<'a> Builder<'a> {
                         mean_wagons: f.mean_wagons(),
                         load_factor: f.load_factor,
                         load_factor_by_month: f.load_factor_by_month,
+                        availability: f
+                            .availability
+                            .as_ref()
+                            .map(|a| (a.absences_per_year, a.absence_days.clone())),
                     });
                 }
                 _ => {
@@ -836,6 +851,7 @@ impl<'a> Builder<'a> {
                     targets: vec![Res::Ferry(f as u32)],
                     timing: DisruptionTiming::Random {
                         per_year: w.closures_per_year,
+                        by_month: w.closures_per_year_by_month,
                     },
                     duration: w.closure_days.clone(),
                 });

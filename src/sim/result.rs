@@ -143,6 +143,12 @@ pub struct ResourceResult {
     pub censored_waits: u64,
     /// Their waits so far (days).
     pub censored_wait_sum_days: f64,
+    /// Ferries with vessel availability: vessel-days absent in the window (the
+    /// service's figure, on each of its ports).
+    pub vessel_days_absent: f64,
+    /// Ferries: timetabled sailings in the window cancelled for want of a vessel in
+    /// port (closures aside).
+    pub sailings_without_vessel: u64,
 }
 
 impl ReplicationResult {

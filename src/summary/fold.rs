@@ -87,6 +87,10 @@ pub struct ResourceStats {
     pub sailings_per_day: Moments,
     /// Ferries: wagons carried per day of the window.
     pub wagons_per_day: Moments,
+    /// Ferries: vessel-days absent per year of the window (vessel availability).
+    pub vessel_days_absent_per_year: Moments,
+    /// Ferries: timetabled sailings without a vessel in port per year of the window.
+    pub sailings_without_vessel_per_year: Moments,
 }
 
 /// How often each resource of a subset (e.g. those one flow group's trains use) was
@@ -448,6 +452,14 @@ impl Fold for RunStats {
             rs.wait_sum_days += x.wait_sum_days;
             add(&mut rs.sailings_per_day, x.sailings as f64 / window);
             add(&mut rs.wagons_per_day, x.wagons as f64 / window);
+            add(
+                &mut rs.vessel_days_absent_per_year,
+                x.vessel_days_absent * 365.0 / window,
+            );
+            add(
+                &mut rs.sailings_without_vessel_per_year,
+                x.sailings_without_vessel as f64 * 365.0 / window,
+            );
         }
         let best = (0..r.resources.len()).max_by(|&a, &b| {
             r.resources[a]

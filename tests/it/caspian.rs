@@ -1,5 +1,5 @@
 //! The Caspian crossing as it operates (issue 11): vessel classes, deadweight and the
-//! load factor (dated and monthly).
+//! load factor (dated and monthly), seasonal storms, vessel availability.
 //!
 //! Tolerances: a mean over replications is compared with the exact value within four
 //! standard errors of the mean over replications (the Student-t half-width divided by
@@ -314,4 +314,303 @@ fn the_link_table_by_hand() {
     let back: Vec<corridor::schema::LinkRow> =
         corridor::schema::from_csv(&text).expect("links.csv reads back");
     assert_eq!(corridor::schema::to_csv(back), text);
+}
+
+/// Seasonal closure rates (closures per year while each month lasts), January first.
+const MONTHLY_RATES: [f64; 12] = [
+    60.0, 50.0, 40.0, 25.0, 10.0, 4.0, 2.0, 6.0, 15.0, 30.0, 45.0, 55.0,
+];
+/// Length of one closure (days), fixed and shorter than any month.
+const CLOSURE_DAYS: f64 = 3.0;
+/// First day of each month of the 365-day year without a start date, and the end.
+const MONTH_STARTS: [f64; 13] = [
+    0., 31., 59., 90., 120., 151., 181., 212., 243., 273., 304., 334., 365.,
+];
+
+/// Replications of `ferry_extra` (ferry weather) and `scenario_extra` (disruptions)
+/// whose window is month `m` less its first `CLOSURE_DAYS` days: each replication's
+/// share of that window the crossing was closed.
+fn closed_shares(ferry_extra: &str, scenario_extra: &str, m: usize, reps: u64) -> Vec<f64> {
+    let sc = format!(
+        r#"
+name = "seasons"
+network = "net.toml"
+horizon_days = {}
+warmup_days = {}
+replications = {reps}
+seed = 5
+
+[[flow]]
+from = "a"
+to = "b"
+trains_per_week = 1
+train = {{ wagons = 1, teu = 2, tonnes = 40 }}
+{scenario_extra}
+"#,
+        MONTH_STARTS[m + 1],
+        MONTH_STARTS[m] + CLOSURE_DAYS,
+    );
+    let (_, out, _) = run_text(&network(ferry_extra), &sc);
+    out.replications
+        .iter()
+        .map(|r| r.resources[0].closed_share)
+        .collect()
+}
+
+/// Mean and standard error of the mean.
+fn mean_se(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+    (mean, (var / n).sqrt())
+}
+
+/// Seasonal storms: closures start as a Poisson process whose rate is that of the
+/// calendar month, and each lasts `d` = 3 days. An instant t is closed exactly when a
+/// closure started in (t - d, t], which happens with probability 1 - exp(-integral of
+/// the rate over (t - d, t]). For t in month m at least d days after its first day,
+/// that interval lies inside month m, so the probability is 1 - exp(-r_m d / 365)
+/// exactly (the first d days of a month also see the previous month's rate; they are
+/// left out of the window). The mean over replications of the share of the window
+/// closed is the mean of that probability over the window: the same figure. Checked
+/// for every month, within 4 standard errors of the mean over 2,000 replications (the
+/// standard error, from the replications' spread, must also be below 0.01, so that
+/// neighbouring months, 0.03 to 0.05 apart in the stormy season, are told apart).
+#[test]
+fn seasonal_weather_closes_each_month_at_its_own_rate() {
+    let rates = MONTHLY_RATES.map(|r| r.to_string()).join(", ");
+    let weather = format!(
+        "[leg.ferry.weather]\nclosures_per_year_by_month = [{rates}]\nclosure_days = {CLOSURE_DAYS}\n"
+    );
+    for (m, rate) in MONTHLY_RATES.iter().enumerate() {
+        let x = closed_shares(&weather, "", m, 2000);
+        let (mean, se) = mean_se(&x);
+        let exact = 1.0 - (-rate * CLOSURE_DAYS / 365.0).exp();
+        eprintln!("month {m}: closed {mean:.5} (se {se:.5}) vs exact {exact:.5}");
+        assert!(se < 0.01, "month {m}: standard error {se} too large");
+        assert!(
+            (mean - exact).abs() < 4.0 * se,
+            "month {m}: closed {mean} vs exact {exact} ({:.2} standard errors)",
+            (mean - exact) / se
+        );
+    }
+}
+
+/// Random disruptions with monthly rates: the same exact figure as the weather's,
+/// checked for a stormy and a calm month (a disruption of the sea leg closes its
+/// port), with the same tolerance.
+#[test]
+fn seasonal_disruptions_close_each_month_at_its_own_rate() {
+    let rates = MONTHLY_RATES.map(|r| r.to_string()).join(", ");
+    let disruption = format!(
+        "[[disruption]]\ntarget = \"sea\"\nper_year_by_month = [{rates}]\nduration_days = {CLOSURE_DAYS}\n"
+    );
+    for m in [1, 6] {
+        let x = closed_shares("", &disruption, m, 2000);
+        let (mean, se) = mean_se(&x);
+        let exact = 1.0 - (-MONTHLY_RATES[m] * CLOSURE_DAYS / 365.0).exp();
+        eprintln!("month {m}: closed {mean:.5} (se {se:.5}) vs exact {exact:.5}");
+        assert!(se < 0.01, "month {m}: standard error {se} too large");
+        assert!(
+            (mean - exact).abs() < 4.0 * se,
+            "month {m}: closed {mean} vs exact {exact} ({:.2} standard errors)",
+            (mean - exact) / se
+        );
+    }
+}
+
+/// Bad monthly rates are refused with located messages.
+#[test]
+fn bad_monthly_closure_rates_are_refused() {
+    let cases = [
+        (
+            "[leg.ferry.weather]\nclosures_per_year_by_month = [1, 2]\nclosure_days = 3\n",
+            "needs 12 monthly rates",
+        ),
+        (
+            "[leg.ferry.weather]\nclosures_per_year_by_month = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\nclosure_days = 3\n",
+            "all zero",
+        ),
+        (
+            "[leg.ferry.weather]\nclosures_per_year_by_month = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1]\nclosure_days = 3\n",
+            "one of them -1",
+        ),
+        (
+            "[leg.ferry.weather]\nclosures_per_year = 4\nclosures_per_year_by_month = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nclosure_days = 3\n",
+            "not both",
+        ),
+        (
+            "[leg.ferry.weather]\nclosure_days = 3\n",
+            "needs `closures_per_year` or `closures_per_year_by_month`",
+        ),
+    ];
+    for (extra, want) in cases {
+        let p = crate::support::network_problems(&network(extra));
+        assert!(p.contains(want), "wanted `{want}` in:\n{p}");
+        assert!(p.contains("net.toml:"), "no location in:\n{p}");
+    }
+    let p = crate::support::scenario_problems(
+        &network(""),
+        &scenario(
+            100.0,
+            10.0,
+            1,
+            "[[disruption]]\ntarget = \"sea\"\nper_year = 2\nper_year_by_month = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nduration_days = 3\n",
+        ),
+    );
+    assert!(p.contains("exactly one of"), "{p}");
+    assert!(p.contains("sc.toml:"), "no location in:\n{p}");
+}
+
+/// Vessel availability, absences per vessel per year and their length (days).
+const ABSENCES_PER_YEAR: f64 = 6.0;
+const ABSENCE_DAYS: f64 = 20.0;
+
+/// Vessel availability by renewal theory: two vessels of a one-way service timetabled
+/// once a day (first at day 0.5), with sailing and turnaround of 0 days, so a vessel is
+/// idle in port at every instant but that of a sailing and an absence starts the
+/// moment it falls due. Each vessel alternates between service, exponential of mean
+/// 365 / R days, and absence, D days; by renewal-reward its long-run share of time in
+/// service is a = 1 / (1 + R D / 365) = 365 / 485. The two are independent and a
+/// sailing is lost exactly when both are absent, so the long-run share of sailings lost
+/// is (1 - a)^2 = (120 / 485)^2. Window: 7,300 days (7,300 sailings) after a warm-up
+/// of 1,000 days (twelve cycles; the renewal processes start in service at day 0).
+/// Each figure is compared within 4 standard errors of the mean over 200 replications,
+/// and its standard error must be below 1% of the figure (a) or 5% (lost share).
+#[test]
+fn vessel_absences_follow_renewal_theory() {
+    let net = network(&format!(
+        "[leg.ferry.availability]\nabsences_per_year = {ABSENCES_PER_YEAR}\nabsence_days = {ABSENCE_DAYS}\n"
+    ))
+    .replace(
+        "departure = { rule = \"when_full\", max_wait_days = 100000 }",
+        "departure = { rule = \"timetable\", every_days = 1, first_days = 0.5 }",
+    )
+    .replace("sailing_days = 0.1", "sailing_days = 0")
+    .replace("turnaround_days = 0.1", "turnaround_days = 0")
+    .replace("count = 12", "count = 2");
+    const REPS: u64 = 200;
+    const WINDOW: f64 = 7_300.0;
+    let sc = scenario(1_000.0 + WINDOW, 1_000.0, REPS, "").replace(
+        &format!("trains_per_week = {}", LAMBDA * 7.0),
+        "trains_per_week = 1",
+    );
+    let (s, out, _) = run_text(&net, &sc);
+    let available: Vec<f64> = out
+        .replications
+        .iter()
+        .map(|r| 1.0 - r.resources[0].vessel_days_absent / (2.0 * WINDOW))
+        .collect();
+    let lost: Vec<f64> = out
+        .replications
+        .iter()
+        .map(|r| r.resources[0].sailings_without_vessel as f64 / WINDOW)
+        .collect();
+    let a = 1.0 / (1.0 + ABSENCES_PER_YEAR * ABSENCE_DAYS / 365.0);
+    for (what, x, exact, rel) in [
+        ("share of vessel-time in service", &available, a, 0.01),
+        ("share of sailings lost", &lost, (1.0 - a) * (1.0 - a), 0.05),
+    ] {
+        let (mean, se) = mean_se(x);
+        eprintln!("{what}: {mean:.5} (se {se:.5}) vs exact {exact:.5}");
+        assert!(se < rel * exact, "{what}: standard error {se} too large");
+        assert!(
+            (mean - exact).abs() < 4.0 * se,
+            "{what}: {mean} vs exact {exact} ({:.2} standard errors)",
+            (mean - exact) / se
+        );
+    }
+    // summary.json carries the service's figures per year, only for such a service.
+    let port = &s.resources[0];
+    let absent = port
+        .vessel_days_absent_per_year
+        .expect("vessel-days absent");
+    assert!((absent.mean - 2.0 * (1.0 - a) * 365.0).abs() < 0.05 * 2.0 * 365.0 * (1.0 - a));
+    assert!(port.sailings_without_vessel_per_year.is_some());
+    let (plain, _, _) = run_text(&network(""), &scenario(200.0, 10.0, 1, ""));
+    assert!(plain.resources[0].vessel_days_absent_per_year.is_none());
+    let p = crate::support::network_problems(&network(
+        "[leg.ferry.availability]\nabsences_per_year = 0\nabsence_days = 5\n",
+    ));
+    assert!(
+        p.contains("absences_per_year") && p.contains("net.toml:"),
+        "{p}"
+    );
+}
+
+/// A group's practical capacity in TEU per year: the trains per week found, times the
+/// group's TEU per train (its flows' mean weighted by their trains per week: 3 trains
+/// of 80 TEU and 1 of 40 a week make 70), times 365 / 7; the interval alike. The
+/// other group's trains (10 TEU) do not enter the mean.
+#[test]
+fn a_group_capacity_in_teu_per_year() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("net.toml"), network("")).unwrap();
+    let sc = r#"
+name = "teu"
+network = "net.toml"
+horizon_days = 200
+warmup_days = 20
+replications = 4
+seed = 2
+
+[[flow]]
+id = "big"
+group = "g"
+from = "a"
+to = "b"
+trains_per_week = 3
+train = { wagons = 1, teu = 80, tonnes = 40 }
+
+[[flow]]
+id = "small"
+group = "g"
+from = "a"
+to = "b"
+trains_per_week = 1
+train = { wagons = 1, teu = 40, tonnes = 40 }
+
+[[flow]]
+id = "other"
+group = "h"
+from = "a"
+to = "b"
+trains_per_week = 5
+train = { wagons = 1, teu = 10, tonnes = 40 }
+"#;
+    std::fs::write(dir.path().join("sc.toml"), sc).unwrap();
+    let o = crate::support::corridor(
+        dir.path(),
+        &[
+            "capacity",
+            "sc.toml",
+            "--group",
+            "g",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            "cap",
+        ],
+    );
+    assert!(o.status.success(), "{}", crate::support::text(&o).1);
+    let c: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("cap").join("curve.json")).unwrap(),
+    )
+    .unwrap();
+    let pc = &c["practical_capacity"];
+    let trains = pc["offered_trains_per_week"]["mean"].as_f64().unwrap();
+    let teu = pc["teu_per_year"]["mean"].as_f64().unwrap();
+    let exact = trains * 70.0 * 365.0 / 7.0;
+    assert!(
+        (teu - exact).abs() <= 1e-9 * exact,
+        "{teu} vs {exact}: {pc}"
+    );
+    if let Some(ci) = pc["offered_trains_per_week"]["ci95"].as_array() {
+        let lo = ci[0].as_f64().unwrap() * 70.0 * 365.0 / 7.0;
+        let got = pc["teu_per_year"]["ci95"][0].as_f64().unwrap();
+        assert!(
+            (got - lo).abs() <= 1e-9 * lo.abs().max(1.0),
+            "{got} vs {lo}"
+        );
+    }
 }

@@ -4,10 +4,11 @@
 use std::collections::VecDeque;
 
 use super::classes::insert;
-use super::stat::Stat;
+use super::stat::{Stat, TimeAvg};
 use super::{Event, Sim};
 use crate::sim::time::SimTime;
 use crate::sim::trace::Trace;
+use rand_distr::{Distribution, Exp1};
 
 /// Wagons of one train waiting at a port.
 #[derive(Clone, Copy, Debug)]
@@ -34,6 +35,8 @@ pub(super) struct PortState {
     pub(super) heading: u32,
     /// Trains whose last wagon has not sailed yet.
     pub(super) trains_waiting: u32,
+    /// Timetabled sailings since the warm-up with no vessel in port (closures aside).
+    pub(super) no_vessel: u64,
     pub(super) stat: Stat,
 }
 
@@ -48,6 +51,8 @@ pub(super) struct FerryState {
     pub(super) retiring: u32,
     /// Vessels out of service, ready to rejoin.
     pub(super) parked: Vec<u32>,
+    /// Vessels absent (availability), as a time integral restarted at the warm-up.
+    pub(super) absent: TimeAvg,
 }
 
 /// Wagons of one train aboard a vessel.
@@ -77,6 +82,8 @@ pub(super) struct Vessel {
     pub(super) class: u32,
     /// Tonnes aboard (wagon tare plus cargo), counted where the class has a deadweight.
     pub(super) load_tonnes: f64,
+    /// Its absence is due: it leaves service when next idle in port.
+    pub(super) due: bool,
 }
 
 impl Vessel {
@@ -96,6 +103,7 @@ impl Vessel {
             timer_expired: false,
             class: 0,
             load_tonnes: 0.0,
+            due: false,
         }
     }
 }
@@ -297,6 +305,8 @@ impl<T: Trace> Sim<'_, '_, T> {
         if let Some(v) = self.ports[p as usize].waiting.pop_front() {
             self.load(p, v);
             self.depart(v);
+        } else if self.now >= self.m.warmup {
+            self.ports[p as usize].no_vessel += 1;
         }
     }
 
@@ -393,6 +403,76 @@ impl<T: Trace> Sim<'_, '_, T> {
         let fs = &mut self.ferries[f];
         if fs.retiring > 0 {
             // Due to leave the fleet: it does so now, empty, in port.
+            fs.retiring -= 1;
+            fs.active -= 1;
+            fs.parked.push(v);
+            return;
+        }
+        if self.vessels[v as usize].due {
+            self.go_away(v);
+            return;
+        }
+        if self.vessel_in_port(v) {
+            self.reposition_to(p ^ 1);
+        }
+    }
+
+    /// Starts vessel `v`'s time to its next absence, if its service has absences.
+    pub(super) fn schedule_absence(&mut self, v: u32) {
+        let f = self.vessels[v as usize].ferry as usize;
+        if let Some((per_year, _)) = &self.m.ferries[f].availability {
+            let e: f64 = Exp1.sample(&mut self.availability_rng[f]);
+            let at = self.now.plus_days(e * 365.0 / per_year);
+            self.schedule(at, Event::VesselDue(v));
+        }
+    }
+
+    /// Vessel `v`'s absence is due: it leaves now if idle and empty in port (waiting,
+    /// or at the berth with nothing aboard), else when it is next ready in port.
+    pub(super) fn on_vessel_due(&mut self, v: u32) {
+        self.vessels[v as usize].due = true;
+        let p = self.vessels[v as usize].port;
+        let ps = &mut self.ports[p as usize];
+        if let Some(k) = ps.waiting.iter().position(|&w| w == v) {
+            ps.waiting.remove(k);
+            self.go_away(v);
+        } else if ps.loading == Some(v) && self.vessels[v as usize].load_wagons == 0 {
+            ps.loading = ps.waiting.pop_front();
+            self.go_away(v);
+            self.serve_port(p);
+        }
+    }
+
+    /// Vessel `v`, out of its port's queues, leaves service for one absence.
+    pub(super) fn go_away(&mut self, v: u32) {
+        let now = self.now;
+        let vessel = &mut self.vessels[v as usize];
+        vessel.due = false;
+        vessel.epoch = vessel.epoch.wrapping_add(1);
+        vessel.timer_set = false;
+        vessel.timer_expired = false;
+        let f = vessel.ferry as usize;
+        let fs = &mut self.ferries[f];
+        fs.absent.set(now, fs.absent.count + 1);
+        if let Some((_, days)) = &self.m.ferries[f].availability {
+            let d = days.sample(&mut self.availability_rng[f]);
+            self.schedule(now.plus_days(d), Event::VesselBack(v));
+        }
+    }
+
+    /// Absent vessel `v` comes back, ready in its port (or leaves the fleet, if a dated
+    /// change is retiring vessels).
+    pub(super) fn on_vessel_back(&mut self, v: u32) {
+        let now = self.now;
+        let (f, p) = {
+            let vessel = &self.vessels[v as usize];
+            (vessel.ferry as usize, vessel.port)
+        };
+        let fs = &mut self.ferries[f];
+        fs.absent.set(now, fs.absent.count - 1);
+        self.schedule_absence(v);
+        let fs = &mut self.ferries[f];
+        if fs.retiring > 0 {
             fs.retiring -= 1;
             fs.active -= 1;
             fs.parked.push(v);

@@ -318,6 +318,7 @@ impl<T: Trace> Sim<'_, '_, T> {
     /// A vessel joins ferry service `f` at one of its ports, ready to load.
     fn add_vessel(&mut self, f: u32, j: u32) {
         let one_way = self.m.ferries[f as usize].one_way;
+        let fresh = self.ferries[f as usize].parked.is_empty();
         let v = match self.ferries[f as usize].parked.pop() {
             Some(v) => v,
             None => {
@@ -332,6 +333,14 @@ impl<T: Trace> Sim<'_, '_, T> {
         fs.active += 1;
         let port = 2 * f + if one_way { 0 } else { (fs.active + j) % 2 };
         self.vessels[v as usize].port = port;
+        if fresh {
+            self.schedule_absence(v);
+        }
+        if self.vessels[v as usize].due {
+            // Its absence fell due while it was out of the fleet: it takes it now.
+            self.go_away(v);
+            return;
+        }
         if self.vessel_in_port(v) {
             self.reposition_to(port ^ 1);
         }
