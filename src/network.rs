@@ -184,6 +184,24 @@ pub struct Ferry {
     pub load_factor_by_month: Option<[f64; 12]>,
     /// Vessels leaving service at random (dry dock, other trades), if they do.
     pub availability: Option<Availability>,
+    /// Road units sharing the decks, if any.
+    pub road: Option<RoadDeck>,
+}
+
+/// A background stream of road units (trucks, trailers) on a timetabled ferry
+/// service's decks: they wait at each port the service sails from and board the
+/// sailings in the stated order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoadDeck {
+    /// Road units arriving per day at each port the service sails from.
+    pub units_per_day: f64,
+    /// Poisson arrivals; else evenly spaced, the first `1 / units_per_day` after day 0.
+    pub poisson: bool,
+    /// Deck room one road unit takes, in rail wagons.
+    pub wagon_equivalents: f64,
+    /// Road units board before the wagons (else the wagons first, road units filling
+    /// the deck left).
+    pub road_first: bool,
 }
 
 /// Random absences of a ferry service's vessels: each vessel in service is due to
@@ -923,6 +941,12 @@ pub mod limits {
     pub const SEASONAL: Bound = (0.0, 1e6, "keeps their sum finite");
     /// The share of a vessel's deadweight a sailing may load.
     pub const LOAD_FACTOR: Bound = (1e-3, 1.0, "a share of the deadweight: above 0, at most 1");
+    /// Deck room of one road unit, in rail wagons.
+    pub const WAGON_EQUIVALENTS: Bound = (
+        1e-3,
+        1e5,
+        "a road unit takes some deck, and no more than the largest deck",
+    );
     /// A vessel's deadweight (tonnes).
     pub const DEADWEIGHT_T: Bound = (1e-3, 1e7, "far above any vessel; keeps sums finite");
 }

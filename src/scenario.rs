@@ -384,7 +384,8 @@ pub fn check_window(horizon_days: f64, warmup_days: f64) -> Result<(), String> {
 }
 
 /// Checks that a replication of this scenario on this network does a bounded amount of
-/// work: trains offered, timetabled sailings and closures expected over the horizon.
+/// work: trains offered, timetabled sailings, closures, road units and vessel absences
+/// expected over the horizon.
 /// The error names what is too much and the bound.
 pub fn check_work(scenario: &Scenario, network: &Network) -> Result<(), String> {
     let horizon = scenario.run.horizon_days;
@@ -410,6 +411,14 @@ pub fn check_work(scenario: &Scenario, network: &Network) -> Result<(), String> 
             if let Departure::Timetable { every_days, .. } = f.departure {
                 events += 2.0 * horizon / every_days;
             }
+            if let Some(r) = &f.road {
+                let ports = if leg.one_way { 1.0 } else { 2.0 };
+                events += ports * r.units_per_day * horizon;
+            }
+            if let Some(a) = &f.availability {
+                // A due event and a return per absence.
+                events += 2.0 * f64::from(f.vessels) * a.absences_per_year * horizon / 365.0;
+            }
             if let Some(w) = &f.weather {
                 let peak = w
                     .closures_per_year_by_month
@@ -428,7 +437,7 @@ pub fn check_work(scenario: &Scenario, network: &Network) -> Result<(), String> 
     }
     if events.is_nan() || events > limits::MAX_EVENTS_PER_REPLICATION {
         return Err(format!(
-            "timetabled sailings and closures come to about {events:.3e} per replication over {horizon} days, more than {:e}; use longer intervals between sailings, fewer closures, or a shorter horizon",
+            "timetabled sailings, closures, road units and vessel absences come to about {events:.3e} per replication over {horizon} days, more than {:e}; use longer intervals between sailings, fewer closures or road units, or a shorter horizon",
             limits::MAX_EVENTS_PER_REPLICATION
         ));
     }

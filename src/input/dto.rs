@@ -273,6 +273,27 @@ pub struct FerrySpec {
     pub load_factor_by_month: Option<Spanned<Vec<f64>>>,
     /// Vessels leaving service at random (dry dock, other trades).
     pub availability: Option<AvailabilitySpec>,
+    /// Road units sharing the decks (timetabled services).
+    pub road: Option<RoadSpec>,
+}
+
+/// A ferry's `[leg.ferry.road]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoadSpec {
+    /// Road units arriving per day at each port the service sails from.
+    #[schemars(with = "f64")]
+    pub units_per_day: Spanned<f64>,
+    /// Deck room one road unit takes, in rail wagons.
+    #[schemars(with = "f64")]
+    pub wagon_equivalents: Spanned<f64>,
+    /// `rail_first` (default: wagons board first, road units fill the deck left) or
+    /// `road_first`.
+    #[schemars(with = "Option<String>")]
+    pub loading: Option<Spanned<String>>,
+    /// `poisson` (default) or `timetable` (evenly spaced).
+    #[schemars(with = "Option<String>")]
+    pub arrivals: Option<Spanned<String>>,
 }
 
 /// A ferry's `[leg.ferry.availability]`.

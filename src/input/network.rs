@@ -13,8 +13,8 @@ use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Availability, Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, Station, ValueKind,
-    VesselClass, Weather, check_bounded,
+    Availability, Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, RoadDeck, Station,
+    ValueKind, VesselClass, Weather, check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -767,6 +767,49 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
             absence_days: days?,
         })
     });
+    let road = f.road.as_ref().map(|r| {
+        let rate = ck.number(
+            "units_per_day",
+            &r.units_per_day,
+            ValueKind::Positive,
+            limits::CAPACITY_PER_DAY,
+        );
+        let weq = ck.number(
+            "wagon_equivalents",
+            &r.wagon_equivalents,
+            ValueKind::Positive,
+            limits::WAGON_EQUIVALENTS,
+        );
+        let mut choice = |field: &str, v: &Option<Spanned<String>>, names: [&str; 2]| match v {
+            None => Some(false),
+            Some(s) if s.get_ref() == names[0] => Some(false),
+            Some(s) if s.get_ref() == names[1] => Some(true),
+            Some(s) => {
+                ck.error_help(
+                    s.span(),
+                    format!("unknown `{field}` `{}`", s.get_ref()),
+                    format!("{field} = \"{}\" (default) or \"{}\"", names[0], names[1]),
+                );
+                None
+            }
+        };
+        let road_first = choice("loading", &r.loading, ["rail_first", "road_first"]);
+        let evenly = choice("arrivals", &r.arrivals, ["poisson", "timetable"]);
+        if matches!(departure, Some(Departure::WhenFull { .. })) {
+            ck.error_help(
+                r.units_per_day.span(),
+                "road units on the decks need a timetabled service",
+                "give the ferry departure = { rule = \"timetable\", ... }, or leave out [leg.ferry.road]",
+            );
+            return None;
+        }
+        Some(RoadDeck {
+            units_per_day: rate?,
+            poisson: !evenly?,
+            wagon_equivalents: weq?,
+            road_first: road_first?,
+        })
+    });
     if ck.problems.len() > before {
         return None;
     }
@@ -790,6 +833,7 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
         load_factor: load_factor.flatten().unwrap_or(1.0),
         load_factor_by_month: by_month.flatten(),
         availability: availability.flatten(),
+        road: road.flatten(),
     })
 }
 

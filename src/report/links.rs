@@ -90,6 +90,9 @@ pub fn link_rows(
                 deck_wagons: deck,
                 deck_fill: per_sailing.zip(deck).map(|(p, k)| p / k),
                 load_factor: fe.filter(|_| ferry.is_some()).map(|f| f.load_factor),
+                road_units_per_year: ferry
+                    .filter(|_| fe.is_some_and(|f| f.road.is_some()))
+                    .map(|rs| rs.road_units_per_day.mean() * DAYS_PER_YEAR),
             });
         }
     }

@@ -48,4 +48,7 @@ pub struct LinkRow {
     pub deck_fill: Option<f64>,
     /// Ferries: the load factor on deadweight at day 0 (1 without one).
     pub load_factor: Option<f64>,
+    /// Ferries with road units on their decks (`[leg.ferry.road]`): road units
+    /// carried per year on the sailings from `from` (empty otherwise).
+    pub road_units_per_year: Option<f64>,
 }

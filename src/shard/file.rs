@@ -231,6 +231,9 @@ struct ResourceRecord {
     /// Timetabled ferries only, when a sailing found no vessel.
     #[serde(default, skip_serializing_if = "is_zero_count")]
     sailings_without_vessel: u64,
+    /// Shared decks only.
+    #[serde(default, skip_serializing_if = "is_zero_count")]
+    road_units: u64,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -448,6 +451,7 @@ impl ResourceRecord {
             censored_wait_sum_days,
             vessel_days_absent,
             sailings_without_vessel,
+            road_units,
         } = r;
         ResourceRecord {
             arrivals: *arrivals,
@@ -463,6 +467,7 @@ impl ResourceRecord {
             censored_wait_sum_days: *censored_wait_sum_days,
             vessel_days_absent: *vessel_days_absent,
             sailings_without_vessel: *sailings_without_vessel,
+            road_units: *road_units,
         }
     }
 
@@ -481,6 +486,7 @@ impl ResourceRecord {
             censored_wait_sum_days,
             vessel_days_absent,
             sailings_without_vessel,
+            road_units,
         } = self;
         ResourceResult {
             arrivals,
@@ -496,6 +502,7 @@ impl ResourceRecord {
             censored_wait_sum_days,
             vessel_days_absent,
             sailings_without_vessel,
+            road_units,
         }
     }
 }

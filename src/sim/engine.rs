@@ -67,6 +67,8 @@ enum Event {
     VesselDue(u32),
     /// An absent vessel comes back into service.
     VesselBack(u32),
+    /// A road unit arrives at a ferry port.
+    RoadArrival(u32),
 }
 
 /// A block train under way.
@@ -124,6 +126,8 @@ struct Sim<'m, 't, T: Trace> {
     closure_rng: Vec<SimRng>,
     /// Per ferry service, its vessels' absences (empty if no service has them).
     availability_rng: Vec<SimRng>,
+    /// Per ferry port, its road units' arrivals (empty if no service has them).
+    road_rng: Vec<SimRng>,
     events: u64,
     /// Trains created and not yet delivered.
     in_system: u64,
@@ -149,6 +153,7 @@ const RNG_SECTION: u64 = 3;
 const RNG_FERRY: u64 = 4;
 const RNG_CLOSURE: u64 = 5;
 const RNG_AVAILABILITY: u64 = 6;
+const RNG_ROAD: u64 = 7;
 
 /// The random stream of one component in one replication. Its 256-bit starting state
 /// hashes (seed, component kind, component index, replication) word by word with the
@@ -280,6 +285,11 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             } else {
                 Vec::new()
             },
+            road_rng: if m.ferries.iter().any(|f| f.road.is_some()) {
+                rngs(RNG_ROAD, 2 * m.ferries.len())
+            } else {
+                Vec::new()
+            },
             events: 0,
             in_system: 0,
             saturated: None,
@@ -370,6 +380,15 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         for v in 0..self.vessels.len() as u32 {
             self.schedule_absence(v);
         }
+        let m = self.m;
+        for (f, fm) in m.ferries.iter().enumerate() {
+            if fm.road.is_some() {
+                self.schedule_road_unit(2 * f as u32);
+                if !fm.one_way {
+                    self.schedule_road_unit(2 * f as u32 + 1);
+                }
+            }
+        }
         while let Some((time, event)) = self.queue.pop() {
             self.now = time;
             self.events += 1;
@@ -388,6 +407,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 Event::Regime(k) => self.on_regime(k),
                 Event::VesselDue(v) => self.on_vessel_due(v),
                 Event::VesselBack(v) => self.on_vessel_back(v),
+                Event::RoadArrival(p) => {
+                    self.ports[p as usize].road_waiting += 1;
+                    self.schedule_road_unit(p);
+                }
                 Event::PeriodEnd(k) => {
                     self.period_end(k as usize);
                     if let Some(start) = self.m.period_starts.get(k as usize + 2) {
@@ -932,6 +955,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 censored_wait_sum_days: censored[slot].1 as f64 / MS_PER_DAY,
                 vessel_days_absent: 0.0,
                 sailings_without_vessel: 0,
+                road_units: stat.road_units,
             };
         };
         let dated = m.regimes.len() > 1;

@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
-use crate::network::{Departure, LegId, Mode, Network, NodeId, Target};
+use crate::network::{Departure, LegId, Mode, Network, NodeId, RoadDeck, Target};
 use crate::routing::{
     self, Route, Router, ferry_capacity_wagons_per_day, sailing_interval_days, trucks_for,
 };
@@ -135,6 +135,8 @@ pub(crate) struct FerryModel {
     pub(crate) load_factor_by_month: Option<[f64; 12]>,
     /// Random absences of each vessel: (absences per year in service, length).
     pub(crate) availability: Option<(f64, Dist)>,
+    /// Road units sharing the decks.
+    pub(crate) road: Option<RoadDeck>,
 }
 
 /// One vessel class of a ferry service.
@@ -764,6 +766,7 @@ impl<'a> Builder<'a> {
                             .availability
                             .as_ref()
                             .map(|a| (a.absences_per_year, a.absence_days.clone())),
+                        road: f.road.clone(),
                     });
                 }
                 _ => {

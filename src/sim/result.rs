@@ -149,6 +149,8 @@ pub struct ResourceResult {
     /// Ferries: timetabled sailings in the window cancelled for want of a vessel in
     /// port (closures aside).
     pub sailings_without_vessel: u64,
+    /// Ferries with shared decks: road units carried in the window.
+    pub road_units: u64,
 }
 
 impl ReplicationResult {

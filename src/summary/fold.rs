@@ -91,6 +91,8 @@ pub struct ResourceStats {
     pub vessel_days_absent_per_year: Moments,
     /// Ferries: timetabled sailings without a vessel in port per year of the window.
     pub sailings_without_vessel_per_year: Moments,
+    /// Ferries with shared decks: road units carried per day of the window.
+    pub road_units_per_day: Moments,
 }
 
 /// How often each resource of a subset (e.g. those one flow group's trains use) was
@@ -460,6 +462,7 @@ impl Fold for RunStats {
                 &mut rs.sailings_without_vessel_per_year,
                 x.sailings_without_vessel as f64 * 365.0 / window,
             );
+            add(&mut rs.road_units_per_day, x.road_units as f64 / window);
         }
         let best = (0..r.resources.len()).max_by(|&a, &b| {
             r.resources[a]

@@ -1,5 +1,5 @@
 //! The Caspian crossing as it operates (issue 11): vessel classes, deadweight and the
-//! load factor (dated and monthly), seasonal storms, vessel availability.
+//! load factor (dated and monthly), seasonal storms, vessel availability, shared decks.
 //!
 //! Tolerances: a mean over replications is compared with the exact value within four
 //! standard errors of the mean over replications (the Student-t half-width divided by
@@ -613,4 +613,84 @@ train = { wagons = 1, teu = 10, tonnes = 40 }
             "{got} vs {lo}"
         );
     }
+}
+
+/// Shared decks by hand: one vessel of 10 wagons, timetabled once a day at k + 0.5
+/// and back 0.2 day later; a train of 6 wagons arrives at k + 0.25 and road units,
+/// 1.5 wagons each, at k / 3 (three a day, none at a sailing time). Rail first: the 6
+/// wagons board, the 4 wagons of deck left take floor(4 / 1.5) = 2 road units (the
+/// others queue), so a year of the window [10, 375) sees 365 sailings, 2,190 wagons
+/// and 730 road units. Road first: the 3 road units that came since the last sailing
+/// (at most floor(10 / 1.5) = 6 fit) take ceil(4.5) = 5 wagons of deck, so 5 of the 6
+/// wagons board (the train waits and the wagons queue): 1,825 wagons and 1,095 road
+/// units.
+#[test]
+fn shared_decks_by_hand() {
+    let road_net = |loading: &str| {
+        network(&format!(
+            "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 1.5\narrivals = \"timetable\"\nloading = \"{loading}\"\n"
+        ))
+        .replace(
+            "departure = { rule = \"when_full\", max_wait_days = 100000 }",
+            "departure = { rule = \"timetable\", every_days = 1, first_days = 0.5 }",
+        )
+        .replace("count = 12", "count = 1")
+    };
+    let sc = scenario(375.0, 10.0, 1, "")
+        .replace(
+            "train = { wagons = 1, teu = 2, tonnes = 40 }",
+            "arrivals = \"timetable\"\noffset_days = 0.25\ntrain = { wagons = 6, teu = 12, tonnes = 240 }",
+        )
+        .replace(&format!("trains_per_week = {}", LAMBDA * 7.0), "trains_per_week = 7");
+    for (loading, wagons, road) in [
+        ("rail_first", 2_190.0, 730.0),
+        ("road_first", 1_825.0, 1_095.0),
+    ] {
+        let net =
+            corridor::input::parse_network(&road_net(loading)).unwrap_or_else(|p| panic!("{p:?}"));
+        let (sc, net) = corridor::input::parse_scenario(&sc, std::path::Path::new("sc.toml"), net)
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        let (_, out, model) = crate::support::run_loaded(&sc, &net, None);
+        let stats = corridor::summary::RunStats::of(&model, &out, corridor::summary::Keep::Nothing);
+        let rows = corridor::report::links::link_rows("t", &net, &model, &stats);
+        let sea = &rows[0];
+        assert_eq!(sea.sailings_per_year, Some(365.0), "{loading}: {sea:?}");
+        assert_eq!(
+            sea.ferry_wagons_per_year,
+            Some(wagons),
+            "{loading}: {sea:?}"
+        );
+        assert_eq!(sea.road_units_per_year, Some(road), "{loading}: {sea:?}");
+    }
+    // Without road units the column is empty.
+    let plain = network("").replace(
+        "departure = { rule = \"when_full\", max_wait_days = 100000 }",
+        "departure = { rule = \"timetable\", every_days = 1, first_days = 0.5 }",
+    );
+    let net = corridor::input::parse_network(&plain).unwrap_or_else(|p| panic!("{p:?}"));
+    let (sc, net) = corridor::input::parse_scenario(&sc, std::path::Path::new("sc.toml"), net)
+        .unwrap_or_else(|p| panic!("{p:?}"));
+    let (_, out, model) = crate::support::run_loaded(&sc, &net, None);
+    let stats = corridor::summary::RunStats::of(&model, &out, corridor::summary::Keep::Nothing);
+    let rows = corridor::report::links::link_rows("t", &net, &model, &stats);
+    assert_eq!(rows[0].road_units_per_year, None);
+    // Bad road tables are refused with located messages.
+    for (extra, want) in [
+        (
+            "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 1.5\n",
+            "need a timetabled service",
+        ),
+        (
+            "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 0\n",
+            "wagon_equivalents",
+        ),
+    ] {
+        let p = crate::support::network_problems(&network(extra));
+        assert!(
+            p.contains(want) && p.contains("net.toml:"),
+            "wanted `{want}` in:\n{p}"
+        );
+    }
+    let p = crate::support::network_problems(&road_net("trucks_first"));
+    assert!(p.contains("unknown `loading` `trucks_first`"), "{p}");
 }

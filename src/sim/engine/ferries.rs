@@ -37,6 +37,8 @@ pub(super) struct PortState {
     pub(super) trains_waiting: u32,
     /// Timetabled sailings since the warm-up with no vessel in port (closures aside).
     pub(super) no_vessel: u64,
+    /// Road units waiting (shared decks).
+    pub(super) road_waiting: u64,
     pub(super) stat: Stat,
 }
 
@@ -84,6 +86,10 @@ pub(super) struct Vessel {
     pub(super) load_tonnes: f64,
     /// Its absence is due: it leaves service when next idle in port.
     pub(super) due: bool,
+    /// Road units aboard (shared decks).
+    pub(super) road_units: u32,
+    /// Deck wagons taken by road units that boarded first.
+    pub(super) deck_reserved: u32,
 }
 
 impl Vessel {
@@ -104,6 +110,8 @@ impl Vessel {
             class: 0,
             load_tonnes: 0.0,
             due: false,
+            road_units: 0,
+            deck_reserved: 0,
         }
     }
 }
@@ -172,7 +180,9 @@ impl<T: Trace> Sim<'_, '_, T> {
         let cls = &fm.classes[vessel.class as usize];
         let ps = &mut self.ports[p as usize];
         while let Some(front) = ps.queue.front_mut() {
-            let mut room = cls.wagons - vessel.load_wagons;
+            let mut room = cls
+                .wagons
+                .saturating_sub(vessel.load_wagons + vessel.deck_reserved);
             if let Some(cap) = cls.teu
                 && front.teu_per_wagon > 0.0
             {
@@ -217,6 +227,51 @@ impl<T: Trace> Sim<'_, '_, T> {
                 ps.queue.pop_front();
             }
         }
+    }
+
+    /// Loads vessel `v` at a port whose decks road units share: road units first (as
+    /// many as the deck holds, the wagons then taking the deck left, whole wagons) or
+    /// wagons first (the road units filling the deck left), as the service says.
+    fn load_shared(&mut self, p: u32, v: u32) {
+        let m = self.m;
+        let Some(road) = &m.ferries[(p / 2) as usize].road else {
+            return;
+        };
+        let deck = self.p().ferries[(p / 2) as usize].classes
+            [self.vessels[v as usize].class as usize]
+            .wagons;
+        let weq = road.wagon_equivalents;
+        let fit = |room: u32| (f64::from(room) / weq + 1e-9).floor() as u64;
+        let waiting = self.ports[p as usize].road_waiting;
+        let units = if road.road_first {
+            let n = waiting.min(fit(deck));
+            self.vessels[v as usize].deck_reserved =
+                ((n as f64 * weq - 1e-9).ceil().max(0.0) as u32).min(deck);
+            self.load(p, v);
+            n
+        } else {
+            self.load(p, v);
+            waiting.min(fit(
+                deck.saturating_sub(self.vessels[v as usize].load_wagons)
+            ))
+        };
+        self.ports[p as usize].road_waiting -= units;
+        self.vessels[v as usize].road_units = units.min(u64::from(u32::MAX)) as u32;
+    }
+
+    /// Schedules the next road unit at port `p`, if its service has shared decks.
+    pub(super) fn schedule_road_unit(&mut self, p: u32) {
+        let m = self.m;
+        let Some(road) = &m.ferries[(p / 2) as usize].road else {
+            return;
+        };
+        let gap = if road.poisson {
+            let e: f64 = Exp1.sample(&mut self.road_rng[p as usize]);
+            e / road.units_per_day
+        } else {
+            1.0 / road.units_per_day
+        };
+        self.schedule(self.now.plus_days(gap), Event::RoadArrival(p));
     }
 
     /// True if vessel `v` can take no more of the port's queue: its deck is full, a
@@ -303,7 +358,11 @@ impl<T: Trace> Sim<'_, '_, T> {
             return;
         }
         if let Some(v) = self.ports[p as usize].waiting.pop_front() {
-            self.load(p, v);
+            if self.m.ferries[f].road.is_some() {
+                self.load_shared(p, v);
+            } else {
+                self.load(p, v);
+            }
             self.depart(v);
         } else if self.now >= self.m.warmup {
             self.ports[p as usize].no_vessel += 1;
@@ -345,7 +404,10 @@ impl<T: Trace> Sim<'_, '_, T> {
         if now >= m.warmup {
             ps.stat.sailings += 1;
             ps.stat.wagons += vessel.load_wagons as u64;
+            ps.stat.road_units += u64::from(vessel.road_units);
         }
+        vessel.road_units = 0;
+        vessel.deck_reserved = 0;
         ps.stat.all.sailings += 1;
         ps.stat.all.wagons += u64::from(vessel.load_wagons);
         ps.stat.all.teu += vessel.load_teu_carried;

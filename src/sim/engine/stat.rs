@@ -53,6 +53,8 @@ pub(super) struct Stat {
     pub(super) occupied_ms: u64,
     pub(super) sailings: u64,
     pub(super) wagons: u64,
+    /// Road units carried (shared decks).
+    pub(super) road_units: u64,
     /// Wagons waiting (time series).
     pub(super) queue_wagons: TimeAvg,
     /// Since day 0, warm-up included (time series): waits that ended, their sum,
