@@ -560,6 +560,22 @@ impl Param {
         }
     }
 
+    /// Checks that the parameter may be uncertain (a range drawn once per
+    /// replication): every parameter the simulation reads may; those that only
+    /// choose routes (chosen once, at day 0, from point values) may not.
+    pub fn check_uncertain(self) -> Result<(), String> {
+        match self {
+            Param::HandlingUsdPerTeu
+            | Param::LengthKm
+            | Param::TariffUsdPerTeu
+            | Param::Co2KgPerTeuKm => Err(format!(
+                "`{}` cannot be a range: it only chooses routes, which are chosen once at day 0 from point values",
+                self.name()
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Every parameter, in documentation order.
     pub const ALL: [Param; 19] = [
         Param::Servers,

@@ -328,8 +328,7 @@ impl<'a, W: io::Write> ReplicationsCsv<'a, W> {
     /// Writes the header with the inputs' columns before the first row.
     fn header_with_inputs(&mut self) -> Result<(), csv::Error> {
         if self.header && self.rows == 0 && !self.model.uncertain_inputs().is_empty() {
-            self.writer
-                .write_record(replications_header(self.model))?;
+            self.writer.write_record(replications_header(self.model))?;
         }
         Ok(())
     }

@@ -9,9 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
-use crate::network::{
-    Change, Departure, Network, NodeId, Param, Target, UncertainInput, limits,
-};
+use crate::network::{Change, Departure, Network, NodeId, Param, Target, UncertainInput, limits};
 
 /// What "best" means for a route.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -498,7 +498,9 @@ impl CoMoments {
     pub fn standardised_coefficients(&self, xs: &[usize], y: usize) -> Vec<f64> {
         let k = xs.len();
         let nan = vec![f64::NAN; k];
-        if self.n as usize <= k + 1 || self.cov(y, y).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+        if self.n as usize <= k + 1
+            || self.cov(y, y).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        {
             return nan;
         }
         // Solve Cxx b = Cxy by Gaussian elimination with partial pivoting.

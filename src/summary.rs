@@ -182,7 +182,13 @@ pub fn sensitivity_rows(scenario: &str, model: &Model, stats: &RunStats) -> Vec<
     for (j, figure) in SENSITIVITY_FIGURES.iter().enumerate() {
         let coef = c.standardised_coefficients(&xs, k + j);
         let mut order: Vec<usize> = (0..k).collect();
-        let key = |i: usize| if coef[i].is_nan() { -1.0 } else { coef[i].abs() };
+        let key = |i: usize| {
+            if coef[i].is_nan() {
+                -1.0
+            } else {
+                coef[i].abs()
+            }
+        };
         order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
         for (rank, &i) in order.iter().enumerate() {
             let u = &inputs[i];

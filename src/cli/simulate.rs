@@ -554,21 +554,25 @@ pub(super) fn write_run_folder(
     finish_folder(
         staging,
         common,
-        &mut rows.into_iter().chain(series).chain(sensitivity).chain(made(&[
-            ("summary.json", &|| report::summary_json(summary)),
-            ("flows.csv", &|| report::flows_csv(summary)),
-            ("resources.csv", &|| report::resources_csv(summary)),
-            (schema::LINKS, &|| {
-                report::links::links_csv(&scenario.name, network, model, stats)
-            }),
-            ("transit.csv", &|| {
-                report::transit_csv(&scenario.name, model, stats)
-            }),
-            ("network.json", &|| {
-                report::NetworkExport::new(network).to_json()
-            }),
-            ("manifest.json", &|| m.to_json()),
-        ])),
+        &mut rows
+            .into_iter()
+            .chain(series)
+            .chain(sensitivity)
+            .chain(made(&[
+                ("summary.json", &|| report::summary_json(summary)),
+                ("flows.csv", &|| report::flows_csv(summary)),
+                ("resources.csv", &|| report::resources_csv(summary)),
+                (schema::LINKS, &|| {
+                    report::links::links_csv(&scenario.name, network, model, stats)
+                }),
+                ("transit.csv", &|| {
+                    report::transit_csv(&scenario.name, model, stats)
+                }),
+                ("network.json", &|| {
+                    report::NetworkExport::new(network).to_json()
+                }),
+                ("manifest.json", &|| m.to_json()),
+            ])),
     )
 }
 

@@ -14,8 +14,8 @@ use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId, NodeKind, Param, Station,
-    Target, UncertainInput, ValueKind, VesselClass, Weather, check_bounded,
+    Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId, NodeKind, Param,
+    Station, Target, UncertainInput, ValueKind, VesselClass, Weather, check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -108,7 +108,13 @@ impl Checker {
                 return None;
             }
             DurationSpec::Range(_) => {
-                self.error_help(v.span(), format!("`{field}` is a duration: a number of days or a {{ dist = ... }} table"), DURATION_HELP);
+                self.error_help(
+                    v.span(),
+                    format!(
+                        "`{field}` is a duration: a number of days or a {{ dist = ... }} table"
+                    ),
+                    DURATION_HELP,
+                );
                 return None;
             }
         };
@@ -262,7 +268,9 @@ impl Checker {
         bound: Bound,
     ) -> Option<(f64, Option<InputRange>)> {
         match v.get_ref() {
-            NumSpec::Value(x) => self.value(field, *x, v.span(), kind, bound).map(|x| (x, None)),
+            NumSpec::Value(x) => self
+                .value(field, *x, v.span(), kind, bound)
+                .map(|x| (x, None)),
             NumSpec::Range(r) => {
                 let range = self.range(field, r, v.span(), kind, bound)?;
                 let point = if kind == ValueKind::Count {
@@ -288,7 +296,9 @@ impl Checker {
                 self.error_help(
                     v.span(),
                     format!("`{field}` cannot be a range: {why}"),
-                    format!("give `{field}` as a plain number (the value used in every replication)"),
+                    format!(
+                        "give `{field}` as a plain number (the value used in every replication)"
+                    ),
                 );
                 None
             }
@@ -334,9 +344,11 @@ pub(super) fn expected(kind: ValueKind, (min, max, _): Bound) -> String {
 }
 
 /// Why coordinates cannot be ranges.
-const WHY_COORDINATE: &str = "coordinates place the node on the map and are the same in every replication";
+const WHY_COORDINATE: &str =
+    "coordinates place the node on the map and are the same in every replication";
 /// Why route-choosing numbers cannot be ranges.
-const WHY_ROUTING: &str = "it only chooses routes, which are chosen once at day 0 from point values";
+const WHY_ROUTING: &str =
+    "it only chooses routes, which are chosen once at day 0 from point values";
 
 /// Records an uncertain input of `target` if the number had a range.
 fn record(
@@ -394,8 +406,14 @@ pub(super) fn build(file: NetworkFile) -> Result<Network, Vec<Problem>> {
         };
         claim_id(&mut ck, &mut first_use, &id, "leg");
         let target = Target::Leg(LegId(legs.len() as u32));
-        if let Some(leg) = build_leg(&mut ck, spec, id.into_inner(), &node_index, target, &mut inputs)
-        {
+        if let Some(leg) = build_leg(
+            &mut ck,
+            spec,
+            id.into_inner(),
+            &node_index,
+            target,
+            &mut inputs,
+        ) {
             legs.push(leg);
         }
     }
@@ -500,12 +518,12 @@ fn build_node(
                     record(inputs, target, id, Param::Servers, range);
                     v as u32
                 });
-            let service = ck
-                .uncertain_duration("service_days", &r.service_days)
-                .map(|(d, range)| {
-                    record(inputs, target, id, Param::ServiceDays, range);
-                    d
-                });
+            let service =
+                ck.uncertain_duration("service_days", &r.service_days)
+                    .map(|(d, range)| {
+                        record(inputs, target, id, Param::ServiceDays, range);
+                        d
+                    });
             if r.gauge_change.is_some() && kind != NodeKind::GaugeChange {
                 ck.push(
                     Problem::at(
@@ -1014,10 +1032,7 @@ fn build_ferry(
     })
 }
 
-fn wagons_per_sailing(
-    ck: &mut Checker,
-    w: &Spanned<NumSpec>,
-) -> Option<(u32, Option<InputRange>)> {
+fn wagons_per_sailing(ck: &mut Checker, w: &Spanned<NumSpec>) -> Option<(u32, Option<InputRange>)> {
     let v = match w.get_ref() {
         NumSpec::Value(v) => *v,
         NumSpec::Range(_) => {

@@ -9,9 +9,9 @@ use super::dto::{ArrivalKind, DurationSpec, FlowSpec, NumSpec, RoutePolicyKind, 
 use super::network::Checker;
 use super::network::expected;
 use super::timeline;
+use crate::dist::Dist;
 use crate::error::Problem;
 use crate::network::limits;
-use crate::dist::Dist;
 use crate::network::{
     Change, InputRange, Network, NodeId, Param, Target, UncertainInput, ValueKind, check_bounded,
 };
@@ -117,18 +117,26 @@ pub(super) fn build(
                     .map(Proposed::Factor),
             },
             (None, None, Some(a)) => match a.get_ref() {
-                NumSpec::Value(x) => super::layers::change_add(
-                    &mut ck,
-                    param,
-                    &Spanned::new(a.span(), *x),
-                )
-                .map(Proposed::Fixed),
+                NumSpec::Value(x) => {
+                    super::layers::change_add(&mut ck, param, &Spanned::new(a.span(), *x))
+                        .map(Proposed::Fixed)
+                }
                 NumSpec::Range(_) if param.kind() == ValueKind::Duration => {
                     super::layers::change_add(&mut ck, param, &Spanned::new(a.span(), 0.0))
                         .map(Proposed::Fixed)
                 }
                 NumSpec::Range(r) => ck
-                    .range("add", r, a.span(), ValueKind::NonNegative, (-super::layers::MAX_ADD, super::layers::MAX_ADD, "keeps the sum finite"))
+                    .range(
+                        "add",
+                        r,
+                        a.span(),
+                        ValueKind::NonNegative,
+                        (
+                            -super::layers::MAX_ADD,
+                            super::layers::MAX_ADD,
+                            "keeps the sum finite",
+                        ),
+                    )
                     .map(Proposed::Add),
             },
             _ => {
@@ -184,7 +192,10 @@ pub(super) fn build(
                 );
                 continue;
             }
-            _ if uncertain.iter().any(|u| u.target == target && u.param == param) => {
+            _ if uncertain
+                .iter()
+                .any(|u| u.target == target && u.param == param) =>
+            {
                 ck.error_help(
                     span,
                     format!(
@@ -193,6 +204,15 @@ pub(super) fn build(
                         network.target_name(target)
                     ),
                     "give a new range with `value = { min, mode, max }` in one place only, or a plain `factor`/`add` to move the range",
+                );
+                continue;
+            }
+            _ if param.check_uncertain().is_err() => {
+                let e = param.check_uncertain().unwrap_err();
+                ck.error_help(
+                    span,
+                    e,
+                    "give a plain number (the value used in every replication)",
                 );
                 continue;
             }
@@ -641,7 +661,11 @@ fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Op
             let base = match Dist::new(dist.clone().into()) {
                 Ok(d) => d,
                 Err(e) => {
-                    ck.error_help(v.span(), format!("`{}`: {e}", param.name()), super::network::DURATION_HELP);
+                    ck.error_help(
+                        v.span(),
+                        format!("`{}`: {e}", param.name()),
+                        super::network::DURATION_HELP,
+                    );
                     return None;
                 }
             };
@@ -655,7 +679,11 @@ fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Op
             match base.scaled(range.point()) {
                 Ok(d) => Some(Proposed::Value(range, Some(d))),
                 Err(e) => {
-                    ck.error_help(v.span(), format!("`{}`: {e}", param.name()), super::network::DURATION_HELP);
+                    ck.error_help(
+                        v.span(),
+                        format!("`{}`: {e}", param.name()),
+                        super::network::DURATION_HELP,
+                    );
                     None
                 }
             }
