@@ -990,9 +990,13 @@ pub fn check_value(kind: ValueKind, v: f64) -> Result<(), String> {
         return Err(format!("must be a finite number, got {v}"));
     }
     match kind {
-        ValueKind::Count if v < 1.0 || v.fract() != 0.0 || v > u32::MAX as f64 => {
+        ValueKind::Count if v < 1.0 || v.fract() != 0.0 => {
             Err(format!("must be a whole number of at least 1, got {v}"))
         }
+        ValueKind::Count if v > u32::MAX as f64 => Err(format!(
+            "must be a whole number of at most {}, got {v}",
+            u32::MAX
+        )),
         ValueKind::Positive if v <= 0.0 => Err(format!("must be greater than zero, got {v}")),
         ValueKind::NonNegative if v < 0.0 => Err(format!("must not be negative, got {v}")),
         _ => Ok(()),
@@ -1002,8 +1006,11 @@ pub fn check_value(kind: ValueKind, v: f64) -> Result<(), String> {
 /// Checks a number against a value kind and a bound `(min, max, why)`: the error gives
 /// the bound and its reason.
 pub fn check_bounded(kind: ValueKind, v: f64, bound: limits::Bound) -> Result<(), String> {
-    check_value(kind, v)?;
     let (min, max, why) = bound;
+    if v.is_finite() && v > max {
+        return Err(format!("must be at most {max}, got {v} ({why})"));
+    }
+    check_value(kind, v)?;
     if v < min && !(v == 0.0 && kind == ValueKind::NonNegative) {
         return Err(format!("must be at least {min}, got {v} ({why})"));
     }

@@ -86,8 +86,7 @@ pub struct Scenario {
 }
 
 /// How replications treat uncertain inputs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum InputMode {
     /// Each replication draws every uncertain input once from its range.
     #[default]

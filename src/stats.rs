@@ -465,10 +465,10 @@ impl CoMoments {
         for (m, dx) in self.mean.iter_mut().zip(&before) {
             *m += dx / n;
         }
-        for i in 0..d {
-            let after_i = x[i] - self.mean[i];
-            for j in 0..d {
-                self.c[i * d + j] += before[j] * after_i;
+        for (i, xi) in x.iter().enumerate() {
+            let after_i = xi - self.mean[i];
+            for (cij, bj) in self.c[i * d..(i + 1) * d].iter_mut().zip(&before) {
+                *cij += bj * after_i;
             }
         }
     }
@@ -513,7 +513,7 @@ impl CoMoments {
             })
             .collect();
         let scale = (0..k).map(|i| a[i][i].abs()).fold(0.0, f64::max);
-        if !(scale > 0.0) {
+        if scale.is_nan() || scale <= 0.0 {
             return nan;
         }
         for col in 0..k {
@@ -524,10 +524,11 @@ impl CoMoments {
                 return nan;
             }
             a.swap(col, pivot);
-            for row in col + 1..k {
-                let f = a[row][col] / a[col][col];
-                for c in col..=k {
-                    a[row][c] -= f * a[col][c];
+            let pivot_row = a[col].clone();
+            for row in a.iter_mut().skip(col + 1) {
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *x -= f * p;
                 }
             }
         }
@@ -819,6 +820,31 @@ impl GridSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn co_moments_give_exact_coefficients_of_a_linear_figure() {
+        // y = 2 x0 - x1 exactly, x0 and x1 varying independently on a grid: the
+        // slopes are 2 and -1, so the standardised coefficients are 2 sd0 / sd_y and
+        // -sd1 / sd_y, and an unused input gets 0.
+        let mut c = CoMoments::new(4);
+        for i in 0..5 {
+            for j in 0..4 {
+                let (x0, x1, x2) = (i as f64, j as f64 * 3.0, ((i * 7 + j * 3) % 5) as f64);
+                c.push(&[x0, x1, x2, 2.0 * x0 - x1]);
+            }
+        }
+        let src = c.standardised_coefficients(&[0, 1, 2], 3);
+        let sd = |k| c.cov(k, k).sqrt();
+        assert!((src[0] - 2.0 * sd(0) / sd(3)).abs() < 1e-12, "{src:?}");
+        assert!((src[1] + sd(1) / sd(3)).abs() < 1e-12, "{src:?}");
+        assert!(src[2].abs() < 1e-12, "{src:?}");
+        // A constant input leaves the regression undetermined.
+        let mut d = CoMoments::new(2);
+        for i in 0..5 {
+            d.push(&[1.0, i as f64]);
+        }
+        assert!(d.standardised_coefficients(&[0], 1)[0].is_nan());
+    }
 
     #[test]
     fn round_i64_rounds_as_round_does() {

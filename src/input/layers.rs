@@ -675,8 +675,14 @@ mod tests {
             specs[0].value.as_ref().map(|v| v.get_ref().clone()),
             Some(DurationSpec::Fixed(3.0))
         );
-        assert_eq!(specs[1].add.as_ref().map(|v| *v.get_ref()), Some(-1.0));
-        assert_eq!(specs[2].factor.as_ref().map(|v| *v.get_ref()), Some(1.5));
+        assert_eq!(
+            specs[1].add.as_ref().map(|v| v.get_ref().clone()),
+            Some(NumSpec::Value(-1.0))
+        );
+        assert_eq!(
+            specs[2].factor.as_ref().map(|v| v.get_ref().clone()),
+            Some(NumSpec::Value(1.5))
+        );
         assert_eq!(specs[2].param.get_ref(), "ferry.vessels");
         // Spans point into the flags' own text, past the file's.
         let text = &chain.sources[1].text;

@@ -99,7 +99,7 @@ fn an_uncertain_service_time_gives_the_mixture_of_mm1_waits_and_fixed_gives_the_
     let network = mm1_network("");
     let scenario = mm1_scenario(200);
     // Sampled: each replication's wait is Wq at its drawn factor; their mean is the
-    // mixture E_s[Wq(s)], here 1.0109 days against 1.0 at the point value.
+    // mixture E_s[Wq(s)], here 1.0547 days against 1.0 at the point value.
     let (sc, net) = load(&network, &scenario, InputMode::Sampled);
     assert_eq!(sc.uncertain.len(), 1);
     assert_eq!(sc.uncertain[0].label, "a.service_days");

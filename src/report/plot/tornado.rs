@@ -25,7 +25,7 @@ const FIGURES: [(&str, &str); 3] = [
 pub(super) struct TornadoChart {
     scenario: String,
     replications: u64,
-    /// |coefficient| below which an input is not told from zero.
+    /// Four standard errors of the coefficient of an input without effect.
     noise: f64,
     /// Inputs by their largest |coefficient|, largest first; one coefficient per
     /// figure of [`FIGURES`] (NaN where not defined).
@@ -86,10 +86,11 @@ impl TornadoChart {
         let subtitle = format!(
             "{}: standardised regression coefficients over {}: a figure's change, in its \
              standard deviations, per standard deviation of the input, the others held; \
-             {which}. Inside the grey band (±{}) an input is not told from none.",
+             {which}. An input without effect falls in the grey band (±{}, two standard \
+             errors) 95% of the time.",
             self.scenario,
             style::plural(self.replications, "replication"),
-            style::number(self.noise, 2),
+            style::number(self.noise / 2.0, 2),
         );
         let mut top = style::header(area, theme, "Uncertain inputs: sensitivity", &subtitle)?;
         top = draw_legend(area, theme, top)?;
@@ -115,7 +116,8 @@ impl TornadoChart {
             (x_range, (0.0, n as f64)),
             false,
         )?;
-        let band = self.noise.min(1.0);
+        // Two standard errors of a coefficient without effect (`noise` is four).
+        let band = (self.noise / 2.0).min(1.0);
         chart.draw_series([Rectangle::new(
             [(-band, 0.0), (band, n as f64)],
             GRID.filled(),
