@@ -13,9 +13,9 @@ const LAMBDA: f64 = 0.5;
 /// Mean service time at the point value (days); the uncertain factor scales it.
 const SERVICE_MEAN: f64 = 1.0;
 /// The factor on the service time is uniform on [A, B].
-const A: f64 = 0.8;
+const A: f64 = 0.5;
 /// See [`A`].
-const B: f64 = 1.2;
+const B: f64 = 1.5;
 
 /// Mean wait in queue of an M/M/1 queue with arrival rate `LAMBDA` and mean service
 /// `m`: Wq = rho m / (1 - rho), rho = LAMBDA m.
@@ -49,12 +49,12 @@ fn mm1_network(extra_node: &str) -> String {
     net
 }
 
-fn mm1_scenario(replications: u64) -> String {
+fn mm1_scenario(replications: u64, horizon_days: u64) -> String {
     format!(
         r#"
 name = "mm1-uncertain"
 network = "net.toml"
-horizon_days = 20200
+horizon_days = {horizon_days}
 warmup_days = 200
 replications = {replications}
 seed = 17
@@ -97,9 +97,13 @@ fn station_wait(summary: &corridor::summary::Summary) -> (f64, f64) {
 #[test]
 fn an_uncertain_service_time_gives_the_mixture_of_mm1_waits_and_fixed_gives_the_point() {
     let network = mm1_network("");
-    let scenario = mm1_scenario(200);
+    // 1,000 replications of 5,000 observed days: the spread of their waits comes
+    // mostly from the drawn factor (Wq from 0.14 to 4.5 days), so four standard
+    // errors are about 0.15 days, well below the gap between the mixture and the
+    // point value.
+    let scenario = mm1_scenario(1000, 5200);
     // Sampled: each replication's wait is Wq at its drawn factor; their mean is the
-    // mixture E_s[Wq(s)], here 1.0547 days against 1.0 at the point value.
+    // mixture E_s[Wq(s)], here 1.3944 days against 1.0 at the point value.
     let (sc, net) = load(&network, &scenario, InputMode::Sampled);
     assert_eq!(sc.uncertain.len(), 1);
     assert_eq!(sc.uncertain[0].label, "a.service_days");
@@ -115,6 +119,10 @@ fn an_uncertain_service_time_gives_the_mixture_of_mm1_waits_and_fixed_gives_the_
     assert!(
         (wait - exact).abs() < tol,
         "sampled: mean wait {wait:.4} d, exact mixture {exact:.4} d, tolerance (4 SE) {tol:.4}"
+    );
+    assert!(
+        (wait - mm1_wait(SERVICE_MEAN)).abs() > tol,
+        "sampled: mean wait {wait:.4} d is not told from the point value's"
     );
     // Fixed: every replication at the point factor 1, the M/M/1 wait at rho = 0.5.
     let (sc, net) = load(&network, &scenario, InputMode::Fixed);
@@ -143,8 +151,7 @@ kind = "rail_terminal"
 resource = { servers = { min = 1, mode = 3, max = 9 }, service_days = 1 }
 "#;
     let network = mm1_network(dummy);
-    let mut scenario = mm1_scenario(200);
-    scenario = scenario.replace("horizon_days = 20200", "horizon_days = 5200");
+    let scenario = mm1_scenario(200, 5200);
     let (sc, net) = load(&network, &scenario, InputMode::Sampled);
     let (summary, _, _) = run_loaded(&sc, &net, None);
     let row = |figure: &str, input: &str| {
@@ -203,7 +210,7 @@ fn bad_ranges_are_located_errors_that_say_why() {
     // A range in an override of a number that only chooses routes, and one in a
     // dated override.
     let net = line_network("resource = { servers = 2, service_days = 1 }", "1.0", "");
-    let base = mm1_scenario(2);
+    let base = mm1_scenario(2, 400);
     let tariff = format!(
         "{base}\n[[override]]\ntarget = \"a-b\"\nparam = \"tariff_usd_per_teu\"\nvalue = {{ min = 1, max = 2 }}\n"
     );
@@ -227,7 +234,7 @@ fn uncertain_runs_are_the_same_bytes_on_one_and_two_threads_and_merge_exactly() 
     std::fs::write(dir.path().join("net.toml"), mm1_network("")).unwrap();
     let scenario = format!(
         "{}\n[[override]]\ntarget = \"a-b\"\nparam = \"capacity_trains_per_day\"\nvalue = {{ min = 2, mode = 4, max = 10 }}\n",
-        mm1_scenario(12).replace("horizon_days = 20200", "horizon_days = 400")
+        mm1_scenario(12, 400)
     );
     std::fs::write(dir.path().join("sc.toml"), scenario).unwrap();
     let settings = ["--quiet", "--no-plots"];
