@@ -77,6 +77,13 @@ pub fn apply_sweep(
                 _ => Change::Number(value),
             };
             network.apply(target, p, &change)?;
+            // A swept number is no longer uncertain; a swept duration keeps its
+            // uncertain factor, around the swept mean.
+            if p.kind() != ValueKind::Duration {
+                scenario
+                    .uncertain
+                    .retain(|u| !(u.target == target && u.param == p));
+            }
         }
     }
     Ok((scenario, network))

@@ -313,6 +313,9 @@ pub struct Network {
     pub nodes: Vec<Node>,
     /// All legs; `LegId(i)` is `legs[i]`.
     pub legs: Vec<Leg>,
+    /// The numbers the network file gives as ranges (`{ min, mode, max }`), in file
+    /// order; the fields above hold their point values.
+    pub uncertain: Vec<UncertainInput>,
     ids: HashMap<String, Target>,
 }
 
@@ -336,6 +339,7 @@ impl Network {
             description,
             nodes,
             legs,
+            uncertain: Vec::new(),
             ids,
         }
     }
@@ -380,6 +384,50 @@ impl Network {
     pub fn all_names(&self) -> impl Iterator<Item = &str> {
         self.node_names()
             .chain(self.legs.iter().map(|l| l.id.as_str()))
+    }
+
+    /// The current value of a number parameter of a target (`None` for a duration, a
+    /// parameter the target does not have, or a capacity it does not limit).
+    pub fn number(&self, target: Target, param: Param) -> Option<f64> {
+        param.check_target(self, target).ok()?;
+        match target {
+            Target::Node(n) => {
+                let node = self.node(n);
+                match param {
+                    Param::HandlingUsdPerTeu => Some(node.handling_usd_per_teu),
+                    Param::Servers => node.station.as_ref().map(|s| f64::from(s.servers)),
+                    _ => None,
+                }
+            }
+            Target::Leg(l) => {
+                let leg = self.leg(l);
+                let ferry = leg.ferry.as_ref();
+                match param {
+                    Param::CapacityTrainsPerDay | Param::CapacityTrucksPerDay => {
+                        leg.capacity_per_day
+                    }
+                    Param::LengthKm => Some(leg.length_km),
+                    Param::TariffUsdPerTeu => Some(leg.tariff_usd_per_teu),
+                    Param::Co2KgPerTeuKm => Some(leg.co2_kg_per_teu_km),
+                    Param::FerryVessels => ferry.map(|f| f64::from(f.vessels)),
+                    Param::FerryWagonsPerSailing => ferry.map(|f| f64::from(f.wagons_per_sailing)),
+                    Param::FerryTeuPerSailing => ferry.and_then(|f| f.teu_per_sailing),
+                    Param::FerryLoadFactor => ferry.map(|f| f.load_factor),
+                    Param::FerryEveryDays => match ferry.map(|f| &f.departure) {
+                        Some(Departure::Timetable { every_days, .. }) => Some(*every_days),
+                        _ => None,
+                    },
+                    Param::FerryMaxWaitDays => match ferry.map(|f| &f.departure) {
+                        Some(Departure::WhenFull { max_wait_days }) => Some(*max_wait_days),
+                        _ => None,
+                    },
+                    Param::WeatherClosuresPerYear => ferry
+                        .and_then(|f| f.weather.as_ref())
+                        .map(|w| w.closures_per_year),
+                    _ => None,
+                }
+            }
+        }
     }
 
     /// Applies a checked change of one parameter (see [`Param::check_target`]).
@@ -552,6 +600,22 @@ impl Param {
             )),
             Param::WeatherClosuresPerYear | Param::WeatherClosureDays => Err(format!(
                 "`{}` cannot change on a date: the weather's closures are one process for the whole run",
+                self.name()
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks that the parameter may be uncertain (a range drawn once per
+    /// replication): every parameter the simulation reads may; those that only
+    /// choose routes (chosen once, at day 0, from point values) may not.
+    pub fn check_uncertain(self) -> Result<(), String> {
+        match self {
+            Param::HandlingUsdPerTeu
+            | Param::LengthKm
+            | Param::TariffUsdPerTeu
+            | Param::Co2KgPerTeuKm => Err(format!(
+                "`{}` cannot be a range: it only chooses routes, which are chosen once at day 0 from point values",
                 self.name()
             )),
             _ => Ok(()),
@@ -818,15 +882,167 @@ impl Change {
     }
 }
 
+/// The range of an uncertain input: what we do not know about a number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum InputRange {
+    /// Every value from `min` to `max` equally likely.
+    Uniform {
+        /// Smallest value.
+        min: f64,
+        /// Largest value.
+        max: f64,
+    },
+    /// Triangular from `min` to `max`, most likely at `mode`.
+    Triangular {
+        /// Smallest value.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Largest value.
+        max: f64,
+    },
+}
+
+impl InputRange {
+    /// Smallest value.
+    pub fn min(&self) -> f64 {
+        match *self {
+            InputRange::Uniform { min, .. } | InputRange::Triangular { min, .. } => min,
+        }
+    }
+
+    /// Largest value.
+    pub fn max(&self) -> f64 {
+        match *self {
+            InputRange::Uniform { max, .. } | InputRange::Triangular { max, .. } => max,
+        }
+    }
+
+    /// The point value: the mode of a triangular range, the midpoint of a uniform one.
+    pub fn point(&self) -> f64 {
+        match *self {
+            InputRange::Uniform { min, max } => 0.5 * (min + max),
+            InputRange::Triangular { mode, .. } => mode,
+        }
+    }
+
+    /// The mode, for triangular ranges.
+    pub fn mode(&self) -> Option<f64> {
+        match *self {
+            InputRange::Uniform { .. } => None,
+            InputRange::Triangular { mode, .. } => Some(mode),
+        }
+    }
+
+    /// The exact mean of the range.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            InputRange::Uniform { min, max } => 0.5 * (min + max),
+            InputRange::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+        }
+    }
+
+    /// The value at probability `u` in [0, 1) (the inverse distribution function), so
+    /// a draw is `quantile(uniform)`.
+    pub fn quantile(&self, u: f64) -> f64 {
+        match *self {
+            InputRange::Uniform { min, max } => min + (max - min) * u,
+            InputRange::Triangular { min, mode, max } => {
+                let width = max - min;
+                if width <= 0.0 {
+                    return min;
+                }
+                let split = (mode - min) / width;
+                if u < split {
+                    min + (u * width * (mode - min)).sqrt()
+                } else {
+                    max - ((1.0 - u) * width * (max - mode)).sqrt()
+                }
+            }
+        }
+    }
+
+    /// The range with every value mapped by `f`, an increasing function.
+    pub fn map(&self, f: impl Fn(f64) -> f64) -> InputRange {
+        match *self {
+            InputRange::Uniform { min, max } => InputRange::Uniform {
+                min: f(min),
+                max: f(max),
+            },
+            InputRange::Triangular { min, mode, max } => InputRange::Triangular {
+                min: f(min),
+                mode: f(mode),
+                max: f(max),
+            },
+        }
+    }
+
+    /// The form used in files and the manifest, e.g. `{ min = 4, mode = 6, max = 8 }`.
+    pub fn describe(&self) -> String {
+        match *self {
+            InputRange::Uniform { min, max } => format!("{{ min = {min}, max = {max} }}"),
+            InputRange::Triangular { min, mode, max } => {
+                format!("{{ min = {min}, mode = {mode}, max = {max} }}")
+            }
+        }
+    }
+}
+
+/// A network parameter whose value is uncertain: each replication draws it once from
+/// its range (second-order Monte Carlo). For a number the range is of the value
+/// itself; for a duration (`*_days`) it is of a factor on every draw of the
+/// distribution (`scale`), the network holding the distribution at the point factor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UncertainInput {
+    /// Node or leg.
+    pub target: Target,
+    /// Parameter.
+    pub param: Param,
+    /// The range of its value (or, for a duration, of the factor on it).
+    pub range: InputRange,
+    /// Its name in results, `TARGET.PARAM`, e.g. `altynkol.servers`.
+    pub label: String,
+}
+
+impl UncertainInput {
+    /// True if the range is a factor on a duration's distribution.
+    pub fn is_scale(&self) -> bool {
+        self.param.kind() == ValueKind::Duration
+    }
+
+    /// The value a draw gives: counts are rounded to the nearest whole number.
+    pub fn value_of(&self, draw: f64) -> f64 {
+        if self.param.kind() == ValueKind::Count {
+            draw.round()
+        } else {
+            draw
+        }
+    }
+
+    /// The change that sets the parameter of a network holding the point value to
+    /// the value `draw` (a factor for a duration).
+    pub fn change(&self, draw: f64) -> Change {
+        if self.is_scale() {
+            Change::Scale(draw / self.range.point())
+        } else {
+            Change::Number(self.value_of(draw))
+        }
+    }
+}
+
 /// Checks a number against a value kind; the error says what was expected.
 pub fn check_value(kind: ValueKind, v: f64) -> Result<(), String> {
     if !v.is_finite() {
         return Err(format!("must be a finite number, got {v}"));
     }
     match kind {
-        ValueKind::Count if v < 1.0 || v.fract() != 0.0 || v > u32::MAX as f64 => {
+        ValueKind::Count if v < 1.0 || v.fract() != 0.0 => {
             Err(format!("must be a whole number of at least 1, got {v}"))
         }
+        ValueKind::Count if v > u32::MAX as f64 => Err(format!(
+            "must be a whole number of at most {}, got {v}",
+            u32::MAX
+        )),
         ValueKind::Positive if v <= 0.0 => Err(format!("must be greater than zero, got {v}")),
         ValueKind::NonNegative if v < 0.0 => Err(format!("must not be negative, got {v}")),
         _ => Ok(()),
@@ -836,8 +1052,11 @@ pub fn check_value(kind: ValueKind, v: f64) -> Result<(), String> {
 /// Checks a number against a value kind and a bound `(min, max, why)`: the error gives
 /// the bound and its reason.
 pub fn check_bounded(kind: ValueKind, v: f64, bound: limits::Bound) -> Result<(), String> {
-    check_value(kind, v)?;
     let (min, max, why) = bound;
+    if v.is_finite() && v > max {
+        return Err(format!("must be at most {max}, got {v} ({why})"));
+    }
+    check_value(kind, v)?;
     if v < min && !(v == 0.0 && kind == ValueKind::NonNegative) {
         return Err(format!("must be at least {min}, got {v} ({why})"));
     }

@@ -256,9 +256,28 @@ pub fn replication_rows(
 }
 
 /// `replications.csv` of replications kept in a [`RunOutput`]: one row per
-/// replication and flow, for people who run their own statistics.
+/// replication and flow, for people who run their own statistics (the same bytes
+/// as [`ReplicationsCsv`] streams).
 pub fn replications_csv(scenario: &str, model: &Model, out: &RunOutput) -> String {
-    schema::to_csv(replication_rows(scenario, None, model, out))
+    let mut w = ReplicationsCsv::new(scenario, None, model, Vec::new(), true);
+    out.replay_into(&mut w);
+    String::from_utf8(w.finish().expect("writing to memory")).expect("CSV is UTF-8")
+}
+
+/// The header of `replications.csv` of `model`: the fields of [`ReplicationRow`],
+/// then one column per uncertain input (its label), holding the value the
+/// replication drew (for a duration, the factor on its draws).
+pub fn replications_header(model: &Model) -> Vec<String> {
+    schema::fields::<ReplicationRow>()
+        .iter()
+        .map(|f| f.to_string())
+        .chain(model.uncertain_inputs().iter().map(|u| u.label.clone()))
+        .collect()
+}
+
+/// `sensitivity.csv`: the rows of [`Summary::sensitivity`].
+pub fn sensitivity_csv(s: &Summary) -> String {
+    schema::to_csv(s.sensitivity.iter().cloned())
 }
 
 /// `replications.csv` written as the replications are folded: a [`Fold`] that
@@ -298,12 +317,20 @@ impl<'a, W: io::Write> ReplicationsCsv<'a, W> {
             sweep,
             model,
             writer: csv::WriterBuilder::new()
-                .has_headers(header)
+                .has_headers(header && model.uncertain_inputs().is_empty())
                 .from_writer(out),
             header,
             rows: 0,
             error: None,
         }
+    }
+
+    /// Writes the header with the inputs' columns before the first row.
+    fn header_with_inputs(&mut self) -> Result<(), csv::Error> {
+        if self.header && self.rows == 0 && !self.model.uncertain_inputs().is_empty() {
+            self.writer.write_record(replications_header(self.model))?;
+        }
+        Ok(())
     }
 
     /// Flushes the rows (writing the header alone if there were none) and returns the
@@ -314,7 +341,7 @@ impl<'a, W: io::Write> ReplicationsCsv<'a, W> {
         }
         if self.header && self.rows == 0 {
             self.writer
-                .write_record(schema::fields::<ReplicationRow>())
+                .write_record(replications_header(self.model))
                 .map_err(io::Error::other)?;
         }
         self.writer.into_inner().map_err(|e| e.into_error())
@@ -327,7 +354,13 @@ impl<W: io::Write + Send> Fold for ReplicationsCsv<'_, W> {
             return;
         }
         for row in replication_rows_of(self.scenario, self.sweep, self.model, r) {
-            if let Err(e) = self.writer.serialize(row) {
+            let written = if r.inputs.is_empty() {
+                self.writer.serialize(row)
+            } else {
+                self.header_with_inputs()
+                    .and_then(|()| self.writer.serialize((row, r.inputs.as_slice())))
+            };
+            if let Err(e) = written {
                 self.error = Some(io::Error::other(e));
                 return;
             }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
-use crate::network::{Change, Departure, Network, NodeId, Param, Target, limits};
+use crate::network::{Change, Departure, Network, NodeId, Param, Target, UncertainInput, limits};
 
 /// What "best" means for a route.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,43 @@ pub struct Scenario {
     /// Train classes (`classes = [...]`), highest priority first; empty: every queue
     /// is first come, first served.
     pub classes: Vec<String>,
+    /// The uncertain inputs of the run: the network file's ranges as the overrides
+    /// left them, then the overrides' own, in file order. The network returned with
+    /// the scenario holds their point values.
+    pub uncertain: Vec<UncertainInput>,
+    /// Whether replications draw the uncertain inputs (`--inputs sampled`, the
+    /// default) or use their point values (`--inputs fixed`).
+    pub inputs: InputMode,
+}
+
+/// How replications treat uncertain inputs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum InputMode {
+    /// Each replication draws every uncertain input once from its range.
+    #[default]
+    Sampled,
+    /// Every replication uses the point values.
+    Fixed,
+}
+
+impl InputMode {
+    /// The name used on the command line and in the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            InputMode::Sampled => "sampled",
+            InputMode::Fixed => "fixed",
+        }
+    }
+}
+
+impl Scenario {
+    /// The uncertain inputs replications draw: none with `--inputs fixed`.
+    pub fn sampled_inputs(&self) -> &[UncertainInput] {
+        match self.inputs {
+            InputMode::Sampled => &self.uncertain,
+            InputMode::Fixed => &[],
+        }
+    }
 }
 
 /// A network change that holds from one day until another.

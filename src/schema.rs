@@ -23,6 +23,7 @@
 //! | `compare.csv` | [`CompareRow`] |
 //! | `timeseries.csv` | [`TimeseriesRow`] |
 //! | `links.csv` | [`LinkRow`] |
+//! | `sensitivity.csv` | [`SensitivityRow`] |
 //!
 //! Numbers that are not defined (a mean over no trains) are `null` in JSON and empty
 //! in CSV, and read back as NaN ([`crate::stats::number`]). Units are in the field
@@ -33,6 +34,7 @@ mod links;
 mod manifest;
 mod run;
 mod timeseries;
+mod uncertain;
 
 use std::io;
 
@@ -49,8 +51,8 @@ pub use self::manifest::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord, Details,
     DisruptionRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest,
     NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, PrecisionReport, ProfileRecord,
-    RunKind, ScenarioRecord, SplitRecord, StationRecord, SweepDetails, TimingRecord, TrainRecord,
-    WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord,
+    RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, SweepDetails, TimingRecord,
+    TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord,
 };
 pub use self::run::{
     AllRoutes, ClassResource, ClassSummary, Detail, FlowRow, FlowSummary, LegExport, NetworkExport,
@@ -58,6 +60,7 @@ pub use self::run::{
     Saturation, Summary, TrainRow, Transit, TransitRow,
 };
 pub use self::timeseries::{EntityKind, TimeseriesRow};
+pub use self::uncertain::SensitivityRow;
 pub use crate::sim::ResourceKind;
 pub use crate::stats::Estimate;
 
@@ -81,6 +84,8 @@ pub const NETWORK: &str = "network.json";
 pub const MANIFEST: &str = "manifest.json";
 /// `links.csv`.
 pub const LINKS: &str = "links.csv";
+/// `sensitivity.csv` (runs with uncertain inputs).
+pub const SENSITIVITY: &str = "sensitivity.csv";
 /// `curve.json`.
 pub const CURVE: &str = "curve.json";
 /// `curve.csv`.

@@ -278,6 +278,10 @@ pub struct ShardHeader {
     pub warmup_choice: Option<WarmupRecord>,
     /// `--max-trains-in-system`: where a replication stops as saturated.
     pub max_trains_in_system: u64,
+    /// `--inputs fixed`: the uncertain inputs at their point values (absent when
+    /// sampled).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inputs_fixed: bool,
     /// The period of the time series (`month`, `week`, days), or none.
     #[serde(default)]
     pub period: Option<String>,
@@ -372,6 +376,7 @@ impl ShardHeader {
                 self.max_trains_in_system.to_string(),
             ),
             ("the time-series period", format!("{:?}", self.period)),
+            ("the inputs mode (--inputs)", self.inputs_fixed.to_string()),
         ]
     }
 }

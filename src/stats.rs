@@ -427,6 +427,127 @@ impl Moments {
     }
 }
 
+/// Streaming co-moments of a vector of figures (Welford's update generalised to
+/// cross products), folded one observation at a time in a fixed order, so the same
+/// observations in the same order give the same bits. The sensitivity of outputs to
+/// uncertain inputs reads its covariances.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CoMoments {
+    /// Observations folded.
+    pub n: u64,
+    mean: Vec<f64>,
+    /// Sums of cross products of deviations, row-major `dim × dim`.
+    c: Vec<f64>,
+}
+
+impl CoMoments {
+    /// Empty co-moments of `dim` figures.
+    pub fn new(dim: usize) -> CoMoments {
+        CoMoments {
+            n: 0,
+            mean: vec![0.0; dim],
+            c: vec![0.0; dim * dim],
+        }
+    }
+
+    /// The number of figures.
+    pub fn dim(&self) -> usize {
+        self.mean.len()
+    }
+
+    /// Folds one observation (`x.len()` must be [`CoMoments::dim`]).
+    pub fn push(&mut self, x: &[f64]) {
+        let d = self.dim();
+        debug_assert_eq!(x.len(), d);
+        self.n += 1;
+        let n = self.n as f64;
+        let before: Vec<f64> = x.iter().zip(&self.mean).map(|(x, m)| x - m).collect();
+        for (m, dx) in self.mean.iter_mut().zip(&before) {
+            *m += dx / n;
+        }
+        for (i, xi) in x.iter().enumerate() {
+            let after_i = xi - self.mean[i];
+            for (cij, bj) in self.c[i * d..(i + 1) * d].iter_mut().zip(&before) {
+                *cij += bj * after_i;
+            }
+        }
+    }
+
+    /// Sample covariance of figures `i` and `j` (NaN below two observations).
+    pub fn cov(&self, i: usize, j: usize) -> f64 {
+        if self.n < 2 {
+            return f64::NAN;
+        }
+        self.c[i * self.dim() + j] / (self.n - 1) as f64
+    }
+
+    /// Pearson correlation of figures `i` and `j` (NaN if either does not vary).
+    pub fn correlation(&self, i: usize, j: usize) -> f64 {
+        let v = self.cov(i, i) * self.cov(j, j);
+        if v > 0.0 {
+            self.cov(i, j) / v.sqrt()
+        } else {
+            f64::NAN
+        }
+    }
+
+    /// Standardised regression coefficients of figure `y` on the figures `xs`: the
+    /// least-squares slopes of `y` on all of `xs` at once, each times its figure's
+    /// standard deviation over `y`'s (NaN where the regression is not determined:
+    /// too few observations, an input that does not vary, or `y` constant).
+    pub fn standardised_coefficients(&self, xs: &[usize], y: usize) -> Vec<f64> {
+        let k = xs.len();
+        let nan = vec![f64::NAN; k];
+        if self.n as usize <= k + 1
+            || self.cov(y, y).partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        {
+            return nan;
+        }
+        // Solve Cxx b = Cxy by Gaussian elimination with partial pivoting.
+        let mut a: Vec<Vec<f64>> = xs
+            .iter()
+            .map(|&i| {
+                let mut row: Vec<f64> = xs.iter().map(|&j| self.cov(i, j)).collect();
+                row.push(self.cov(i, y));
+                row
+            })
+            .collect();
+        let scale = (0..k).map(|i| a[i][i].abs()).fold(0.0, f64::max);
+        if scale.is_nan() || scale <= 0.0 {
+            return nan;
+        }
+        for col in 0..k {
+            let pivot = (col..k)
+                .max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))
+                .unwrap_or(col);
+            if a[pivot][col].abs() <= 1e-12 * scale {
+                return nan;
+            }
+            a.swap(col, pivot);
+            let pivot_row = a[col].clone();
+            for row in a.iter_mut().skip(col + 1) {
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row.iter_mut().zip(&pivot_row).skip(col) {
+                    *x -= f * p;
+                }
+            }
+        }
+        let mut b = vec![0.0; k];
+        for row in (0..k).rev() {
+            let mut v = a[row][k];
+            for c in row + 1..k {
+                v -= a[row][c] * b[c];
+            }
+            b[row] = v / a[row][row];
+        }
+        let sd_y = self.cov(y, y).sqrt();
+        xs.iter()
+            .zip(&b)
+            .map(|(&i, bi)| bi * self.cov(i, i).sqrt() / sd_y)
+            .collect()
+    }
+}
+
 /// The 0.975 quantile of Student's t with `df` degrees of freedom.
 pub fn t_quantile_975(df: u64) -> f64 {
     // The last degrees of freedom asked for and their quantile: results files ask for
@@ -699,6 +820,31 @@ impl GridSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn co_moments_give_exact_coefficients_of_a_linear_figure() {
+        // y = 2 x0 - x1 exactly, x0 and x1 varying independently on a grid: the
+        // slopes are 2 and -1, so the standardised coefficients are 2 sd0 / sd_y and
+        // -sd1 / sd_y, and an unused input gets 0.
+        let mut c = CoMoments::new(4);
+        for i in 0..5 {
+            for j in 0..4 {
+                let (x0, x1, x2) = (i as f64, j as f64 * 3.0, ((i * 7 + j * 3) % 5) as f64);
+                c.push(&[x0, x1, x2, 2.0 * x0 - x1]);
+            }
+        }
+        let src = c.standardised_coefficients(&[0, 1, 2], 3);
+        let sd = |k| c.cov(k, k).sqrt();
+        assert!((src[0] - 2.0 * sd(0) / sd(3)).abs() < 1e-12, "{src:?}");
+        assert!((src[1] + sd(1) / sd(3)).abs() < 1e-12, "{src:?}");
+        assert!(src[2].abs() < 1e-12, "{src:?}");
+        // A constant input leaves the regression undetermined.
+        let mut d = CoMoments::new(2);
+        for i in 0..5 {
+            d.push(&[1.0, i as f64]);
+        }
+        assert!(d.standardised_coefficients(&[0], 1)[0].is_nan());
+    }
 
     #[test]
     fn round_i64_rounds_as_round_does() {

@@ -15,11 +15,11 @@ mod fold;
 pub use classes::ClassStats;
 
 pub use fold::{
-    FlowStats, Keep, ResourceStats, RouteStats, RunStats, Series, SubsetBinding,
-    flow_transit_mean_days,
+    FlowStats, Keep, ResourceStats, RouteStats, RunStats, SENSITIVITY_FIGURES, Series,
+    SubsetBinding, flow_transit_mean_days,
 };
 
-use crate::schema::{Detail, Saturation};
+use crate::schema::{Detail, Saturation, SensitivityRow};
 pub use crate::schema::{FlowSummary, Overall, ResourceSummary, RouteSummary, Summary, Transit};
 
 /// Days per week.
@@ -169,8 +169,51 @@ impl Summary {
             saturation: saturation(model, stats),
             notices,
             classes: classes::summaries(model, &stats.classes),
+            sensitivity: sensitivity_rows(&scenario.name, model, stats),
         }
     }
+}
+
+/// The sensitivity of the main figures to the uncertain inputs (empty without any):
+/// for each figure, every input's standardised regression coefficient, largest
+/// |coefficient| first (ties in input order).
+pub fn sensitivity_rows(scenario: &str, model: &Model, stats: &RunStats) -> Vec<SensitivityRow> {
+    let Some(c) = &stats.inputs else {
+        return Vec::new();
+    };
+    let inputs = model.uncertain_inputs();
+    let k = inputs.len();
+    let xs: Vec<usize> = (0..k).collect();
+    let mut rows = Vec::new();
+    for (j, figure) in SENSITIVITY_FIGURES.iter().enumerate() {
+        let coef = c.standardised_coefficients(&xs, k + j);
+        let mut order: Vec<usize> = (0..k).collect();
+        let key = |i: usize| {
+            if coef[i].is_nan() {
+                -1.0
+            } else {
+                coef[i].abs()
+            }
+        };
+        order.sort_by(|&a, &b| key(b).total_cmp(&key(a)).then(a.cmp(&b)));
+        for (rank, &i) in order.iter().enumerate() {
+            let u = &inputs[i];
+            rows.push(SensitivityRow {
+                scenario: scenario.to_string(),
+                figure: figure.to_string(),
+                input: u.label.clone(),
+                rank: rank as u32 + 1,
+                coefficient: coef[i],
+                correlation: c.correlation(i, k + j),
+                noise_bound: 4.0 / (c.n as f64).sqrt(),
+                replications: c.n,
+                min: u.range.min(),
+                mode: u.range.mode(),
+                max: u.range.max(),
+            });
+        }
+    }
+    rows
 }
 
 /// How many replications saturated, and where and when the first did (`None` if none

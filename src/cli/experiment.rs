@@ -176,7 +176,12 @@ impl RowSpills {
     fn join(self, staging: &mut Staging, runs: &SweepRuns) -> anyhow::Result<()> {
         let file = staging.create("replications.csv")?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        w.write_record(corridor::schema::fields::<ReplicationRow>())?;
+        // Every point's model has the same uncertain inputs (a sweep changes values,
+        // not ranges), so the first point's header holds for all.
+        match runs.first() {
+            Some((_, model, _)) => w.write_record(corridor::report::replications_header(model))?,
+            None => w.write_record(corridor::schema::fields::<ReplicationRow>())?,
+        }
         let mut w = w.into_inner().map_err(|e| e.into_error())?;
         for (v, _, _) in runs {
             if let Some((_, path)) = self.files.iter().find(|(x, _)| x.to_bits() == v.to_bits()) {

@@ -174,6 +174,7 @@ fn shard_header(
         }),
         replications: scenario.run.replications,
         max_trains_in_system: scenario.run.max_trains_in_system,
+        inputs_fixed: scenario.inputs == corridor::scenario::InputMode::Fixed,
         period: scenario.period.map(|p| p.name()),
         shard_count: spec.count,
         shard_index: spec.index,
@@ -493,6 +494,11 @@ pub(super) fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         max_trains_in_system: h.max_trains_in_system,
         set: Vec::new(),
         period: Some(h.period.clone().unwrap_or_else(|| "off".into())),
+        inputs: if h.inputs_fixed {
+            super::simulate::InputsArg::Fixed
+        } else {
+            super::simulate::InputsArg::Sampled
+        },
     };
     let warmup = Warmup {
         source: h.warmup_source,
@@ -624,6 +630,11 @@ fn load_inputs(h: &ShardHeader, inputs: &Inputs) -> anyhow::Result<(Scenario, Ne
     scenario.run.replications = h.replications;
     scenario.run.seed = h.seed;
     scenario.run.max_trains_in_system = h.max_trains_in_system;
+    scenario.inputs = if h.inputs_fixed {
+        corridor::scenario::InputMode::Fixed
+    } else {
+        corridor::scenario::InputMode::Sampled
+    };
     scenario.period = match &h.period {
         None => None,
         Some(p) => Some(

@@ -15,7 +15,7 @@ use corridor::montecarlo::{self, Both, Control, RunOutput, RunSettings};
 use corridor::network::Network;
 use corridor::report::folder::Staging;
 use corridor::report::{self, manifest};
-use corridor::scenario::Scenario;
+use corridor::scenario::{InputMode, Scenario};
 use corridor::schema::{self, Details, RunKind, WarmupSource};
 use corridor::sim::Model;
 use corridor::summary::{Keep, RunStats, Summary};
@@ -125,6 +125,29 @@ pub(crate) struct Common {
     /// `off` (default: the scenario's `period`; month when it has a start date).
     #[arg(long, value_name = "month|week|DAYS|off")]
     pub period: Option<String>,
+    /// Uncertain inputs (numbers given as ranges in the files): `sampled` draws each
+    /// once per replication, so intervals include what we do not know about them;
+    /// `fixed` uses their point values (the mode, or the midpoint).
+    #[arg(long, value_enum, default_value_t = InputsArg::Sampled)]
+    pub inputs: InputsArg,
+}
+
+/// `--inputs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum InputsArg {
+    /// Each replication draws every uncertain input from its range.
+    Sampled,
+    /// Every replication uses the point values.
+    Fixed,
+}
+
+impl From<InputsArg> for InputMode {
+    fn from(a: InputsArg) -> InputMode {
+        match a {
+            InputsArg::Sampled => InputMode::Sampled,
+            InputsArg::Fixed => InputMode::Fixed,
+        }
+    }
 }
 
 /// Options of `corridor run`.
@@ -203,6 +226,7 @@ pub(super) fn load(path: &Path, common: &Common) -> anyhow::Result<(Scenario, Ne
         run.seed = s;
     }
     run.max_trains_in_system = common.max_trains_in_system;
+    scenario.inputs = common.inputs.into();
     match common.period.as_deref() {
         None => {}
         Some("off") => scenario.period = None,
@@ -521,24 +545,34 @@ pub(super) fn write_run_folder(
             report::timeseries_csv(&scenario.name, model, stats),
         )
     });
+    let sensitivity = (!summary.sensitivity.is_empty()).then(|| {
+        (
+            schema::SENSITIVITY.to_string(),
+            report::sensitivity_csv(summary),
+        )
+    });
     finish_folder(
         staging,
         common,
-        &mut rows.into_iter().chain(series).chain(made(&[
-            ("summary.json", &|| report::summary_json(summary)),
-            ("flows.csv", &|| report::flows_csv(summary)),
-            ("resources.csv", &|| report::resources_csv(summary)),
-            (schema::LINKS, &|| {
-                report::links::links_csv(&scenario.name, network, model, stats)
-            }),
-            ("transit.csv", &|| {
-                report::transit_csv(&scenario.name, model, stats)
-            }),
-            ("network.json", &|| {
-                report::NetworkExport::new(network).to_json()
-            }),
-            ("manifest.json", &|| m.to_json()),
-        ])),
+        &mut rows
+            .into_iter()
+            .chain(series)
+            .chain(sensitivity)
+            .chain(made(&[
+                ("summary.json", &|| report::summary_json(summary)),
+                ("flows.csv", &|| report::flows_csv(summary)),
+                ("resources.csv", &|| report::resources_csv(summary)),
+                (schema::LINKS, &|| {
+                    report::links::links_csv(&scenario.name, network, model, stats)
+                }),
+                ("transit.csv", &|| {
+                    report::transit_csv(&scenario.name, model, stats)
+                }),
+                ("network.json", &|| {
+                    report::NetworkExport::new(network).to_json()
+                }),
+                ("manifest.json", &|| m.to_json()),
+            ])),
     )
 }
 

@@ -159,16 +159,16 @@ pub struct NodeSpec {
     pub country: String,
     /// Latitude (degrees north).
     #[schemars(with = "f64")]
-    pub lat: Spanned<f64>,
+    pub lat: Spanned<NumSpec>,
     /// Longitude (degrees east).
     #[schemars(with = "f64")]
-    pub lon: Spanned<f64>,
+    pub lon: Spanned<NumSpec>,
     /// What the node is.
     #[schemars(with = "NodeKind")]
     pub kind: Spanned<NodeKind>,
     /// Handling tariff (USD per TEU) (default 0).
     #[schemars(with = "Option<f64>")]
-    pub handling_usd_per_teu: Option<Spanned<f64>>,
+    pub handling_usd_per_teu: Option<Spanned<NumSpec>>,
     /// The handling resource every passing train uses; omit for a plain waypoint.
     pub resource: Option<ResourceSpec>,
 }
@@ -177,9 +177,9 @@ pub struct NodeSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSpec {
-    /// Parallel servers: tracks, berths, inspection lanes (>= 1).
-    #[schemars(with = "i64")]
-    pub servers: Spanned<i64>,
+    /// Parallel servers: tracks, berths, inspection lanes (>= 1); may be a range.
+    #[schemars(with = "NumSpec")]
+    pub servers: Spanned<NumSpec>,
     /// Time one train occupies a server (days).
     #[schemars(with = "DurationSpec")]
     pub service_days: Spanned<DurationSpec>,
@@ -205,28 +205,28 @@ pub struct LegSpec {
     pub mode: Spanned<Mode>,
     /// Length (km).
     #[schemars(with = "f64")]
-    pub length_km: Spanned<f64>,
+    pub length_km: Spanned<NumSpec>,
     /// Travel time (days) (rail and road legs; sea legs use `ferry.sailing_days`).
     #[schemars(with = "Option<DurationSpec>")]
     pub travel_days: Option<Spanned<DurationSpec>>,
-    /// Rail legs: trains per day per direction (omit for no limit).
-    #[schemars(with = "Option<f64>")]
-    pub capacity_trains_per_day: Option<Spanned<f64>>,
-    /// Road legs: trucks per day per direction (omit for no limit).
-    #[schemars(with = "Option<f64>")]
-    pub capacity_trucks_per_day: Option<Spanned<f64>>,
+    /// Rail legs: trains per day per direction (omit for no limit); may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub capacity_trains_per_day: Option<Spanned<NumSpec>>,
+    /// Road legs: trucks per day per direction (omit for no limit); may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub capacity_trucks_per_day: Option<Spanned<NumSpec>>,
     /// Road legs: TEU per truck (default 2, one 40-foot container).
     #[schemars(with = "Option<f64>")]
-    pub teu_per_truck: Option<Spanned<f64>>,
+    pub teu_per_truck: Option<Spanned<NumSpec>>,
     /// Rail legs: gauge (mm), 1435 or 1520.
     #[schemars(with = "Option<i64>")]
     pub gauge_mm: Option<Spanned<i64>>,
     /// Tariff (USD per TEU) (default 0).
     #[schemars(with = "Option<f64>")]
-    pub tariff_usd_per_teu: Option<Spanned<f64>>,
+    pub tariff_usd_per_teu: Option<Spanned<NumSpec>>,
     /// Emissions (kg CO2 per TEU-km) (default 0).
     #[schemars(with = "Option<f64>")]
-    pub co2_kg_per_teu_km: Option<Spanned<f64>>,
+    pub co2_kg_per_teu_km: Option<Spanned<NumSpec>>,
     /// True if the leg runs only from `from` to `to` (default false: both ways).
     #[serde(default)]
     pub one_way: bool,
@@ -238,15 +238,16 @@ pub struct LegSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FerrySpec {
-    /// Vessels in the fleet (>= 1) (omit when `classes` is given).
-    #[schemars(with = "Option<i64>")]
-    pub vessels: Option<Spanned<i64>>,
-    /// Rail wagons one sailing carries (>= 1) (omit when `classes` is given).
-    #[schemars(with = "Option<f64>")]
-    pub wagons_per_sailing: Option<Spanned<f64>>,
-    /// TEU one sailing carries, if that limits too.
-    #[schemars(with = "Option<f64>")]
-    pub teu_per_sailing: Option<Spanned<f64>>,
+    /// Vessels in the fleet (>= 1) (omit when `classes` is given); may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub vessels: Option<Spanned<NumSpec>>,
+    /// Rail wagons one sailing carries (>= 1) (omit when `classes` is given); may be a
+    /// range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub wagons_per_sailing: Option<Spanned<NumSpec>>,
+    /// TEU one sailing carries, if that limits too; may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub teu_per_sailing: Option<Spanned<NumSpec>>,
     /// When a vessel leaves port.
     #[schemars(with = "DepartureSpec")]
     pub departure: Spanned<DepartureSpec>,
@@ -264,9 +265,9 @@ pub struct FerrySpec {
     #[schemars(with = "Option<Vec<VesselClassSpec>>")]
     pub classes: Option<Spanned<Vec<VesselClassSpec>>>,
     /// Share of a class's deadweight a sailing may load (draft), above 0 and at most 1
-    /// (default 1).
-    #[schemars(with = "Option<f64>")]
-    pub load_factor: Option<Spanned<f64>>,
+    /// (default 1); may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub load_factor: Option<Spanned<NumSpec>>,
     /// Monthly factors on `load_factor`, 12 numbers (January first), each above 0 and
     /// at most 1.
     #[schemars(with = "Option<Vec<f64>>")]
@@ -352,9 +353,10 @@ pub enum DepartureSpec {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherSpec {
-    /// Mean closures per year (Poisson). Give this or `closures_per_year_by_month`.
-    #[schemars(with = "Option<f64>")]
-    pub closures_per_year: Option<Spanned<f64>>,
+    /// Mean closures per year (Poisson; may be a range). Give this or
+    /// `closures_per_year_by_month`.
+    #[schemars(with = "Option<NumSpec>")]
+    pub closures_per_year: Option<Spanned<NumSpec>>,
     /// Seasonal storms: closures per year while each calendar month lasts (12
     /// numbers, January first), instead of `closures_per_year`.
     #[schemars(with = "Option<Vec<f64>>")]
@@ -364,13 +366,25 @@ pub struct WeatherSpec {
     pub closure_days: Spanned<DurationSpec>,
 }
 
-/// A duration (days): a plain number (fixed) or a distribution table.
+/// A duration (days): a plain number (fixed) or a distribution table, whose draws may
+/// carry an uncertain factor (`scale = { min, mode, max }`).
 #[derive(Clone, Debug, PartialEq)]
 pub enum DurationSpec {
     /// A plain number.
     Fixed(f64),
     /// A `{ dist = ... }` table.
     Dist(DistSpec),
+    /// A `{ dist = ..., scale = { min, mode, max } }` table: each replication draws a
+    /// factor from the range and multiplies every draw of the distribution by it.
+    Scaled {
+        /// The distribution.
+        dist: DistSpec,
+        /// The range of the factor.
+        scale: RangeSpec,
+    },
+    /// A `{ min, mode, max }` table without `dist`: an uncertain number (where a
+    /// number is expected, e.g. an override's `value`).
+    Range(RangeSpec),
 }
 
 impl<'de> Deserialize<'de> for DurationSpec {
@@ -393,8 +407,22 @@ impl<'de> Deserialize<'de> for DurationSpec {
                 Ok(DurationSpec::Fixed(v as f64))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DurationSpec, A::Error> {
-                DistSpec::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(DurationSpec::Dist)
+                let mut table =
+                    toml::Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                if !table.contains_key("dist") {
+                    return RangeSpec::deserialize(toml::Value::Table(table))
+                        .map(DurationSpec::Range)
+                        .map_err(|e| de::Error::custom(e.message()));
+                }
+                let scale = table.remove("scale");
+                let dist = DistSpec::deserialize(toml::Value::Table(table))
+                    .map_err(|e| de::Error::custom(e.message()))?;
+                match scale {
+                    None => Ok(DurationSpec::Dist(dist)),
+                    Some(s) => RangeSpec::deserialize(s)
+                        .map(|scale| DurationSpec::Scaled { dist, scale })
+                        .map_err(|e| de::Error::custom(format!("`scale`: {}", e.message()))),
+                }
             }
         }
         d.deserialize_any(V)
@@ -407,9 +435,81 @@ impl JsonSchema for DurationSpec {
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let dist = generator.subschema_for::<DistSpec>();
+        let range = generator.subschema_for::<RangeSpec>();
         json_schema!({
-            "description": "A duration in days: a plain number (fixed) or a distribution table.",
-            "anyOf": [ { "type": "number", "minimum": 0 }, dist ]
+            "description": "A duration in days: a plain number (fixed) or a distribution table; a distribution table may add `scale = { min, mode, max }`, an uncertain factor on its draws drawn once per replication.",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                dist,
+                {
+                    "description": "A distribution table (the fields of one of the forms above) with `scale`, an uncertain factor on its draws.",
+                    "type": "object",
+                    "required": ["dist", "scale"],
+                    "properties": { "dist": { "type": "string" }, "scale": range }
+                }
+            ]
+        })
+    }
+}
+
+/// An uncertain number: `{ min = A, mode = B, max = C }` (triangular) or `{ min = A,
+/// max = B }` (uniform), drawn once per replication; its point value (the mode, or
+/// the midpoint) is used with `--inputs fixed`.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RangeSpec {
+    /// Smallest value.
+    pub min: f64,
+    /// Most likely value (triangular); omit for a uniform range.
+    pub mode: Option<f64>,
+    /// Largest value.
+    pub max: f64,
+}
+
+/// A number that may be given as a range: a plain number, or a [`RangeSpec`] table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NumSpec {
+    /// A plain number.
+    Value(f64),
+    /// A range, drawn once per replication.
+    Range(RangeSpec),
+}
+
+impl<'de> Deserialize<'de> for NumSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or a range like { min = 4, mode = 6, max = 8 }")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumSpec, E> {
+                Ok(NumSpec::Value(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumSpec, E> {
+                Ok(NumSpec::Value(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumSpec, E> {
+                Ok(NumSpec::Value(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<NumSpec, A::Error> {
+                RangeSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(NumSpec::Range)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for NumSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "Number".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let range = generator.subschema_for::<RangeSpec>();
+        json_schema!({
+            "description": "A number, or a range drawn once per replication: { min, mode, max } (triangular) or { min, max } (uniform).",
+            "anyOf": [ { "type": "number" }, range ]
         })
     }
 }
@@ -673,16 +773,17 @@ pub struct OverrideSpec {
     /// Parameter name, e.g. `capacity_trains_per_day` or `ferry.vessels`.
     #[schemars(with = "String")]
     pub param: Spanned<String>,
-    /// The new value (a number, or a duration table for `*_days` parameters).
-    #[schemars(with = "Option<DurationSpec>")]
+    /// The new value (a number, or a duration table for `*_days` parameters); a range
+    /// `{ min, mode, max }` (or a duration table with `scale`) makes it uncertain.
+    #[schemars(with = "Option<DurationOrRange>")]
     pub value: Option<Spanned<DurationSpec>>,
-    /// A factor on the current value (instead of `value`).
-    #[schemars(with = "Option<f64>")]
-    pub factor: Option<Spanned<f64>>,
+    /// A factor on the current value (instead of `value`); may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub factor: Option<Spanned<NumSpec>>,
     /// An amount added to the current value (instead of `value` or `factor`), e.g.
-    /// `add = 2` ferries; numbers and counts only.
-    #[schemars(with = "Option<f64>")]
-    pub add: Option<Spanned<f64>>,
+    /// `add = 2` ferries; numbers and counts only; may be a range.
+    #[schemars(with = "Option<NumSpec>")]
+    pub add: Option<Spanned<NumSpec>>,
     /// A name for a dated override, so that a sweep can move its date (`from:ID`).
     #[schemars(with = "Option<String>")]
     pub id: Option<Spanned<String>>,
@@ -695,6 +796,17 @@ pub struct OverrideSpec {
     /// Why: the source or plan behind the change.
     #[serde(default)]
     pub note: String,
+}
+
+/// An override's `value`: a number, a range or a duration (the schema of
+/// [`OverrideSpec::value`]).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DurationOrRange {
+    /// A number or a duration table.
+    Duration(DurationSpec),
+    /// An uncertain number.
+    Range(RangeSpec),
 }
 
 /// An override's `target`: one node or leg id, or a list of them.

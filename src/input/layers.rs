@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_spanned::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
-use super::dto::{DurationSpec, FlowSpec, OverrideSpec, ScenarioFile};
+use super::dto::{DurationSpec, FlowSpec, NumSpec, OverrideSpec, ScenarioFile};
 use super::network::Checker;
 use super::{MAX_FILE_BYTES, read_text, suggest_file, toml_problem};
 use crate::error::{FileProblems, LoadError, Problem};
@@ -29,7 +29,7 @@ use crate::network::{Change, Param, ValueKind};
 pub const MAX_EXTENDS_DEPTH: usize = 16;
 
 /// Largest amount an override may `add` (in the parameter's unit).
-const MAX_ADD: f64 = 1e9;
+pub(super) const MAX_ADD: f64 = 1e9;
 
 /// The name shown for the text of `--set` flags in error reports.
 pub const SET_SOURCE: &str = "--set";
@@ -539,8 +539,8 @@ fn parse_sets(src: &Source) -> Result<Vec<OverrideSpec>, Vec<Problem>> {
             targets: None,
             param: Spanned::new(param_span, param.to_string()),
             value: spec_value.map(|v| Spanned::new(value_span.clone(), DurationSpec::Fixed(v))),
-            factor: factor.map(|f| Spanned::new(value_span.clone(), f)),
-            add: add.map(|a| Spanned::new(value_span.clone(), a)),
+            factor: factor.map(|f| Spanned::new(value_span.clone(), NumSpec::Value(f))),
+            add: add.map(|a| Spanned::new(value_span.clone(), NumSpec::Value(a))),
             note: format!("{SET_SOURCE} {body}"),
             id: None,
             from: None,
@@ -675,8 +675,14 @@ mod tests {
             specs[0].value.as_ref().map(|v| v.get_ref().clone()),
             Some(DurationSpec::Fixed(3.0))
         );
-        assert_eq!(specs[1].add.as_ref().map(|v| *v.get_ref()), Some(-1.0));
-        assert_eq!(specs[2].factor.as_ref().map(|v| *v.get_ref()), Some(1.5));
+        assert_eq!(
+            specs[1].add.as_ref().map(|v| v.get_ref().clone()),
+            Some(NumSpec::Value(-1.0))
+        );
+        assert_eq!(
+            specs[2].factor.as_ref().map(|v| v.get_ref().clone()),
+            Some(NumSpec::Value(1.5))
+        );
         assert_eq!(specs[2].param.get_ref(), "ferry.vessels");
         // Spans point into the flags' own text, past the file's.
         let text = &chain.sources[1].text;

@@ -7,14 +7,16 @@ use serde_spanned::Spanned;
 
 use super::did_you_mean;
 use super::dto::{
-    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, VesselClassSpec,
+    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, NumSpec, RangeSpec,
+    VesselClassSpec,
 };
 use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Availability, Departure, Ferry, Leg, Mode, Network, Node, NodeId, NodeKind, RoadDeck, Station,
-    ValueKind, VesselClass, Weather, check_bounded,
+    Availability, Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId,
+    NodeKind, Param, RoadDeck, Station, Target, UncertainInput, ValueKind, VesselClass, Weather,
+    check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -126,12 +128,212 @@ impl Checker {
         }
     }
 
-    /// Checks a duration distribution.
+    /// Checks a duration distribution that may not be uncertain.
     pub(super) fn duration(&mut self, field: &str, v: &Spanned<DurationSpec>) -> Option<Dist> {
-        match Dist::new(dist_params(v.get_ref())) {
+        let params = match v.get_ref() {
+            DurationSpec::Fixed(value) => DistParams::Fixed { value: *value },
+            DurationSpec::Dist(d) => d.clone().into(),
+            DurationSpec::Scaled { .. } => {
+                self.error_help(
+                    v.span(),
+                    format!("`{field}` cannot take a `scale`: it is not a network parameter drawn per replication"),
+                    "give the duration without `scale`; uncertain durations are the network's service, travel, sailing, turnaround and closure times (see networks/README.md, uncertain inputs)",
+                );
+                return None;
+            }
+            DurationSpec::Range(_) => {
+                self.error_help(
+                    v.span(),
+                    format!(
+                        "`{field}` is a duration: a number of days or a {{ dist = ... }} table"
+                    ),
+                    DURATION_HELP,
+                );
+                return None;
+            }
+        };
+        match Dist::new(params) {
             Ok(d) => Some(d),
             Err(e) => {
                 self.push(Problem::at(v.span(), format!("`{field}`: {e}")).help(DURATION_HELP));
+                None
+            }
+        }
+    }
+
+    /// Checks a duration that may carry an uncertain factor (`scale`): the
+    /// distribution at the point factor, and the factor's range if given.
+    pub(super) fn uncertain_duration(
+        &mut self,
+        field: &str,
+        v: &Spanned<DurationSpec>,
+    ) -> Option<(Dist, Option<InputRange>)> {
+        match v.get_ref() {
+            DurationSpec::Scaled { dist, scale } => {
+                let base = match Dist::new(dist.clone().into()) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        self.push(
+                            Problem::at(v.span(), format!("`{field}`: {e}")).help(DURATION_HELP),
+                        );
+                        return None;
+                    }
+                };
+                let range = self.range(
+                    &format!("{field}.scale"),
+                    scale,
+                    v.span(),
+                    ValueKind::Positive,
+                    limits::FACTOR,
+                )?;
+                for f in [range.min(), range.max()] {
+                    if let Err(e) = base.scaled(f) {
+                        self.error_help(
+                            v.span(),
+                            format!("`{field}` scaled by {f} (an end of its `scale`): {e}"),
+                            DURATION_HELP,
+                        );
+                        return None;
+                    }
+                }
+                match base.scaled(range.point()) {
+                    Ok(d) => Some((d, Some(range))),
+                    Err(e) => {
+                        self.push(
+                            Problem::at(v.span(), format!("`{field}`: {e}")).help(DURATION_HELP),
+                        );
+                        None
+                    }
+                }
+            }
+            DurationSpec::Range(_) => {
+                self.error_help(
+                    v.span(),
+                    format!("`{field}` is a duration: a range on it is a factor on its distribution"),
+                    "give the distribution with an uncertain factor, e.g. { dist = \"lognormal\", mean = 2.0, cv = 0.3, scale = { min = 0.8, mode = 1, max = 1.5 } }",
+                );
+                None
+            }
+            _ => self.duration(field, v).map(|d| (d, None)),
+        }
+    }
+
+    /// Checks a range of a number of the given kind within its bound: `min <= mode <=
+    /// max`, each in the bound (whole numbers for counts).
+    pub(super) fn range(
+        &mut self,
+        field: &str,
+        r: &RangeSpec,
+        span: Range<usize>,
+        kind: ValueKind,
+        bound: Bound,
+    ) -> Option<InputRange> {
+        let before = self.problems.len();
+        let mut values = vec![("min", r.min)];
+        values.extend(r.mode.map(|m| ("mode", m)));
+        values.push(("max", r.max));
+        for (name, v) in &values {
+            let k = if kind == ValueKind::Duration {
+                ValueKind::NonNegative
+            } else {
+                kind
+            };
+            let checked = if bound.0 < 0.0 {
+                if v.is_finite() && *v >= bound.0 && *v <= bound.1 {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "must be a finite number from {} to {}, got {v}",
+                        bound.0, bound.1
+                    ))
+                }
+            } else {
+                check_bounded(k, *v, bound)
+            };
+            if let Err(e) = checked {
+                self.push(
+                    Problem::at(span.clone(), format!("`{field}` range: its {name} {e}"))
+                        .help(expected(kind, bound)),
+                );
+            }
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        if r.min > r.max {
+            self.error_help(
+                span,
+                format!("`{field}` range: its min ({}) is above its max ({})", r.min, r.max),
+                "a range is { min = LOW, mode = MOST_LIKELY, max = HIGH } with LOW <= MOST_LIKELY <= HIGH, or { min = LOW, max = HIGH }",
+            );
+            return None;
+        }
+        match r.mode {
+            Some(mode) if !(r.min..=r.max).contains(&mode) => {
+                self.error_help(
+                    span,
+                    format!(
+                        "`{field}` range: its mode ({mode}) is outside min ({}) to max ({})",
+                        r.min, r.max
+                    ),
+                    "the mode is the most likely value, from min to max",
+                );
+                None
+            }
+            Some(mode) => Some(InputRange::Triangular {
+                min: r.min,
+                mode,
+                max: r.max,
+            }),
+            None => Some(InputRange::Uniform {
+                min: r.min,
+                max: r.max,
+            }),
+        }
+    }
+
+    /// Checks a number that may be given as a range: its point value (a count's
+    /// rounded to a whole number) and the range if given.
+    pub(super) fn uncertain(
+        &mut self,
+        field: &str,
+        v: &Spanned<NumSpec>,
+        kind: ValueKind,
+        bound: Bound,
+    ) -> Option<(f64, Option<InputRange>)> {
+        match v.get_ref() {
+            NumSpec::Value(x) => self
+                .value(field, *x, v.span(), kind, bound)
+                .map(|x| (x, None)),
+            NumSpec::Range(r) => {
+                let range = self.range(field, r, v.span(), kind, bound)?;
+                let point = if kind == ValueKind::Count {
+                    range.point().round()
+                } else {
+                    range.point()
+                };
+                Some((point, Some(range)))
+            }
+        }
+    }
+
+    /// A number that cannot vary per replication: a range is a problem that says why.
+    pub(super) fn fixed_number(
+        &mut self,
+        field: &str,
+        v: &Spanned<NumSpec>,
+        why: &str,
+    ) -> Option<Spanned<f64>> {
+        match v.get_ref() {
+            NumSpec::Value(x) => Some(Spanned::new(v.span(), *x)),
+            NumSpec::Range(_) => {
+                self.error_help(
+                    v.span(),
+                    format!("`{field}` cannot be a range: {why}"),
+                    format!(
+                        "give `{field}` as a plain number (the value used in every replication)"
+                    ),
+                );
                 None
             }
         }
@@ -175,24 +377,43 @@ pub(super) fn expected(kind: ValueKind, (min, max, _): Bound) -> String {
     }
 }
 
-/// Converts the file form of a duration into distribution parameters.
-pub(super) fn dist_params(spec: &DurationSpec) -> DistParams {
-    match spec {
-        DurationSpec::Fixed(value) => DistParams::Fixed { value: *value },
-        DurationSpec::Dist(d) => d.clone().into(),
+/// Why coordinates cannot be ranges.
+const WHY_COORDINATE: &str =
+    "coordinates place the node on the map and are the same in every replication";
+/// Why route-choosing numbers cannot be ranges.
+const WHY_ROUTING: &str =
+    "it only chooses routes, which are chosen once at day 0 from point values";
+
+/// Records an uncertain input of `target` if the number had a range.
+fn record(
+    inputs: &mut Vec<UncertainInput>,
+    target: Target,
+    id: &str,
+    param: Param,
+    range: Option<InputRange>,
+) {
+    if let Some(range) = range {
+        inputs.push(UncertainInput {
+            target,
+            param,
+            range,
+            label: format!("{id}.{}", param.name()),
+        });
     }
 }
 
 pub(super) fn build(file: NetworkFile) -> Result<Network, Vec<Problem>> {
     let mut ck = Checker::default();
     let mut first_use: HashMap<String, Range<usize>> = HashMap::new();
+    let mut inputs = Vec::new();
     let mut nodes = Vec::with_capacity(file.nodes.len());
     let mut node_spans = Vec::with_capacity(file.nodes.len());
-    for spec in &file.nodes {
+    for (i, spec) in file.nodes.iter().enumerate() {
         ck.id("node", &spec.id);
         claim_id(&mut ck, &mut first_use, &spec.id, "node");
         node_spans.push(spec.id.span());
-        if let Some(node) = build_node(&mut ck, spec) {
+        let target = Target::Node(NodeId(i as u32));
+        if let Some(node) = build_node(&mut ck, spec, target, &mut inputs) {
             nodes.push(node);
         } else {
             nodes.push(placeholder_node(spec));
@@ -218,7 +439,15 @@ pub(super) fn build(file: NetworkFile) -> Result<Network, Vec<Problem>> {
             ),
         };
         claim_id(&mut ck, &mut first_use, &id, "leg");
-        if let Some(leg) = build_leg(&mut ck, spec, id.into_inner(), &node_index) {
+        let target = Target::Leg(LegId(legs.len() as u32));
+        if let Some(leg) = build_leg(
+            &mut ck,
+            spec,
+            id.into_inner(),
+            &node_index,
+            target,
+            &mut inputs,
+        ) {
             legs.push(leg);
         }
     }
@@ -229,12 +458,10 @@ pub(super) fn build(file: NetworkFile) -> Result<Network, Vec<Problem>> {
         check_gauges(&mut ck, &nodes, &legs, &node_spans);
     }
     if ck.problems.is_empty() {
-        Ok(Network::from_checked_parts(
-            file.network.name,
-            file.network.description,
-            nodes,
-            legs,
-        ))
+        let mut network =
+            Network::from_checked_parts(file.network.name, file.network.description, nodes, legs);
+        network.uncertain = inputs;
+        Ok(network)
     } else {
         ck.problems
             .sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
@@ -279,10 +506,19 @@ fn placeholder_node(spec: &NodeSpec) -> Node {
     }
 }
 
-fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
+fn build_node(
+    ck: &mut Checker,
+    spec: &NodeSpec,
+    target: Target,
+    inputs: &mut Vec<UncertainInput>,
+) -> Option<Node> {
     let before = ck.problems.len();
-    let lat = *spec.lat.get_ref();
-    let lon = *spec.lon.get_ref();
+    let lat = ck
+        .fixed_number("lat", &spec.lat, WHY_COORDINATE)
+        .map_or(0.0, |v| *v.get_ref());
+    let lon = ck
+        .fixed_number("lon", &spec.lon, WHY_COORDINATE)
+        .map_or(0.0, |v| *v.get_ref());
     if !(-90.0..=90.0).contains(&lat) {
         ck.error_help(
             spec.lat.span(),
@@ -298,9 +534,10 @@ fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
         );
     }
     let handling = spec.handling_usd_per_teu.as_ref().map_or(Some(0.0), |v| {
+        let v = ck.fixed_number("handling_usd_per_teu", v, WHY_ROUTING)?;
         ck.number(
             "handling_usd_per_teu",
-            v,
+            &v,
             ValueKind::NonNegative,
             limits::MONEY,
         )
@@ -308,8 +545,19 @@ fn build_node(ck: &mut Checker, spec: &NodeSpec) -> Option<Node> {
     let kind: NodeKind = (*spec.kind.get_ref()).into();
     let station = match &spec.resource {
         Some(r) => {
-            let servers = ck.count("servers", &r.servers, limits::SERVERS);
-            let service = ck.duration("service_days", &r.service_days);
+            let id = spec.id.get_ref();
+            let servers = ck
+                .uncertain("servers", &r.servers, ValueKind::Count, limits::SERVERS)
+                .map(|(v, range)| {
+                    record(inputs, target, id, Param::Servers, range);
+                    v as u32
+                });
+            let service =
+                ck.uncertain_duration("service_days", &r.service_days)
+                    .map(|(d, range)| {
+                        record(inputs, target, id, Param::ServiceDays, range);
+                        d
+                    });
             if r.gauge_change.is_some() && kind != NodeKind::GaugeChange {
                 ck.push(
                     Problem::at(
@@ -388,6 +636,8 @@ fn build_leg(
     spec: &LegSpec,
     id: String,
     index: &HashMap<&str, NodeId>,
+    target: Target,
+    inputs: &mut Vec<UncertainInput>,
 ) -> Option<Leg> {
     let before = ck.problems.len();
     let from = node_ref(ck, &spec.from, index);
@@ -399,12 +649,13 @@ fn build_leg(
             "a leg joins two different nodes; a node's own handling time is its [node.resource]",
         );
     }
-    let length = ck.number(
-        "length_km",
-        &spec.length_km,
-        ValueKind::Positive,
-        limits::LENGTH_KM,
-    );
+    let length = ck
+        .fixed_number(
+            "length_km",
+            &spec.length_km,
+            "routes are chosen once at day 0 from lengths, and costs and emissions follow them",
+        )
+        .and_then(|l| ck.number("length_km", &l, ValueKind::Positive, limits::LENGTH_KM));
     let mode: Mode = (*spec.mode.get_ref()).into();
     // A field given where the leg's mode has no use for it (`span` is where it is).
     let forbid = |ck: &mut Checker, span: Option<Range<usize>>, field: &str, why: &str| {
@@ -456,12 +707,14 @@ fn build_leg(
                     "only road legs carry trucks",
                 );
                 capacity = spec.capacity_trains_per_day.as_ref().and_then(|c| {
-                    ck.number(
+                    let (v, range) = ck.uncertain(
                         "capacity_trains_per_day",
                         c,
                         ValueKind::Positive,
                         limits::CAPACITY_PER_DAY,
-                    )
+                    )?;
+                    record(inputs, target, &id, Param::CapacityTrainsPerDay, range);
+                    Some(v)
                 });
                 match &spec.gauge_mm {
                     Some(g) if matches!(*g.get_ref(), 1435 | 1520) => gauge = Some(*g.get_ref() as u32),
@@ -488,26 +741,38 @@ fn build_leg(
                     "only rail legs have a gauge",
                 );
                 capacity = spec.capacity_trucks_per_day.as_ref().and_then(|c| {
-                    ck.number(
+                    let (v, range) = ck.uncertain(
                         "capacity_trucks_per_day",
                         c,
                         ValueKind::Positive,
                         limits::CAPACITY_PER_DAY,
-                    )
+                    )?;
+                    record(inputs, target, &id, Param::CapacityTrucksPerDay, range);
+                    Some(v)
                 });
                 if let Some(t) = &spec.teu_per_truck {
                     teu_per_truck = ck
-                        .number(
+                        .fixed_number(
                             "teu_per_truck",
                             t,
-                            ValueKind::Positive,
-                            limits::TEU_PER_TRUCK,
+                            "routes turn each train into trucks once, at day 0",
                         )
+                        .and_then(|t| {
+                            ck.number(
+                                "teu_per_truck",
+                                &t,
+                                ValueKind::Positive,
+                                limits::TEU_PER_TRUCK,
+                            )
+                        })
                         .unwrap_or(DEFAULT_TEU_PER_TRUCK);
                 }
             }
             match &spec.travel_days {
-                Some(t) => ck.duration("travel_days", t),
+                Some(t) => ck.uncertain_duration("travel_days", t).map(|(d, range)| {
+                    record(inputs, target, &id, Param::TravelDays, range);
+                    d
+                }),
                 None => {
                     ck.push(
                         Problem::at(spec.mode.span(), format!("{} leg `{id}` has no `travel_days`", mode.name()))
@@ -544,8 +809,13 @@ fn build_leg(
             );
             match &spec.ferry {
                 Some(f) => {
-                    let sailing = ck.duration("sailing_days", &f.sailing_days);
-                    ferry = build_ferry(ck, f, spec.mode.span());
+                    let sailing =
+                        ck.uncertain_duration("sailing_days", &f.sailing_days)
+                            .map(|(d, range)| {
+                                record(inputs, target, &id, Param::FerrySailingDays, range);
+                                d
+                            });
+                    ferry = build_ferry(ck, f, spec.mode.span(), target, &id, inputs);
                     sailing
                 }
                 None => {
@@ -581,16 +851,26 @@ fn build_leg(
 fn opt_number(
     ck: &mut Checker,
     field: &str,
-    v: &Option<Spanned<f64>>,
+    v: &Option<Spanned<NumSpec>>,
     kind: ValueKind,
 ) -> Option<f64> {
     match v {
-        Some(v) => ck.number(field, v, kind, limits::MONEY),
+        Some(v) => {
+            let v = ck.fixed_number(field, v, WHY_ROUTING)?;
+            ck.number(field, &v, kind, limits::MONEY)
+        }
         None => Some(0.0),
     }
 }
 
-fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Option<Ferry> {
+fn build_ferry(
+    ck: &mut Checker,
+    f: &FerrySpec,
+    leg_span: Range<usize>,
+    target: Target,
+    id: &str,
+    inputs: &mut Vec<UncertainInput>,
+) -> Option<Ferry> {
     let before = ck.problems.len();
     let classes = f.classes.as_ref().map(|c| build_classes(ck, c));
     let (vessels, wagons) = match (&f.classes, &f.vessels, &f.wagons_per_sailing) {
@@ -610,8 +890,15 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
             (None, None)
         }
         (None, Some(v), Some(w)) => (
-            ck.count("vessels", v, limits::VESSELS),
-            wagons_per_sailing(ck, w),
+            ck.uncertain("vessels", v, ValueKind::Count, limits::VESSELS)
+                .map(|(v, range)| {
+                    record(inputs, target, id, Param::FerryVessels, range);
+                    v as u32
+                }),
+            wagons_per_sailing(ck, w).map(|(w, range)| {
+                record(inputs, target, id, Param::FerryWagonsPerSailing, range);
+                w
+            }),
         ),
         (None, v, _) => {
             let missing = if v.is_none() {
@@ -627,10 +914,13 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
             (None, None)
         }
     };
-    let load_factor = f
-        .load_factor
-        .as_ref()
-        .map(|l| ck.number("load_factor", l, ValueKind::Positive, limits::LOAD_FACTOR));
+    let load_factor = f.load_factor.as_ref().map(|l| {
+        ck.uncertain("load_factor", l, ValueKind::Positive, limits::LOAD_FACTOR)
+            .map(|(v, range)| {
+                record(inputs, target, id, Param::FerryLoadFactor, range);
+                v
+            })
+    });
     let by_month = f.load_factor_by_month.as_ref().map(|m| {
         let v = m.get_ref();
         let (min, max, _) = limits::LOAD_FACTOR;
@@ -671,10 +961,13 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
             );
         }
     }
-    let teu = f
-        .teu_per_sailing
-        .as_ref()
-        .map(|t| ck.number("teu_per_sailing", t, ValueKind::Positive, limits::LOAD));
+    let teu = f.teu_per_sailing.as_ref().map(|t| {
+        ck.uncertain("teu_per_sailing", t, ValueKind::Positive, limits::LOAD)
+            .map(|(v, range)| {
+                record(inputs, target, id, Param::FerryTeuPerSailing, range);
+                v
+            })
+    });
     let departure = match f.departure.get_ref() {
         DepartureSpec::Timetable {
             every_days,
@@ -716,12 +1009,25 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
             )
             .map(|max_wait_days| Departure::WhenFull { max_wait_days }),
     };
-    let turnaround = ck.duration("turnaround_days", &f.turnaround_days);
+    let turnaround = ck
+        .uncertain_duration("turnaround_days", &f.turnaround_days)
+        .map(|(d, range)| {
+            record(inputs, target, id, Param::FerryTurnaroundDays, range);
+            d
+        });
     let weather = f.weather.as_ref().map(|w| {
         let rate = match (&w.closures_per_year, &w.closures_per_year_by_month) {
             (Some(r), None) => ck
-                .number("closures_per_year", r, ValueKind::NonNegative, limits::PER_YEAR)
-                .map(|r| (r, None)),
+                .uncertain(
+                    "closures_per_year",
+                    r,
+                    ValueKind::NonNegative,
+                    limits::PER_YEAR,
+                )
+                .map(|(v, range)| {
+                    record(inputs, target, id, Param::WeatherClosuresPerYear, range);
+                    (v, None)
+                }),
             (None, Some(m)) => ck
                 .monthly_rates("closures_per_year_by_month", m)
                 .map(|m| (m.iter().sum::<f64>() / 12.0, Some(m))),
@@ -742,7 +1048,12 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
                 None
             }
         };
-        let days = ck.duration("closure_days", &w.closure_days);
+        let days = ck
+            .uncertain_duration("closure_days", &w.closure_days)
+            .map(|(d, range)| {
+                record(inputs, target, id, Param::WeatherClosureDays, range);
+                d
+            });
         match (rate, days) {
             (Some((closures_per_year, closures_per_year_by_month)), Some(closure_days)) => {
                 Some(Weather {
@@ -837,11 +1148,22 @@ fn build_ferry(ck: &mut Checker, f: &FerrySpec, leg_span: Range<usize>) -> Optio
     })
 }
 
-fn wagons_per_sailing(ck: &mut Checker, w: &Spanned<f64>) -> Option<u32> {
-    let v = *w.get_ref();
+fn wagons_per_sailing(ck: &mut Checker, w: &Spanned<NumSpec>) -> Option<(u32, Option<InputRange>)> {
+    let v = match w.get_ref() {
+        NumSpec::Value(v) => *v,
+        NumSpec::Range(_) => {
+            let (v, range) = ck.uncertain(
+                "wagons_per_sailing",
+                w,
+                ValueKind::Count,
+                limits::WAGONS_PER_SAILING,
+            )?;
+            return Some((v as u32, range));
+        }
+    };
     let (_, max_wagons, why) = limits::WAGONS_PER_SAILING;
     if v.is_finite() && v >= 1.0 && v.fract() == 0.0 && v <= max_wagons {
-        Some(v as u32)
+        Some((v as u32, None))
     } else {
         ck.push(
             Problem::at(w.span(), format!(

@@ -5,16 +5,19 @@ use std::path::{Path, PathBuf};
 use serde_spanned::Spanned;
 
 use super::did_you_mean;
-use super::dto::{ArrivalKind, DurationSpec, FlowSpec, RoutePolicyKind, ScenarioFile};
+use super::dto::{ArrivalKind, DurationSpec, FlowSpec, NumSpec, RoutePolicyKind, ScenarioFile};
 use super::network::Checker;
 use super::network::expected;
 use super::timeline;
+use crate::dist::Dist;
 use crate::error::Problem;
 use crate::network::limits;
-use crate::network::{Change, Network, NodeId, Param, Target, ValueKind, check_bounded};
+use crate::network::{
+    Change, InputRange, Network, NodeId, Param, Target, UncertainInput, ValueKind, check_bounded,
+};
 use crate::routing::Router;
 use crate::scenario::{
-    Arrivals, DatedOverride, Disruption, DisruptionTiming, Flow, Override, RateProfile,
+    Arrivals, DatedOverride, Disruption, DisruptionTiming, Flow, InputMode, Override, RateProfile,
     RoutePolicy, RunSettings, Scenario, SplitRoute, Sweep, SweepParam, TrainSize, check_window,
     check_work,
 };
@@ -84,6 +87,7 @@ pub(super) fn build(
     // dated ones are checked on a copy and kept for the model to apply on their days.
     let mut overrides = Vec::new();
     let mut dated = Vec::new();
+    let mut uncertain = network.uncertain.clone();
     for spec in &file.overrides {
         let Ok(window) = timeline::window(&mut ck, spec, &calendar) else {
             continue;
@@ -104,10 +108,37 @@ pub(super) fn build(
         }
         let change = match (&spec.value, &spec.factor, &spec.add) {
             (Some(v), None, None) => change_value(&mut ck, param, v),
-            (None, Some(f), None) => ck
-                .number("factor", f, ValueKind::Positive, limits::FACTOR)
-                .map(Change::Scale),
-            (None, None, Some(a)) => super::layers::change_add(&mut ck, param, a),
+            (None, Some(f), None) => match f.get_ref() {
+                NumSpec::Value(x) => ck
+                    .value("factor", *x, f.span(), ValueKind::Positive, limits::FACTOR)
+                    .map(|x| Proposed::Fixed(Change::Scale(x))),
+                NumSpec::Range(r) => ck
+                    .range("factor", r, f.span(), ValueKind::Positive, limits::FACTOR)
+                    .map(Proposed::Factor),
+            },
+            (None, None, Some(a)) => match a.get_ref() {
+                NumSpec::Value(x) => {
+                    super::layers::change_add(&mut ck, param, &Spanned::new(a.span(), *x))
+                        .map(Proposed::Fixed)
+                }
+                NumSpec::Range(_) if param.kind() == ValueKind::Duration => {
+                    super::layers::change_add(&mut ck, param, &Spanned::new(a.span(), 0.0))
+                        .map(Proposed::Fixed)
+                }
+                NumSpec::Range(r) => ck
+                    .range(
+                        "add",
+                        r,
+                        a.span(),
+                        ValueKind::NonNegative,
+                        (
+                            -super::layers::MAX_ADD,
+                            super::layers::MAX_ADD,
+                            "keeps the sum finite",
+                        ),
+                    )
+                    .map(Proposed::Add),
+            },
             _ => {
                 ck.push(
                     Problem::at(
@@ -121,7 +152,7 @@ pub(super) fn build(
                 None
             }
         };
-        let Some(change) = change else { continue };
+        let Some(proposed) = change else { continue };
         let span = spec.value.as_ref().map_or_else(
             || {
                 spec.factor
@@ -132,6 +163,69 @@ pub(super) fn build(
             },
             Spanned::span,
         );
+        let change = match proposed {
+            Proposed::Fixed(change) => {
+                // A fixed change after a range: a new value ends its uncertainty, a
+                // factor or an amount moves its range.
+                if let Some(k) = uncertain
+                    .iter()
+                    .position(|u: &UncertainInput| u.target == target && u.param == param)
+                    && window.is_none()
+                {
+                    let u = &mut uncertain[k];
+                    match &change {
+                        Change::Number(_) | Change::Dist(_) => {
+                            uncertain.remove(k);
+                        }
+                        Change::Scale(f) if !u.is_scale() => u.range = u.range.map(|x| x * f),
+                        Change::Add(a) => u.range = u.range.map(|x| x + a),
+                        Change::Scale(_) => {}
+                    }
+                }
+                change
+            }
+            _ if window.is_some() => {
+                ck.error_help(
+                    span,
+                    format!("`{}`: a dated override cannot be a range", param.name()),
+                    "ranges are drawn once per replication from day 0: give the range in the network file or in an override without `from` and `until` (a dated factor then applies to the drawn value)",
+                );
+                continue;
+            }
+            _ if uncertain
+                .iter()
+                .any(|u| u.target == target && u.param == param) =>
+            {
+                ck.error_help(
+                    span,
+                    format!(
+                        "`{}` of `{}` is already a range (in the network file or an earlier override)",
+                        param.name(),
+                        network.target_name(target)
+                    ),
+                    "give a new range with `value = { min, mode, max }` in one place only, or a plain `factor`/`add` to move the range",
+                );
+                continue;
+            }
+            _ if param.check_uncertain().is_err() => {
+                let e = param.check_uncertain().unwrap_err();
+                ck.error_help(
+                    span,
+                    e,
+                    "give a plain number (the value used in every replication)",
+                );
+                continue;
+            }
+            proposed => {
+                let Some((change, input)) =
+                    uncertain_change(&mut ck, &network, target, param, proposed, span.clone())
+                else {
+                    continue;
+                };
+                uncertain.push(input);
+                change
+            }
+        };
         if let Some((from_day, until_day)) = window {
             if let Err(e) = param.check_dated() {
                 ck.error_help(
@@ -264,6 +358,8 @@ pub(super) fn build(
             backlog: backlog.clone(),
             period,
             classes: classes.clone(),
+            uncertain: Vec::new(),
+            inputs: InputMode::Sampled,
         };
         if let Err(e) = check_work(&candidate, &network) {
             ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
@@ -355,6 +451,8 @@ pub(super) fn build(
         backlog,
         period,
         classes,
+        uncertain,
+        inputs: InputMode::Sampled,
     };
     Ok((scenario, network))
 }
@@ -473,11 +571,135 @@ fn param_ref(ck: &mut Checker, name: &Spanned<String>) -> Option<Param> {
     }
 }
 
-fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Option<Change> {
+/// An override's change as written: fixed, or with a range of the new value, of the
+/// factor or of the amount added.
+enum Proposed {
+    /// A plain change.
+    Fixed(Change),
+    /// `value = { min, mode, max }`, or a duration with `scale` (the range of the
+    /// factor on the distribution, given with it).
+    Value(InputRange, Option<Dist>),
+    /// `factor = { ... }`.
+    Factor(InputRange),
+    /// `add = { ... }`.
+    Add(InputRange),
+}
+
+/// The point change and the uncertain input of an override with a range; checks that
+/// both ends of the range give a valid network.
+fn uncertain_change(
+    ck: &mut Checker,
+    network: &Network,
+    target: Target,
+    param: Param,
+    proposed: Proposed,
+    span: std::ops::Range<usize>,
+) -> Option<(Change, UncertainInput)> {
+    let duration = param.kind() == ValueKind::Duration;
+    let range = match (&proposed, duration) {
+        (Proposed::Value(r, Some(_)), true) | (Proposed::Factor(r), true) => *r,
+        (Proposed::Value(r, None), false) => *r,
+        (Proposed::Factor(r), false) | (Proposed::Add(r), false) => {
+            let Some(current) = network.number(target, param) else {
+                ck.error_help(
+                    span,
+                    format!("`{}` has no current value to move by a range", param.name()),
+                    "give `value = { min, mode, max }` instead",
+                );
+                return None;
+            };
+            match proposed {
+                Proposed::Factor(r) => r.map(|f| current * f),
+                _ => r.map(|a| current + a),
+            }
+        }
+        _ => {
+            ck.error_help(
+                span,
+                format!(
+                    "`{}` is a duration: a range on it is a factor on its distribution",
+                    param.name()
+                ),
+                "give `factor = { min, mode, max }`, or `value = { dist = ..., scale = { min, mode, max } }`",
+            );
+            return None;
+        }
+    };
+    let input = UncertainInput {
+        target,
+        param,
+        range,
+        label: format!("{}.{}", network.target_name(target), param.name()),
+    };
+    let point = match &proposed {
+        Proposed::Value(_, Some(d)) => Change::Dist(d.clone()),
+        _ if duration => Change::Scale(range.point()),
+        _ => Change::Number(input.value_of(range.point())),
+    };
+    let mut scratch = network.clone();
+    if let Err(e) = scratch.apply(target, param, &point) {
+        ck.error_help(
+            span,
+            format!("`{}`: {e}", param.name()),
+            expected(param.kind(), param.bound()),
+        );
+        return None;
+    }
+    for end in [range.min(), range.max()] {
+        let mut at_end = scratch.clone();
+        if let Err(e) = at_end.apply(target, param, &input.change(end)) {
+            ck.error_help(
+                span,
+                format!("`{}` at {end}, an end of its range: {e}", param.name()),
+                expected(param.kind(), param.bound()),
+            );
+            return None;
+        }
+    }
+    Some((point, input))
+}
+
+fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Option<Proposed> {
     match (param.kind(), v.get_ref()) {
-        (ValueKind::Duration, _) => ck.duration(param.name(), v).map(Change::Dist),
+        (ValueKind::Duration, DurationSpec::Scaled { dist, scale }) => {
+            let base = match Dist::new(dist.clone().into()) {
+                Ok(d) => d,
+                Err(e) => {
+                    ck.error_help(
+                        v.span(),
+                        format!("`{}`: {e}", param.name()),
+                        super::network::DURATION_HELP,
+                    );
+                    return None;
+                }
+            };
+            let range = ck.range(
+                &format!("{}.scale", param.name()),
+                scale,
+                v.span(),
+                ValueKind::Positive,
+                limits::FACTOR,
+            )?;
+            match base.scaled(range.point()) {
+                Ok(d) => Some(Proposed::Value(range, Some(d))),
+                Err(e) => {
+                    ck.error_help(
+                        v.span(),
+                        format!("`{}`: {e}", param.name()),
+                        super::network::DURATION_HELP,
+                    );
+                    None
+                }
+            }
+        }
+        (ValueKind::Duration, _) => ck
+            .duration(param.name(), v)
+            .map(|d| Proposed::Fixed(Change::Dist(d))),
+        (kind, DurationSpec::Range(r)) => ck
+            .range(param.name(), r, v.span(), kind, param.bound())
+            .map(|r| Proposed::Value(r, None)),
         (kind, DurationSpec::Fixed(x)) => match param.check(*x) {
-            Ok(()) => Some(Change::Number(*x)),
+            Ok(()) => Some(Proposed::Fixed(Change::Number(*x))),
             Err(e) => {
                 ck.push(
                     Problem::at(v.span(), format!("`{}` {e}", param.name()))
@@ -486,7 +708,7 @@ fn change_value(ck: &mut Checker, param: Param, v: &Spanned<DurationSpec>) -> Op
                 None
             }
         },
-        (_, DurationSpec::Dist(_)) => {
+        (_, DurationSpec::Dist(_) | DurationSpec::Scaled { .. }) => {
             ck.error_help(
                 v.span(),
                 format!("`{}` takes a number, not a distribution", param.name()),

@@ -6,13 +6,13 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::network::{Change, Departure, Network, NodeId};
+use crate::network::{Change, Departure, InputRange, Network, NodeId};
 use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario};
 use crate::schema::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord,
     DisruptionRecord, FerryRecord, FileRecord, FlowRecord, LegRecord, NetworkRecord, NodeRecord,
-    OverrideRecord, PolicyRecord, ProfileRecord, SplitRecord, StationRecord, TimingRecord,
-    TrainRecord, WeatherRecord,
+    OverrideRecord, PolicyRecord, ProfileRecord, RangeRecord, SplitRecord, StationRecord,
+    TimingRecord, TrainRecord, UncertainRecord, WeatherRecord,
 };
 pub use crate::schema::{Details, Manifest, RunKind, ScenarioRecord, SweepDetails, WarmupSource};
 
@@ -152,6 +152,26 @@ impl ScenarioRecord {
                 })
                 .collect(),
             network: resolved_network(network),
+            uncertain: (!scenario.uncertain.is_empty()).then(|| UncertainRecord {
+                inputs: scenario.inputs.name().to_string(),
+                ranges: scenario
+                    .uncertain
+                    .iter()
+                    .map(|u| RangeRecord {
+                        input: u.label.clone(),
+                        shape: match u.range {
+                            InputRange::Uniform { .. } => "uniform",
+                            InputRange::Triangular { .. } => "triangular",
+                        }
+                        .to_string(),
+                        min: u.range.min(),
+                        mode: u.range.mode(),
+                        max: u.range.max(),
+                        point: u.value_of(u.range.point()),
+                        scale: u.is_scale(),
+                    })
+                    .collect(),
+            }),
         }
     }
 }

@@ -9,6 +9,8 @@
 //! - `transit`: the empirical distribution function of transit times per flow, with
 //!   p50 and p95 marked (`transit.csv`, `summary.json`);
 //! - `utilization`: the busiest resources with 95% intervals (`summary.json`);
+//! - `sensitivity`: a tornado chart of the uncertain inputs by the standardised
+//!   regression coefficients of the main figures on them (`summary.json`);
 //! - `map`: the corridor with legs drawn by mode and simulated flow and stations
 //!   coloured by utilisation (`network.json`, `summary.json`).
 //!
@@ -65,6 +67,7 @@ mod over_time;
 pub mod results;
 mod style;
 mod sweep;
+mod tornado;
 mod transit;
 mod transit_load;
 mod utilization;
@@ -186,6 +189,7 @@ pub fn render_dir(dir: &Path, opts: &PlotOptions) -> Result<Vec<PathBuf>, PlotEr
 enum Figure {
     Transit(transit::TransitChart),
     Utilization(utilization::UtilizationChart),
+    Tornado(tornado::TornadoChart),
     Map(map::MapChart),
     Capacity(capacity::CapacityChart),
     TransitLoad(transit_load::TransitLoadChart),
@@ -201,6 +205,7 @@ impl Figure {
         match self {
             Figure::Transit(_) => "transit",
             Figure::Utilization(_) => "utilization",
+            Figure::Tornado(_) => "sensitivity",
             Figure::Map(_) => "map",
             Figure::Capacity(_) => "capacity",
             Figure::TransitLoad(_) => "transit_load",
@@ -216,6 +221,7 @@ impl Figure {
         match self {
             Figure::Transit(c) => c.draw(area, theme),
             Figure::Utilization(c) => c.draw(area, theme),
+            Figure::Tornado(c) => c.draw(area, theme),
             Figure::Map(c) => c.draw(area, theme),
             Figure::Capacity(c) => c.draw(area, theme),
             Figure::TransitLoad(c) => c.draw(area, theme),
@@ -303,6 +309,9 @@ fn run_figures(run: &RunResults) -> Vec<Figure> {
     figures.push(Figure::Utilization(utilization::UtilizationChart::new(
         &run.summary,
     )));
+    if let Some(t) = tornado::TornadoChart::new(&run.summary) {
+        figures.push(Figure::Tornado(t));
+    }
     if let Some(network) = &run.network {
         figures.push(Figure::Map(map::MapChart::new(network, Some(&run.summary))));
     }

@@ -192,8 +192,42 @@ pub struct ScenarioRecord {
     /// Trains waiting at day 0 (absent when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backlog: Vec<BacklogRecord>,
-    /// The network after overrides.
+    /// The network after overrides (uncertain inputs at their point values).
     pub network: NetworkRecord,
+    /// The uncertain inputs (numbers given as ranges) and whether replications drew
+    /// them (absent without any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<UncertainRecord>,
+}
+
+/// The uncertain inputs of a scenario as run.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UncertainRecord {
+    /// `sampled` (each replication drew every input once from its range) or `fixed`
+    /// (`--inputs fixed`: every replication used the point values).
+    pub inputs: String,
+    /// The inputs, in the order of the columns of `replications.csv`.
+    pub ranges: Vec<RangeRecord>,
+}
+
+/// One uncertain input and its range.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RangeRecord {
+    /// `TARGET.PARAM`.
+    pub input: String,
+    /// `uniform` or `triangular`.
+    pub shape: String,
+    /// Smallest value (for a duration: of the factor on its draws).
+    pub min: f64,
+    /// Most likely value (triangular only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<f64>,
+    /// Largest value.
+    pub max: f64,
+    /// The point value the network holds (the mode, or the midpoint).
+    pub point: f64,
+    /// True if the range is of a factor on a duration's distribution.
+    pub scale: bool,
 }
 
 /// An override that holds between two days.

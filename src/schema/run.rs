@@ -46,6 +46,10 @@ pub struct Summary {
     /// no `classes`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<ClassSummary>,
+    /// How much each uncertain input moves each main figure, by figure and then by
+    /// rank (absent without uncertain inputs drawn); the rows of `sensitivity.csv`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitivity: Vec<super::SensitivityRow>,
 }
 
 /// Figures of one train class.

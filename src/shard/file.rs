@@ -153,6 +153,9 @@ pub(super) struct RepRecord {
     /// Waits per train class and resource (absent without classes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     class_waits: Vec<Vec<ClassWaitRecord>>,
+    /// The uncertain inputs' drawn values, as bit patterns (absent without any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    inputs: Vec<u64>,
 }
 
 /// The waits of one train class at one resource (floats exact).
@@ -256,6 +259,7 @@ impl RepRecord {
             saturated,
             series: _,
             class_waits,
+            inputs,
         } = r;
         RepRecord {
             index: *index,
@@ -280,6 +284,7 @@ impl RepRecord {
                         .collect()
                 })
                 .collect(),
+            inputs: inputs.iter().map(|x| x.to_bits()).collect(),
         }
     }
 
@@ -293,6 +298,7 @@ impl RepRecord {
             transit_p95_days,
             saturated,
             class_waits,
+            inputs,
         } = self;
         Some(ReplicationResult {
             index,
@@ -324,6 +330,7 @@ impl RepRecord {
                         .collect()
                 })
                 .collect(),
+            inputs: inputs.into_iter().map(f64::from_bits).collect(),
         })
     }
 }

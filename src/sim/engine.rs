@@ -154,6 +154,8 @@ const RNG_FERRY: u64 = 4;
 const RNG_CLOSURE: u64 = 5;
 const RNG_AVAILABILITY: u64 = 6;
 const RNG_ROAD: u64 = 7;
+/// The uncertain inputs' draws (one stream per input), apart from every component's.
+pub(crate) const RNG_INPUT: u64 = 8;
 
 /// The random stream of one component in one replication. Its 256-bit starting state
 /// hashes (seed, component kind, component index, replication) word by word with the
@@ -196,6 +198,13 @@ pub fn run_replication_traced<T: Trace>(
     index: u64,
     trace: &mut T,
 ) -> ReplicationResult {
+    if let Some((sampled, inputs)) = model.sampled(seed, index) {
+        let mut sim = Sim::new(&sampled, seed, index, trace);
+        sim.run();
+        let mut r = sim.finish(index);
+        r.inputs = inputs;
+        return r;
+    }
     let mut sim = Sim::new(model, seed, index, trace);
     sim.run();
     sim.finish(index)
@@ -1032,6 +1041,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             saturated: self.saturated,
             series,
             class_waits,
+            inputs: Vec::new(),
         }
     }
 }

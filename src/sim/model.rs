@@ -3,10 +3,15 @@
 //! by every replication.
 
 use std::fmt;
+use std::sync::Arc;
+
+use rand::RngExt;
 
 use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
-use crate::network::{Departure, LegId, Mode, Network, NodeId, RoadDeck, Target};
+use crate::network::{
+    Departure, LegId, Mode, Network, NodeId, RoadDeck, Target, UncertainInput,
+};
 use crate::routing::{
     self, Route, Router, ferry_capacity_wagons_per_day, sailing_interval_days, trucks_for,
 };
@@ -15,6 +20,7 @@ use crate::scenario::{
     check_work,
 };
 
+use super::engine::{RNG_INPUT, component_rng};
 use super::time::{SimTime, to_ms};
 
 /// Why a model could not be built.
@@ -73,6 +79,18 @@ pub struct Model {
     /// Train classes, highest priority first (empty: every queue is first come, first
     /// served). With two or more, queues order their trains by class.
     pub(crate) classes: Vec<String>,
+    /// The uncertain inputs each replication draws, with what it takes to rebuild
+    /// the parameters from the drawn values (`None`: none, or `--inputs fixed`).
+    uncertain: Option<Arc<Uncertain>>,
+}
+
+/// What a replication needs to draw its inputs and rebuild its parameters.
+#[derive(Debug)]
+struct Uncertain {
+    /// The network at the point values (the scenario's overrides applied).
+    network: Network,
+    /// The scenario (dated overrides, disruptions, flows).
+    scenario: Scenario,
 }
 
 /// The resource parameters in force from a day on.
@@ -343,7 +361,31 @@ impl Model {
             .and_then(|()| check_work(scenario, network))
             .map_err(ModelError::Bounds)?;
         let mut b = Builder::new(network, scenario);
-        let regimes = regimes(network, scenario);
+        let regimes = build_regimes(network, scenario).map_err(ModelError::Bounds)?;
+        let inputs = scenario.sampled_inputs();
+        let mut extreme_regimes = Vec::new();
+        // Routes are chosen from the point values; every draw stays between the ends
+        // of its range, so checking the bounds there covers every replication (work
+        // and weight grow or shrink with each input).
+        for end in [false, true] {
+            if inputs.is_empty() {
+                break;
+            }
+            let mut net = network.clone();
+            for u in inputs {
+                let x = if end { u.range.max() } else { u.range.min() };
+                net.apply(u.target, u.param, &u.change(x)).map_err(|e| {
+                    ModelError::Bounds(format!("uncertain input `{}` at {x}: {e}", u.label))
+                })?;
+            }
+            check_work(scenario, &net).map_err(|e| {
+                ModelError::Bounds(format!(
+                    "with every uncertain input at the {} of its range: {e}",
+                    if end { "top" } else { "bottom" }
+                ))
+            })?;
+            extreme_regimes.push(build_regimes(&net, scenario).map_err(ModelError::Bounds)?);
+        }
         // The model's own arrays are those in force at day 0.
         b.stations = regimes[0].stations.clone();
         b.sections = regimes[0].sections.clone();
@@ -440,6 +482,9 @@ impl Model {
             });
         }
         let port_lightest_wagon_t = lightest_wagons(&regimes, &flows, &routes, &steps, scenario)?;
+        for r in &extreme_regimes {
+            lightest_wagons(r, &flows, &routes, &steps, scenario)?;
+        }
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&steps);
         let backlog = b.backlog(scenario, &flows, &routes, &steps)?;
@@ -473,7 +518,61 @@ impl Model {
             flow_info,
             port_lightest_wagon_t,
             classes: scenario.classes.clone(),
+            uncertain: (!inputs.is_empty()).then(|| {
+                Arc::new(Uncertain {
+                    network: network.clone(),
+                    scenario: scenario.clone(),
+                })
+            }),
         })
+    }
+
+    /// The uncertain inputs each replication draws, in order (empty without any, or
+    /// with `--inputs fixed`).
+    pub fn uncertain_inputs(&self) -> &[UncertainInput] {
+        self.uncertain
+            .as_ref()
+            .map_or(&[], |u| u.scenario.sampled_inputs())
+    }
+
+    /// The model replication `rep` runs and the values it drew, one per uncertain
+    /// input (`None` if the model has none). Input `k` draws once from its own
+    /// stream, hashed from (seed, input `k`, `rep`) apart from the engine's streams;
+    /// the drawn values are applied to the point network, whose parameters in force
+    /// over time (regimes) and weather closures are rebuilt. Routes stay those
+    /// chosen from the point values.
+    pub(crate) fn sampled(&self, seed: u64, rep: u64) -> Option<(Model, Vec<f64>)> {
+        let u = self.uncertain.as_ref()?;
+        let inputs = u.scenario.sampled_inputs();
+        let mut net = u.network.clone();
+        let mut values = Vec::with_capacity(inputs.len());
+        for (k, input) in inputs.iter().enumerate() {
+            let mut rng = component_rng(seed, RNG_INPUT, k as u64, rep);
+            let x = input.range.quantile(rng.random::<f64>());
+            // Both ends of every range were applied when the model was built.
+            net.apply(input.target, input.param, &input.change(x))
+                .expect("an uncertain input's draw lies within its checked range");
+            values.push(if input.is_scale() {
+                x
+            } else {
+                input.value_of(x)
+            });
+        }
+        let regimes = build_regimes(&net, &u.scenario)
+            .expect("the regimes were built at both ends of every range");
+        let closures = Builder::new(&net, &u.scenario).closures(&u.scenario);
+        Some((
+            Model {
+                stations: regimes[0].stations.clone(),
+                sections: regimes[0].sections.clone(),
+                ferries: regimes[0].ferries.clone(),
+                regimes,
+                closures,
+                uncertain: None,
+                ..self.clone()
+            },
+            values,
+        ))
     }
 
     /// The resources reported in results (those some route uses), in a fixed order:
@@ -653,7 +752,7 @@ struct Builder<'a> {
 
 /// The parameters in force over time: one regime from day 0, and one from each day a
 /// dated override begins or ends, each the network with the overrides that hold then.
-fn regimes(network: &Network, scenario: &Scenario) -> Vec<Regime> {
+fn build_regimes(network: &Network, scenario: &Scenario) -> Result<Vec<Regime>, String> {
     let horizon = scenario.run.horizon_days;
     let mut days: Vec<f64> = std::iter::once(0.0)
         .chain(
@@ -670,18 +769,24 @@ fn regimes(network: &Network, scenario: &Scenario) -> Vec<Regime> {
         .map(|day| {
             let mut net = network.clone();
             for d in scenario.dated.iter().filter(|d| d.applies_on(day)) {
-                // Checked when the scenario was read, against the same network.
+                // Checked when the scenario was read against the point network; with
+                // uncertain inputs, at both ends of their ranges by `Model::new`.
                 let c = &d.change;
-                net.apply(c.target, c.param, &c.change)
-                    .expect("a dated override was checked against this network");
+                net.apply(c.target, c.param, &c.change).map_err(|e| {
+                    format!(
+                        "the override of `{}` of `{}` from day {day}: {e}",
+                        c.param.name(),
+                        network.target_name(c.target)
+                    )
+                })?;
             }
             let b = Builder::new(&net, scenario);
-            Regime {
+            Ok(Regime {
                 at: SimTime::from_days(day),
                 stations: b.stations,
                 sections: b.sections,
                 ferries: b.ferries,
-            }
+            })
         })
         .collect()
 }

@@ -29,6 +29,10 @@ pub struct ReplicationResult {
     /// resource (inner, in [`crate::sim::Model::resources`] order); empty without
     /// classes.
     pub class_waits: Vec<Vec<ClassWait>>,
+    /// The values the replication drew for the model's uncertain inputs, in
+    /// [`crate::sim::Model::uncertain_inputs`] order (for a duration, the factor on
+    /// its draws); empty without uncertain inputs.
+    pub inputs: Vec<f64>,
 }
 
 /// The waits of one train class at one resource that began after the warm-up and

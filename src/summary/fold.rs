@@ -10,7 +10,7 @@
 
 use crate::montecarlo::{Fold, RunOutput};
 use crate::sim::{FlowResult, Model, ReplicationResult, Saturation};
-use crate::stats::{GridSummary, Histogram, Moments};
+use crate::stats::{CoMoments, GridSummary, Histogram, Moments};
 
 use super::DAYS_PER_WEEK;
 
@@ -206,7 +206,20 @@ pub struct RunStats {
     pub classes: Vec<super::ClassStats>,
     /// Each flow's class, in the model's order.
     flow_class: Vec<u32>,
+    /// With uncertain inputs: co-moments of the drawn values (in
+    /// [`Model::uncertain_inputs`] order) and the [`SENSITIVITY_FIGURES`] of every
+    /// replication in which all are defined, folded in index order.
+    pub inputs: Option<CoMoments>,
 }
+
+/// The main figures whose sensitivity to the uncertain inputs is measured, per
+/// replication: trains delivered per week (all flows), their mean transit (days),
+/// and the utilisation of the replication's busiest resource.
+pub const SENSITIVITY_FIGURES: [&str; 3] = [
+    "delivered_trains_per_week",
+    "transit_days_mean",
+    "busiest_utilization",
+];
 
 /// One replication's totals of one flow or all flows.
 struct Totals {
@@ -309,6 +322,9 @@ impl RunStats {
             series: None,
             classes: vec![super::ClassStats::default(); model.classes().len()],
             flow_class: flows.iter().map(|f| f.class).collect(),
+            inputs: (!model.uncertain_inputs().is_empty()).then(|| {
+                CoMoments::new(model.uncertain_inputs().len() + SENSITIVITY_FIGURES.len())
+            }),
         }
     }
 
@@ -388,6 +404,18 @@ impl Fold for RunStats {
             backlog_delivered: sum(|f| f.initial_delivered as f64),
         };
         let delivered: u64 = r.flows.iter().map(|f| f.delivered).sum();
+        if let Some(c) = &mut self.inputs {
+            let busiest = r
+                .resources
+                .iter()
+                .map(|x| x.utilization)
+                .fold(f64::NAN, f64::max);
+            let mut v = r.inputs.clone();
+            v.extend([all.completed_per_week, all.transit_mean_days, busiest]);
+            if v.len() == c.dim() && v.iter().all(|x| x.is_finite()) {
+                c.push(&v);
+            }
+        }
         self.overall.push(&all, delivered);
         if let Some(s) = &mut self.overall_series {
             s.push(&all);

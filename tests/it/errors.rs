@@ -63,7 +63,7 @@ fn type_errors_name_line_and_column() {
     assert_problem(
         &report,
         &text,
-        "invalid type: string \"two\", expected i64",
+        "invalid type: string \"two\", expected a number or a range like { min = 4, mode = 6, max = 8 }",
         "vessels = \"two\"",
     );
 }

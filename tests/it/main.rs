@@ -37,5 +37,6 @@ mod schema;
 mod shard;
 mod stock;
 mod support;
+mod uncertain;
 mod validation;
 mod whatif2;
