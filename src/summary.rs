@@ -11,8 +11,10 @@ use crate::stats::{Estimate, Histogram};
 
 mod classes;
 mod fold;
+mod storage;
 
 pub use classes::ClassStats;
+pub use storage::StoreStats;
 
 pub use fold::{
     FlowStats, Keep, ResourceStats, RouteStats, RunStats, Series, SubsetBinding,
@@ -163,6 +165,7 @@ impl Summary {
             saturation: saturation(model, stats),
             notices,
             classes: classes::summaries(model, &stats.classes),
+            storage: storage::summaries(model, &stats.stores),
         }
     }
 }

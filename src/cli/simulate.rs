@@ -521,10 +521,12 @@ pub(super) fn write_run_folder(
             report::timeseries_csv(&scenario.name, model, stats),
         )
     });
+    let storage = (!summary.storage.is_empty())
+        .then(|| (schema::STORAGE.to_string(), report::storage_csv(summary)));
     finish_folder(
         staging,
         common,
-        &mut rows.into_iter().chain(series).chain(made(&[
+        &mut rows.into_iter().chain(series).chain(storage).chain(made(&[
             ("summary.json", &|| report::summary_json(summary)),
             ("flows.csv", &|| report::flows_csv(summary)),
             ("resources.csv", &|| report::resources_csv(summary)),

@@ -171,6 +171,36 @@ pub struct NodeSpec {
     pub handling_usd_per_teu: Option<Spanned<f64>>,
     /// The handling resource every passing train uses; omit for a plain waypoint.
     pub resource: Option<ResourceSpec>,
+    /// How many wagons (or TEU) the node holds at once; omit for no limit.
+    #[schemars(with = "Option<StorageSpec>")]
+    pub storage: Option<Spanned<StorageSpec>>,
+}
+
+file_enum! {
+    /// `when_full`: what a full node does with an arriving train.
+    WhenFull => network::WhenFull {
+        /// The train waits where it is (keeping a station's server, if it comes
+        /// from one) until the node has room, first come first served.
+        Hold,
+        /// The train is turned away and counted as refused.
+        Refuse,
+    }
+}
+
+/// A node's `storage = { ... }`: the wagons (or TEU) of the trains at the node (at
+/// its resource, waiting or served, and at its ferry berth until their last wagon
+/// sails) may not pass a limit.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSpec {
+    /// Wagons the node holds at once (give this or `teu`).
+    #[schemars(with = "Option<i64>")]
+    pub wagons: Option<Spanned<i64>>,
+    /// TEU the node holds at once (give this or `wagons`).
+    #[schemars(with = "Option<f64>")]
+    pub teu: Option<Spanned<f64>>,
+    /// What happens to a train arriving at a full node (default `hold`).
+    pub when_full: Option<WhenFull>,
 }
 
 /// A node's `[node.resource]`: parallel servers with one FIFO queue.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
 use crate::sim::{
-    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation,
+    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation, StoreResult,
 };
 use crate::stats::{GridSummary, Histogram};
 
@@ -153,6 +153,74 @@ pub(super) struct RepRecord {
     /// Waits per train class and resource (absent without classes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     class_waits: Vec<Vec<ClassWaitRecord>>,
+    /// Per storage limit (absent without limits).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    stores: Vec<StoreRecord>,
+}
+
+/// A node's storage limit in one replication (floats exact).
+#[derive(Serialize, Deserialize)]
+struct StoreRecord {
+    arrivals: u64,
+    held: u64,
+    holds_ended: u64,
+    #[serde(with = "bits")]
+    hold_sum_days: f64,
+    refused: u64,
+    #[serde(with = "bits")]
+    full_share: f64,
+    #[serde(with = "bits")]
+    held_mean: f64,
+    #[serde(with = "bits")]
+    occupancy_mean: f64,
+}
+
+impl StoreRecord {
+    fn of(s: &StoreResult) -> StoreRecord {
+        let StoreResult {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        } = *s;
+        StoreRecord {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        }
+    }
+
+    fn into_result(self) -> StoreResult {
+        let StoreRecord {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        } = self;
+        StoreResult {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        }
+    }
 }
 
 /// The waits of one train class at one resource (floats exact).
@@ -177,6 +245,9 @@ struct FlowRecord {
     offered: u64,
     delivered: u64,
     in_system: u64,
+    /// Trains turned away by a full node (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    refused: u64,
     completed: u64,
     #[serde(with = "bits")]
     transit_sum_days: f64,
@@ -239,6 +310,7 @@ impl RepRecord {
             saturated,
             series: _,
             class_waits,
+            stores,
         } = r;
         RepRecord {
             index: *index,
@@ -263,6 +335,7 @@ impl RepRecord {
                         .collect()
                 })
                 .collect(),
+            stores: stores.iter().map(StoreRecord::of).collect(),
         }
     }
 
@@ -276,6 +349,7 @@ impl RepRecord {
             transit_p95_days,
             saturated,
             class_waits,
+            stores,
         } = self;
         Some(ReplicationResult {
             index,
@@ -307,6 +381,7 @@ impl RepRecord {
                         .collect()
                 })
                 .collect(),
+            stores: stores.into_iter().map(StoreRecord::into_result).collect(),
         })
     }
 }
@@ -317,6 +392,7 @@ impl FlowRecord {
             offered,
             delivered,
             in_system,
+            refused,
             completed,
             transit_sum_days,
             teu_delivered,
@@ -333,6 +409,7 @@ impl FlowRecord {
             offered: *offered,
             delivered: *delivered,
             in_system: *in_system,
+            refused: *refused,
             completed: *completed,
             transit_sum_days: *transit_sum_days,
             teu_delivered: *teu_delivered,
@@ -352,6 +429,7 @@ impl FlowRecord {
             offered,
             delivered,
             in_system,
+            refused,
             completed,
             transit_sum_days,
             teu_delivered,
@@ -368,6 +446,7 @@ impl FlowRecord {
             offered,
             delivered,
             in_system,
+            refused,
             completed,
             transit_sum_days,
             teu_delivered,
@@ -476,4 +555,8 @@ impl ResourceRecord {
             censored_wait_sum_days,
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -13,13 +13,15 @@ mod ferries;
 mod over_time;
 mod stat;
 mod stations;
+mod storage;
 
 use self::classes::ClassWaits;
 use self::ferries::{FerryState, PortState, Vessel};
 use self::over_time::Recorder;
 use self::stat::Stat;
 use self::stations::{SectionState, StationState};
-use super::model::{ClosureModel, Model, Regime, Res, Step};
+use self::storage::StoreState;
+use super::model::{ClosureModel, Model, NO_STORE, Regime, Res, Step};
 use super::queue::EventQueue;
 use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
 use super::time::{MS_PER_DAY, SimTime};
@@ -84,6 +86,8 @@ struct Train {
     initial: bool,
     /// Has left its origin.
     dispatched: bool,
+    /// The storage limit of the node it is at, or [`NO_STORE`].
+    store: u32,
 }
 
 #[derive(Debug)]
@@ -129,6 +133,8 @@ struct Sim<'m, 't, T: Trace> {
     recorder: Option<Recorder>,
     /// Waits per train class and resource (empty without classes).
     class_waits: ClassWaits,
+    /// Nodes with storage limits (empty without).
+    stores: Vec<StoreState>,
 }
 
 /// Up to this many flows, each flow's next arrival waits in a lane of the event queue
@@ -274,6 +280,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             regime: 0,
             recorder: Recorder::new(m),
             class_waits: ClassWaits::new(m),
+            stores: StoreState::all(m.stores.len()),
         }
     }
 
@@ -523,6 +530,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             alive: true,
             initial: false,
             dispatched: false,
+            store: NO_STORE,
         });
         self.advance(t);
     }
@@ -564,7 +572,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             self.complete(t);
             return;
         }
-        let step = m.steps[tr.next as usize];
+        let k = tr.next;
+        if !m.stores.is_empty() && !self.store_gate(t, k) {
+            return;
+        }
+        let tr = &mut self.trains[t as usize];
+        let step = m.steps[k as usize];
         self.trace.arrived(self.now, tr.serial, tr.route, tr.next);
         tr.next += 1;
         match step {
@@ -644,6 +657,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 rr.transit_sum_days += transit;
                 rr.transit.record_bin(bin);
             }
+        }
+        if !m.stores.is_empty() {
+            self.store_leave(t);
         }
         self.trains[t as usize].alive = false;
         self.in_system -= 1;
@@ -804,6 +820,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         self.stations.iter_mut().for_each(|x| restart(&mut x.stat));
         self.sections.iter_mut().for_each(|x| restart(&mut x.stat));
         self.ports.iter_mut().for_each(|x| restart(&mut x.stat));
+        self.stores.iter_mut().for_each(|x| x.restart(now));
     }
 
     // ----- results ---------------------------------------------------------------------
@@ -921,6 +938,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
         }
         let class_waits = self.class_waits.finish(m);
+        let stores = self.store_results(now, window_ms);
         let series = self
             .recorder
             .take()
@@ -932,7 +950,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             .zip(&m.flows)
             .map(|(mut f, fm)| {
                 let r = &mut f.result;
-                r.in_system = r.offered - r.delivered;
+                r.in_system = r.offered - r.delivered - r.refused;
                 r.teu_delivered = r.delivered as f64 * fm.train.teu;
                 r.tonnes_delivered = r.delivered as f64 * fm.train.tonnes;
                 r.transit_p50_days = r.transit.quantile(0.5).unwrap_or(f64::NAN);
@@ -951,6 +969,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             saturated: self.saturated,
             series,
             class_waits,
+            stores,
         }
     }
 }

@@ -73,6 +73,57 @@ pub struct Model {
     /// Train classes, highest priority first (empty: every queue is first come, first
     /// served). With two or more, queues order their trains by class.
     pub(crate) classes: Vec<String>,
+    /// Nodes with a storage limit that some route reaches (empty: no limits, and the
+    /// engine never looks at them).
+    pub(crate) stores: Vec<StoreModel>,
+    /// For each step of [`Model::steps`], the store of the node it is at, or
+    /// [`NO_STORE`] (empty when there are no stores).
+    pub(crate) store_of_step: Vec<u32>,
+    store_info: Vec<StoreInfo>,
+}
+
+/// A storage limit as reported in results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreInfo {
+    /// Node id.
+    pub node: String,
+    /// The limit, in `unit`s.
+    pub limit: f64,
+    /// What it counts: `wagons` or `teu`.
+    pub unit: &'static str,
+    /// Turns full arrivals away (`refuse`) instead of holding them (`hold`).
+    pub refuse: bool,
+}
+
+/// No store: a step between nodes or at a node without a storage limit.
+pub(crate) const NO_STORE: u32 = u32::MAX;
+
+/// A node's storage limit, in engine units: wagons, or thousandths of a TEU.
+#[derive(Clone, Debug)]
+pub(crate) struct StoreModel {
+    /// The node's index in the network.
+    pub(crate) node: NodeId,
+    /// The limit (units).
+    pub(crate) limit: u64,
+    /// Counts TEU (each train its [`FlowModel::teu_milli`]) rather than wagons.
+    pub(crate) teu: bool,
+    /// Arrivals at a full node are turned away rather than held.
+    pub(crate) refuse: bool,
+    /// Units of the smallest train that comes here: the store is full while it has
+    /// no room for this.
+    pub(crate) min_units: u64,
+}
+
+impl StoreModel {
+    /// The units a train of `flow` takes here.
+    #[inline]
+    pub(crate) fn units(&self, flow: &FlowModel) -> u64 {
+        if self.teu {
+            flow.teu_milli
+        } else {
+            u64::from(flow.train.wagons)
+        }
+    }
 }
 
 /// The resource parameters in force from a day on.
@@ -185,6 +236,8 @@ pub(crate) struct FlowModel {
     pub(crate) profile: RateProfile,
     /// Train class (index into [`Model::classes`]; 0 without classes).
     pub(crate) class: u32,
+    /// TEU of one train in thousandths (rounded), for TEU storage limits.
+    pub(crate) teu_milli: u64,
 }
 
 /// One thing a train goes through.
@@ -422,6 +475,7 @@ impl Model {
                 adaptive,
                 profile: flow.profile.clone(),
                 class: flow.class,
+                teu_milli: (flow.train.teu * 1000.0).round() as u64,
             });
             let h = scenario.run.horizon_days;
             flow_info.push(FlowInfo {
@@ -438,6 +492,7 @@ impl Model {
         let port_lightest_wagon_t = lightest_wagons(&regimes, &flows, &routes, &steps, scenario)?;
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&steps);
+        let (stores, store_of_step) = b.stores(&steps, &flows, &routes);
         let backlog = b.backlog(scenario, &flows, &routes, &steps)?;
         let horizon = scenario.run.horizon_days;
         let period_starts = scenario.period.map_or_else(Vec::new, |p| {
@@ -469,7 +524,30 @@ impl Model {
             flow_info,
             port_lightest_wagon_t,
             classes: scenario.classes.clone(),
+            store_info: stores
+                .iter()
+                .map(|st| {
+                    let spec = network
+                        .node(st.node)
+                        .storage
+                        .expect("a store's node has storage");
+                    StoreInfo {
+                        node: network.node(st.node).id.clone(),
+                        limit: spec.limit,
+                        unit: spec.unit.name(),
+                        refuse: st.refuse,
+                    }
+                })
+                .collect(),
+            stores,
+            store_of_step,
         })
+    }
+
+    /// The storage limits some route reaches, in node order: the order of
+    /// [`ReplicationResult::stores`](super::ReplicationResult::stores).
+    pub fn storage(&self) -> &[StoreInfo] {
+        &self.store_info
     }
 
     /// The resources reported in results (those some route uses), in a fixed order:
@@ -887,6 +965,70 @@ impl<'a> Builder<'a> {
 
     /// Places each backlog at the first step of the flow's first route that passes its
     /// node: the node's station, the ferry departing from it, or the line leaving it.
+    /// The node a step is at (a station's node, a port's side of its ferry leg); a
+    /// line section is at none.
+    fn step_node(&self, step: Step) -> Option<NodeId> {
+        match step {
+            Step::Station(s) => Some(self.station_node[s as usize]),
+            Step::Section { .. } => None,
+            Step::Port(p) => {
+                let leg = self.network.leg(self.ferry_leg[(p / 2) as usize]);
+                Some(if p % 2 == 0 { leg.from } else { leg.to })
+            }
+        }
+    }
+
+    /// The storage limits some step reaches, in node order, and the store of every
+    /// step (both empty when no node has a limit).
+    fn stores(
+        &self,
+        steps: &[Step],
+        flows: &[FlowModel],
+        routes: &[RouteModel],
+    ) -> (Vec<StoreModel>, Vec<u32>) {
+        let net = self.network;
+        let step_nodes: Vec<Option<NodeId>> = steps.iter().map(|s| self.step_node(*s)).collect();
+        let mut stores = Vec::new();
+        let mut node_store = vec![NO_STORE; net.nodes.len()];
+        for (i, node) in net.nodes.iter().enumerate() {
+            let Some(st) = node.storage else { continue };
+            if !step_nodes.contains(&Some(NodeId(i as u32))) {
+                continue;
+            }
+            node_store[i] = stores.len() as u32;
+            let teu = st.unit == crate::network::StorageUnit::Teu;
+            stores.push(StoreModel {
+                node: NodeId(i as u32),
+                limit: if teu {
+                    (st.limit * 1000.0).round() as u64
+                } else {
+                    st.limit as u64
+                },
+                teu,
+                refuse: st.when_full == crate::network::WhenFull::Refuse,
+                min_units: u64::MAX,
+            });
+        }
+        if stores.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let store_of_step: Vec<u32> = step_nodes
+            .iter()
+            .map(|n| n.map_or(NO_STORE, |n| node_store[n.0 as usize]))
+            .collect();
+        for f in flows {
+            for &r in &f.routes {
+                let rm = &routes[r as usize];
+                for k in rm.start..rm.start + rm.len {
+                    if let Some(st) = stores.get_mut(store_of_step[k as usize] as usize) {
+                        st.min_units = st.min_units.min(st.units(f));
+                    }
+                }
+            }
+        }
+        (stores, store_of_step)
+    }
+
     fn backlog(
         &self,
         scenario: &Scenario,

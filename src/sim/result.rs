@@ -29,6 +29,31 @@ pub struct ReplicationResult {
     /// resource (inner, in [`crate::sim::Model::resources`] order); empty without
     /// classes.
     pub class_waits: Vec<Vec<ClassWait>>,
+    /// Per storage limit, in [`crate::sim::Model::storage`] order (empty without
+    /// limits).
+    pub stores: Vec<StoreResult>,
+}
+
+/// A node's storage limit in one replication (trains counted in the window).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StoreResult {
+    /// Trains that reached the node (admitted at once, held or refused).
+    pub arrivals: u64,
+    /// Trains held for room.
+    pub held: u64,
+    /// Holds that ended by the end of the run.
+    pub holds_ended: u64,
+    /// Their sum (days).
+    pub hold_sum_days: f64,
+    /// Trains turned away (`when_full = "refuse"`).
+    pub refused: u64,
+    /// Share of the window the node had no room for the smallest train that comes to
+    /// it.
+    pub full_share: f64,
+    /// Time-average trains held.
+    pub held_mean: f64,
+    /// Time-average wagons (or TEU) at the node.
+    pub occupancy_mean: f64,
 }
 
 /// The waits of one train class at one resource that began after the warm-up and
@@ -65,7 +90,7 @@ pub struct Saturation {
 }
 
 /// One flow in one replication. Trains count if they arrived after the warm-up
-/// (the cohort); `offered = delivered + in_system` exactly.
+/// (the cohort); `offered = delivered + refused + in_system` exactly.
 #[derive(Clone, Debug, Default)]
 pub struct FlowResult {
     /// Trains that arrived in the window.
@@ -74,6 +99,8 @@ pub struct FlowResult {
     pub delivered: u64,
     /// Of those, trains still under way at the horizon.
     pub in_system: u64,
+    /// Of those, trains turned away by a full node (`when_full = "refuse"`).
+    pub refused: u64,
     /// Trains (of any cohort) that reached the destination in the window: the
     /// throughput.
     pub completed: u64,

@@ -200,6 +200,8 @@ pub struct RunStats {
     pub classes: Vec<super::ClassStats>,
     /// Each flow's class, in the model's order.
     flow_class: Vec<u32>,
+    /// Per storage limit, in [`Model::storage`] order (empty without limits).
+    pub stores: Vec<super::StoreStats>,
 }
 
 /// One replication's totals of one flow or all flows.
@@ -303,6 +305,7 @@ impl RunStats {
             series: None,
             classes: vec![super::ClassStats::default(); model.classes().len()],
             flow_class: flows.iter().map(|f| f.class).collect(),
+            stores: vec![super::StoreStats::default(); model.storage().len()],
         }
     }
 
@@ -479,6 +482,7 @@ impl Fold for RunStats {
                 .push(&s.values);
         }
         super::classes::push(&mut self.classes, &self.flow_class, r);
+        super::storage::push(&mut self.stores, self.window_days, r);
         if let Some(s) = r.saturated {
             self.saturated += 1;
             if self.first_saturation.is_none() {

@@ -325,3 +325,176 @@ train = { wagons = 50 }
     .expect("curve.csv reads back");
     assert!(rows.iter().all(|r| r.saturated_replications == 2));
 }
+
+// ----- storage limits -----------------------------------------------------------------
+
+/// The storage figures of node `node` in a summary.
+fn storage<'a>(
+    s: &'a corridor::summary::Summary,
+    node: &str,
+) -> &'a corridor::schema::StorageSummary {
+    s.storage
+        .iter()
+        .find(|x| x.node == node)
+        .unwrap_or_else(|| panic!("storage of {node} reported: {:?}", s.storage))
+}
+
+/// One Poisson flow a→b of 10-wagon trains at `per_week`, over 20,000 days after 500.
+fn storage_scenario(per_week: f64, arrivals: &str) -> String {
+    format!(
+        r#"
+name = "store"
+network = "net.toml"
+horizon_days = 20500
+warmup_days = 500
+replications = {N}
+seed = 21
+
+[[flow]]
+id = "f"
+from = "a"
+to = "b"
+trains_per_week = {per_week}
+train = {{ wagons = 10 }}
+{arrivals}
+"#
+    )
+}
+
+/// An M/M/1 station with room for K = 3 trains in all (30 wagons of 10-wagon trains,
+/// the one in service included) that turns away arrivals when full: the M/M/1/K
+/// queue. With ρ = λ/μ = 0.8, an arrival finds it full with probability
+/// P_K = (1 − ρ)ρ^K / (1 − ρ^(K+1)) = 0.17344 (and, Poisson arrivals seeing time
+/// averages, that is also the share of time it is full); the accepted throughput is
+/// λ(1 − P_K) = 0.66125 trains a day, and the node holds on average
+/// L = ρ/(1 − ρ) − (K + 1)ρ^(K+1)/(1 − ρ^(K+1)) trains.
+#[test]
+fn a_refusing_store_at_an_mm1_blocks_as_mm1k_says() {
+    let net = network(
+        "resource = { servers = 1, service_days = { dist = \"exponential\", mean = 1.0 } }\n\
+         storage = { wagons = 30, when_full = \"refuse\" }",
+        "",
+    );
+    let (s, out, _) = run_text(&net, &storage_scenario(5.6, ""));
+    let (rho, k, lambda) = (0.8f64, 3, 0.8);
+    let p_k = (1.0 - rho) * rho.powi(k) / (1.0 - rho.powi(k + 1));
+    assert!((p_k - 0.173_441).abs() < 1e-6);
+    let l = rho / (1.0 - rho) - f64::from(k + 1) * rho.powi(k + 1) / (1.0 - rho.powi(k + 1));
+    let st = storage(&s, "a");
+    assert_eq!(
+        (st.unit.as_str(), st.limit, st.when_full.as_str()),
+        ("wagons", 30.0, "refuse")
+    );
+    assert_within_4se("blocking probability", &st.refused_share, p_k);
+    assert_within_4se("share of time full", &st.full_share, p_k);
+    assert_within_4se("wagons at the node", &st.occupancy_mean, 10.0 * l);
+    let thr = &s.flows[0].delivered_trains_per_week;
+    let per_day = Estimate {
+        mean: thr.mean / 7.0,
+        ci95: thr.ci95.map(|[a, b]| [a / 7.0, b / 7.0]),
+    };
+    assert_within_4se("accepted throughput", &per_day, lambda * (1.0 - p_k));
+    assert_eq!(st.held_trains, 0, "a refusing node holds nobody");
+    // Every train of the window is delivered, refused or still in the system.
+    for r in &out.replications {
+        let f = &r.flows[0];
+        assert!(f.refused > 0);
+        assert_eq!(f.offered, f.delivered + f.refused + f.in_system);
+        assert_eq!(f.refused, r.stores[0].refused);
+    }
+}
+
+/// Blocking after service, by hand. Trains of 10 wagons arrive at a every 2 days
+/// from day 0; a serves each in exactly 1 day, then the train moves (in no time) to
+/// b, which holds one train (10 wagons) and serves it in 3 days. Train 0: a [0, 1],
+/// b [1, 4]. Train 1: a [2, 3], held at a (keeping its server) until b empties at 4,
+/// b [4, 7]. Train 2: a [4, 5], held until 7, b [7, 10]. Train 3 arrives at 6, waits
+/// for a's blocked server until 7, a [7, 8], held until 10, b [10, 13]. Train 4
+/// arrives at 8, waits until 10, a [10, 11], held from 11. Over 12 days: 3 trains
+/// delivered (days 4, 7, 10), 4 trains held of which 3 holds ended (1 + 2 + 2 = 5
+/// days), a's server busy or blocked 1 + 2 + 3 + 3 + 2 = 11 of 12 days, b full from
+/// day 1 on (11 of 12 days), and a's queue waits 1 (train 3) and 2 (train 4) days.
+#[test]
+fn a_full_node_holds_trains_where_they_are_by_hand() {
+    let net = r#"
+[network]
+name = "t"
+
+[[node]]
+id = "a"
+lat = 40.0
+lon = 50.0
+kind = "rail_terminal"
+resource = { servers = 1, service_days = 1.0 }
+
+[[node]]
+id = "b"
+lat = 41.0
+lon = 51.0
+kind = "rail_terminal"
+resource = { servers = 1, service_days = 3.0 }
+storage = { wagons = 10 }
+
+[[leg]]
+from = "a"
+to = "b"
+mode = "rail"
+length_km = 100
+travel_days = 0
+gauge_mm = 1520
+"#;
+    let sc = storage_scenario(3.5, "arrivals = \"timetable\"")
+        .replace("horizon_days = 20500", "horizon_days = 12")
+        .replace("warmup_days = 500", "warmup_days = 0")
+        .replace(&format!("replications = {N}"), "replications = 1");
+    let (s, out, _) = run_text(net, &sc);
+    let r = &out.replications[0];
+    let st = &r.stores[0];
+    assert_eq!(r.flows[0].delivered, 3);
+    assert_eq!(r.flows[0].offered, 6);
+    assert_eq!(
+        (st.arrivals, st.held, st.holds_ended, st.refused),
+        (5, 4, 3, 0)
+    );
+    assert!((st.hold_sum_days - 5.0).abs() < 1e-9, "{st:?}");
+    assert!((st.full_share - 11.0 / 12.0).abs() < 1e-9, "{st:?}");
+    assert!(
+        (st.held_mean - 6.0 / 12.0).abs() < 1e-9,
+        "holds 1+2+2+1 days: {st:?}"
+    );
+    let a = s.resources.iter().position(|x| x.id == "a").unwrap();
+    let ra = &r.resources[a];
+    assert!((ra.utilization - 11.0 / 12.0).abs() < 1e-9, "{ra:?}");
+    assert_eq!(ra.waits, 5, "trains 0–4 started service at a");
+    assert!((ra.wait_sum_days - 3.0).abs() < 1e-9, "{ra:?}");
+    assert_eq!(storage(&s, "b").held_trains, 4);
+}
+
+/// Storage mistakes are located and say what to give.
+#[test]
+fn storage_errors_are_located() {
+    let with = |storage: &str| {
+        crate::support::network_problems(&network(
+            &format!("resource = {{ servers = 1, service_days = 1.0 }}\nstorage = {storage}"),
+            "",
+        ))
+    };
+    let p = with("{ wagons = 0 }");
+    assert!(
+        p.contains("net.toml:11:")
+            && p.contains("`storage.wagons` must be a whole number of at least 1, got 0"),
+        "{p}"
+    );
+    let p = with("{ wagons = 10, teu = 20 }");
+    assert!(p.contains("`storage` gives both `wagons` and `teu`"), "{p}");
+    let p = with("{ when_full = \"refuse\" }");
+    assert!(
+        p.contains("`storage` gives neither `wagons` nor `teu`")
+            && p.contains("storage = { wagons = 700 }"),
+        "{p}"
+    );
+    let p = with("{ teu = -1 }");
+    assert!(p.contains("`storage.teu`"), "{p}");
+    let p = with("{ wagons = 10, when_full = \"drop\" }");
+    assert!(p.contains("hold") && p.contains("refuse"), "{p}");
+}
