@@ -498,3 +498,86 @@ fn storage_errors_are_located() {
     let p = with("{ wagons = 10, when_full = \"drop\" }");
     assert!(p.contains("hold") && p.contains("refuse"), "{p}");
 }
+
+/// A ferry port that holds 40 TEU (two 10-wagon trains of 20 TEU): trains that do not
+/// fit wait at their origin, the port itself, and its wagons leave the store as they
+/// sail. `corridor run` writes `storage.csv` and the `storage` block of
+/// `summary.json`, both reading back through their types unchanged; the port never
+/// holds more than its limit on average, holds trains, refuses none, and every train
+/// is delivered or still in the system.
+#[test]
+fn a_port_store_in_teu_is_reported_through_the_schema() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let d = dir.path();
+    let net = r#"
+[network]
+name = "port store"
+
+[[node]]
+id = "a"
+lat = 40.0
+lon = 50.0
+kind = "sea_port"
+storage = { teu = 40 }
+
+[[node]]
+id = "b"
+lat = 40.0
+lon = 51.0
+kind = "sea_port"
+
+[[leg]]
+id = "sea"
+from = "a"
+to = "b"
+mode = "sea"
+length_km = 300
+one_way = true
+
+[leg.ferry]
+vessels = 1
+wagons_per_sailing = 20
+departure = { rule = "when_full", max_wait_days = 100000 }
+sailing_days = { dist = "exponential", mean = 0.5 }
+turnaround_days = 0.2
+"#;
+    std::fs::write(d.join("net.toml"), net).unwrap();
+    let sc = r#"
+name = "port"
+network = "net.toml"
+horizon_days = 400
+warmup_days = 20
+replications = 4
+seed = 5
+
+[[flow]]
+id = "f"
+from = "a"
+to = "b"
+trains_per_week = 10
+train = { wagons = 10, teu = 20 }
+"#;
+    std::fs::write(d.join("sc.toml"), sc).unwrap();
+    let o = crate::support::corridor(d, &["run", "sc.toml", "--out", "run", "--no-plots"]);
+    assert!(o.status.success(), "{}", crate::support::text(&o).1);
+    crate::schema::json_round_trip::<corridor::schema::Summary>(&d.join("run/summary.json"));
+    crate::schema::csv_round_trip::<corridor::schema::StorageRow>(&d.join("run/storage.csv"));
+    let rows: Vec<corridor::schema::StorageRow> =
+        corridor::schema::from_csv(&std::fs::read_to_string(d.join("run/storage.csv")).unwrap())
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+    let r = &rows[0];
+    assert_eq!(
+        (r.node.as_str(), r.unit.as_str(), r.limit),
+        ("a", "teu", 40.0)
+    );
+    assert!(r.held_trains > 0 && r.refused_trains == 0, "{r:?}");
+    assert!(r.occupancy_mean > 0.0 && r.occupancy_mean <= 40.0, "{r:?}");
+    assert!(r.full_share_mean > 0.0 && r.full_share_mean < 1.0, "{r:?}");
+    let s: corridor::schema::Summary =
+        corridor::schema::from_json(&std::fs::read_to_string(d.join("run/summary.json")).unwrap())
+            .unwrap();
+    let f = &s.flows[0];
+    let sum = f.delivered_trains.mean + f.in_system_trains.mean;
+    assert!((f.offered_trains.mean - sum).abs() < 1e-9, "{f:?}");
+}
