@@ -150,6 +150,13 @@ impl Summary {
                 100.0 * DELIVERED_RATIO_MIN
             ));
         }
+        let refused: u64 = stats.stores.iter().map(|x| x.refused_total).sum();
+        if refused > 0 {
+            notices.push(format!(
+                "refused: {:.1} trains a replication were turned away by full nodes (when_full = \"refuse\"); they count as offered, not delivered (see storage.csv)",
+                refused as f64 / stats.replications.max(1) as f64
+            ));
+        }
         Summary {
             scenario: scenario.name.clone(),
             description: scenario.description.clone(),

@@ -395,6 +395,11 @@ fn a_refusing_store_at_an_mm1_blocks_as_mm1k_says() {
     };
     assert_within_4se("accepted throughput", &per_day, lambda * (1.0 - p_k));
     assert_eq!(st.held_trains, 0, "a refusing node holds nobody");
+    assert!(
+        s.notices.iter().any(|n| n.starts_with("refused: ")),
+        "{:?}",
+        s.notices
+    );
     // Every train of the window is delivered, refused or still in the system.
     for r in &out.replications {
         let f = &r.flows[0];
