@@ -908,6 +908,8 @@ pub mod limits {
         1e5,
         "far above any train; keeps the trucks of one train countable",
     );
+    /// Most embargoes in a scenario (each route keeps one bit per embargo).
+    pub const MAX_EMBARGOES: usize = 64;
     /// A node's storage limit (wagons or TEU).
     pub const STORAGE: Bound = (1.0, 1e8, "far above any port; keeps unit sums exact");
     /// Tonnes of one train, TEU of one sailing.

@@ -53,9 +53,10 @@ pub use self::manifest::{
     TrainRecord, WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord,
 };
 pub use self::run::{
-    AllRoutes, ClassResource, ClassSummary, Detail, FlowRow, FlowSummary, LegExport, NetworkExport,
-    NodeExport, Overall, ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary,
-    Saturation, StorageRow, StorageSummary, Summary, TrainRow, Transit, TransitRow,
+    AllRoutes, ClassResource, ClassSummary, Detail, EmbargoSummary, FlowRow, FlowSummary,
+    LegExport, NetworkExport, NodeExport, Overall, ReplicationRow, ResourceRow, ResourceSummary,
+    RouteRef, RouteSummary, Saturation, StorageRow, StorageSummary, Summary, TrainRow, Transit,
+    TransitRow,
 };
 pub use self::timeseries::{EntityKind, TimeseriesRow};
 pub use crate::sim::ResourceKind;

@@ -14,7 +14,7 @@ mod fold;
 mod storage;
 
 pub use classes::ClassStats;
-pub use storage::StoreStats;
+pub use storage::{EmbargoStats, StoreStats};
 
 pub use fold::{
     FlowStats, Keep, ResourceStats, RouteStats, RunStats, Series, SubsetBinding,
@@ -173,6 +173,7 @@ impl Summary {
             notices,
             classes: classes::summaries(model, &stats.classes),
             storage: storage::summaries(model, &stats.stores),
+            embargoes: storage::embargo_summaries(model, &stats.embargoes),
         }
     }
 }

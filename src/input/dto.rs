@@ -465,6 +465,40 @@ pub struct ScenarioFile {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub classes: Vec<Spanned<String>>,
+    /// Embargoes: rules that stop dispatching trains towards a node while its
+    /// backlog is high.
+    #[serde(default)]
+    pub embargo: Vec<EmbargoSpec>,
+}
+
+/// One `[[embargo]]`: while the backlog at `node` (trains or wagons at its resource
+/// and ferry berth) is above `stop_above`, trains of every flow routed through it
+/// are held at their origin; dispatching resumes once it falls below
+/// `resume_below`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmbargoSpec {
+    /// Node id.
+    #[schemars(with = "String")]
+    pub node: Spanned<String>,
+    /// The embargo starts when the backlog passes this.
+    #[schemars(with = "f64")]
+    pub stop_above: Spanned<f64>,
+    /// It ends when the backlog falls below this (at least 1, at most `stop_above`).
+    #[schemars(with = "f64")]
+    pub resume_below: Spanned<f64>,
+    /// What the backlog counts: `trains` (default) or `wagons`.
+    pub unit: Option<EmbargoUnit>,
+}
+
+/// What an embargo's backlog counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmbargoUnit {
+    /// Trains.
+    Trains,
+    /// Wagons.
+    Wagons,
 }
 
 /// A day: a number of days since day 0, or a date `YYYY-MM-DD` (with a `start_date`).

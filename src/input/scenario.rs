@@ -239,6 +239,7 @@ pub(super) fn build(
     }
 
     let backlog = timeline::backlog(&mut ck, &file.backlog, &flows, &network, &router);
+    let embargoes = super::embargo::embargoes(&mut ck, &file.embargo, &network);
 
     if ck.problems.is_empty()
         && let Some(r) = run
@@ -260,6 +261,7 @@ pub(super) fn build(
             backlog: backlog.clone(),
             period,
             classes: classes.clone(),
+            embargoes: embargoes.clone(),
         };
         if let Err(e) = check_work(&candidate, &network) {
             ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
@@ -351,6 +353,7 @@ pub(super) fn build(
         backlog,
         period,
         classes,
+        embargoes,
     };
     Ok((scenario, network))
 }

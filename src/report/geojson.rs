@@ -297,6 +297,7 @@ mod tests {
             notices: Vec::new(),
             classes: Vec::new(),
             storage: Vec::new(),
+            embargoes: Vec::new(),
         };
         // The summary goes through its file form, as `export-geojson DIR` reads it.
         let summary: Summary = serde_json::from_str(&crate::schema::to_json(&summary)).unwrap();

@@ -50,6 +50,32 @@ pub struct Summary {
     /// a `storage`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub storage: Vec<StorageSummary>,
+    /// Figures of the embargoes, in scenario order (absent without `[[embargo]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embargoes: Vec<EmbargoSummary>,
+}
+
+/// Figures of one embargo over the observation window (means over replications).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EmbargoSummary {
+    /// The node whose backlog is watched.
+    pub node: String,
+    /// Dispatching stops when the backlog is above this.
+    pub stop_above: f64,
+    /// It resumes when the backlog is below this.
+    pub resume_below: f64,
+    /// What the backlog counts: `trains` or `wagons`.
+    pub unit: String,
+    /// Episodes that began in the window, per replication.
+    pub episodes: Estimate,
+    /// Days in force, per replication.
+    pub days: Estimate,
+    /// Trains held at their origin, all replications together.
+    pub held_trains: u64,
+    /// Trains held at their origin, per replication.
+    pub held_per_replication: Estimate,
+    /// Mean hold of the holds that ended (days).
+    pub hold_days: Estimate,
 }
 
 /// Figures of one node's storage limit (means over replications; per-day figures over

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
 use crate::sim::{
-    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation, StoreResult,
+    ClassWait, EmbargoResult, FlowResult, ReplicationResult, ResourceResult, RouteResult,
+    Saturation, StoreResult,
 };
 use crate::stats::{GridSummary, Histogram};
 
@@ -156,6 +157,63 @@ pub(super) struct RepRecord {
     /// Per storage limit (absent without limits).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     stores: Vec<StoreRecord>,
+    /// Per embargo (absent without).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    embargoes: Vec<EmbargoRecord>,
+}
+
+/// An embargo in one replication (floats exact).
+#[derive(Serialize, Deserialize)]
+struct EmbargoRecord {
+    episodes: u64,
+    #[serde(with = "bits")]
+    days: f64,
+    held: u64,
+    holds_ended: u64,
+    #[serde(with = "bits")]
+    hold_sum_days: f64,
+    #[serde(with = "bits")]
+    censored_hold_sum_days: f64,
+}
+
+impl EmbargoRecord {
+    fn of(e: &EmbargoResult) -> EmbargoRecord {
+        let EmbargoResult {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        } = *e;
+        EmbargoRecord {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        }
+    }
+
+    fn into_result(self) -> EmbargoResult {
+        let EmbargoRecord {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        } = self;
+        EmbargoResult {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        }
+    }
 }
 
 /// A node's storage limit in one replication (floats exact).
@@ -311,6 +369,7 @@ impl RepRecord {
             series: _,
             class_waits,
             stores,
+            embargoes,
         } = r;
         RepRecord {
             index: *index,
@@ -336,6 +395,7 @@ impl RepRecord {
                 })
                 .collect(),
             stores: stores.iter().map(StoreRecord::of).collect(),
+            embargoes: embargoes.iter().map(EmbargoRecord::of).collect(),
         }
     }
 
@@ -350,6 +410,7 @@ impl RepRecord {
             saturated,
             class_waits,
             stores,
+            embargoes,
         } = self;
         Some(ReplicationResult {
             index,
@@ -382,6 +443,10 @@ impl RepRecord {
                 })
                 .collect(),
             stores: stores.into_iter().map(StoreRecord::into_result).collect(),
+            embargoes: embargoes
+                .into_iter()
+                .map(EmbargoRecord::into_result)
+                .collect(),
         })
     }
 }

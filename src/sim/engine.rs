@@ -20,7 +20,7 @@ use self::ferries::{FerryState, PortState, Vessel};
 use self::over_time::Recorder;
 use self::stat::Stat;
 use self::stations::{SectionState, StationState};
-use self::storage::StoreState;
+use self::storage::{EmbargoState, StoreState};
 use super::model::{ClosureModel, Model, NO_STORE, Regime, Res, Step};
 use super::queue::EventQueue;
 use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
@@ -135,6 +135,8 @@ struct Sim<'m, 't, T: Trace> {
     class_waits: ClassWaits,
     /// Nodes with storage limits (empty without).
     stores: Vec<StoreState>,
+    /// Embargoes (empty without).
+    embargoes: Vec<EmbargoState>,
 }
 
 /// Up to this many flows, each flow's next arrival waits in a lane of the event queue
@@ -281,6 +283,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             recorder: Recorder::new(m),
             class_waits: ClassWaits::new(m),
             stores: StoreState::all(m.stores.len()),
+            embargoes: EmbargoState::all(m.embargoes.len()),
         }
     }
 
@@ -573,6 +576,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             return;
         }
         let k = tr.next;
+        if !m.embargoes.is_empty()
+            && k == m.routes[tr.route as usize].start
+            && self.embargo_holds(t)
+        {
+            return;
+        }
         if !m.stores.is_empty() && !self.store_gate(t, k) {
             return;
         }
@@ -821,6 +830,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         self.sections.iter_mut().for_each(|x| restart(&mut x.stat));
         self.ports.iter_mut().for_each(|x| restart(&mut x.stat));
         self.stores.iter_mut().for_each(|x| x.restart(now));
+        self.embargoes.iter_mut().for_each(|x| x.restart(now));
     }
 
     // ----- results ---------------------------------------------------------------------
@@ -939,6 +949,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         }
         let class_waits = self.class_waits.finish(m);
         let stores = self.store_results(now, window_ms);
+        let embargoes = self.embargo_results(now);
         let series = self
             .recorder
             .take()
@@ -970,6 +981,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             series,
             class_waits,
             stores,
+            embargoes,
         }
     }
 }

@@ -80,6 +80,22 @@ pub struct Model {
     /// [`NO_STORE`] (empty when there are no stores).
     pub(crate) store_of_step: Vec<u32>,
     store_info: Vec<StoreInfo>,
+    /// Embargoes (empty: none, and the engine never looks at them).
+    pub(crate) embargoes: Vec<EmbargoModel>,
+    embargo_info: Vec<EmbargoInfo>,
+}
+
+/// An embargo as reported in results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbargoInfo {
+    /// Node id.
+    pub node: String,
+    /// The backlog above which dispatching stops.
+    pub stop_above: f64,
+    /// The backlog below which it resumes.
+    pub resume_below: f64,
+    /// `trains` or `wagons`.
+    pub unit: &'static str,
 }
 
 /// A storage limit as reported in results.
@@ -112,6 +128,24 @@ pub(crate) struct StoreModel {
     /// Units of the smallest train that comes here: the store is full while it has
     /// no room for this.
     pub(crate) min_units: u64,
+    /// The node has a storage limit (else it only counts its backlog for an
+    /// embargo, and its limit is `u64::MAX`).
+    pub(crate) limited: bool,
+    /// The embargo watching this node, or [`NO_STORE`].
+    pub(crate) embargo: u32,
+}
+
+/// An embargo, in engine units.
+#[derive(Clone, Debug)]
+pub(crate) struct EmbargoModel {
+    /// The store counting its node's backlog.
+    pub(crate) store: u32,
+    /// Dispatching stops when the backlog is above this.
+    pub(crate) stop_above: f64,
+    /// It resumes when the backlog is below this.
+    pub(crate) resume_below: f64,
+    /// The backlog counts wagons (else trains).
+    pub(crate) wagons: bool,
 }
 
 impl StoreModel {
@@ -260,6 +294,8 @@ pub(crate) struct RouteModel {
     pub(crate) start: u32,
     /// How many steps it has.
     pub(crate) len: u32,
+    /// Bit `e` set: the route has a step at the node of embargo `e`.
+    pub(crate) embargo_mask: u64,
     /// For each step position, the routes of the same flow that share this route's
     /// history up to there and part ways at it (adaptive flows only).
     pub(crate) branches: Vec<Vec<u32>>,
@@ -454,6 +490,7 @@ impl Model {
                     start: steps.len() as u32,
                     len: route_steps.len() as u32,
                     branches: Vec::new(),
+                    embargo_mask: 0,
                 });
                 steps.extend(route_steps);
             }
@@ -492,7 +529,8 @@ impl Model {
         let port_lightest_wagon_t = lightest_wagons(&regimes, &flows, &routes, &steps, scenario)?;
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&steps);
-        let (stores, store_of_step) = b.stores(&steps, &flows, &routes);
+        let (stores, store_of_step, embargoes) =
+            b.stores(&steps, &flows, &mut routes, &scenario.embargoes);
         let backlog = b.backlog(scenario, &flows, &routes, &steps)?;
         let horizon = scenario.run.horizon_days;
         let period_starts = scenario.period.map_or_else(Vec::new, |p| {
@@ -524,8 +562,25 @@ impl Model {
             flow_info,
             port_lightest_wagon_t,
             classes: scenario.classes.clone(),
+            embargo_info: scenario
+                .embargoes
+                .iter()
+                .filter(|e| {
+                    embargoes
+                        .iter()
+                        .any(|m| stores[m.store as usize].node == e.node)
+                })
+                .map(|e| EmbargoInfo {
+                    node: network.node(e.node).id.clone(),
+                    stop_above: e.stop_above,
+                    resume_below: e.resume_below,
+                    unit: if e.wagons { "wagons" } else { "trains" },
+                })
+                .collect(),
+            embargoes,
             store_info: stores
                 .iter()
+                .filter(|st| st.limited)
                 .map(|st| {
                     let spec = network
                         .node(st.node)
@@ -548,6 +603,12 @@ impl Model {
     /// [`ReplicationResult::stores`](super::ReplicationResult::stores).
     pub fn storage(&self) -> &[StoreInfo] {
         &self.store_info
+    }
+
+    /// The embargoes whose node some route reaches, in scenario order: the order of
+    /// [`ReplicationResult::embargoes`](super::ReplicationResult::embargoes).
+    pub fn embargoes(&self) -> &[EmbargoInfo] {
+        &self.embargo_info
     }
 
     /// The resources reported in results (those some route uses), in a fixed order:
@@ -984,33 +1045,62 @@ impl<'a> Builder<'a> {
         &self,
         steps: &[Step],
         flows: &[FlowModel],
-        routes: &[RouteModel],
-    ) -> (Vec<StoreModel>, Vec<u32>) {
+        routes: &mut [RouteModel],
+        embargoes: &[crate::scenario::Embargo],
+    ) -> (Vec<StoreModel>, Vec<u32>, Vec<EmbargoModel>) {
         let net = self.network;
         let step_nodes: Vec<Option<NodeId>> = steps.iter().map(|s| self.step_node(*s)).collect();
         let mut stores = Vec::new();
         let mut node_store = vec![NO_STORE; net.nodes.len()];
         for (i, node) in net.nodes.iter().enumerate() {
-            let Some(st) = node.storage else { continue };
+            let watched = embargoes.iter().any(|e| e.node.0 as usize == i);
+            if node.storage.is_none() && !watched {
+                continue;
+            }
             if !step_nodes.contains(&Some(NodeId(i as u32))) {
                 continue;
             }
             node_store[i] = stores.len() as u32;
-            let teu = st.unit == crate::network::StorageUnit::Teu;
+            let (limit, teu, refuse) = match node.storage {
+                Some(st) if st.unit == crate::network::StorageUnit::Teu => (
+                    (st.limit * 1000.0).round() as u64,
+                    true,
+                    st.when_full == crate::network::WhenFull::Refuse,
+                ),
+                Some(st) => (
+                    st.limit as u64,
+                    false,
+                    st.when_full == crate::network::WhenFull::Refuse,
+                ),
+                None => (u64::MAX, false, false),
+            };
             stores.push(StoreModel {
                 node: NodeId(i as u32),
-                limit: if teu {
-                    (st.limit * 1000.0).round() as u64
-                } else {
-                    st.limit as u64
-                },
+                limit,
                 teu,
-                refuse: st.when_full == crate::network::WhenFull::Refuse,
+                refuse,
                 min_units: u64::MAX,
+                limited: node.storage.is_some(),
+                embargo: NO_STORE,
             });
         }
         if stores.is_empty() {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), Vec::new(), Vec::new());
+        }
+        let mut models = Vec::new();
+        for e in embargoes {
+            let s = node_store[e.node.0 as usize];
+            if s == NO_STORE {
+                continue;
+            }
+            // One rule per node (checked when the scenario was read).
+            stores[s as usize].embargo = models.len() as u32;
+            models.push(EmbargoModel {
+                store: s,
+                stop_above: e.stop_above,
+                resume_below: e.resume_below,
+                wagons: e.wagons,
+            });
         }
         let store_of_step: Vec<u32> = step_nodes
             .iter()
@@ -1026,7 +1116,19 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        (stores, store_of_step)
+        for rm in routes.iter_mut() {
+            for k in rm.start..rm.start + rm.len {
+                let s = store_of_step[k as usize];
+                if s != NO_STORE {
+                    for (e, em) in models.iter().enumerate() {
+                        if em.store == s {
+                            rm.embargo_mask |= 1 << e;
+                        }
+                    }
+                }
+            }
+        }
+        (stores, store_of_step, models)
     }
 
     fn backlog(

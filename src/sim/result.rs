@@ -32,6 +32,25 @@ pub struct ReplicationResult {
     /// Per storage limit, in [`crate::sim::Model::storage`] order (empty without
     /// limits).
     pub stores: Vec<StoreResult>,
+    /// Per embargo, in [`crate::sim::Model::embargoes`] order (empty without).
+    pub embargoes: Vec<EmbargoResult>,
+}
+
+/// An embargo in one replication (over the window).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EmbargoResult {
+    /// Episodes that began.
+    pub episodes: u64,
+    /// Days it was in force.
+    pub days: f64,
+    /// Trains held at their origin.
+    pub held: u64,
+    /// Holds that ended by the end of the run.
+    pub holds_ended: u64,
+    /// Their sum (days).
+    pub hold_sum_days: f64,
+    /// Trains of the window still held at the end: their holds so far (days).
+    pub censored_hold_sum_days: f64,
 }
 
 /// A node's storage limit in one replication (trains counted in the window).

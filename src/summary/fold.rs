@@ -202,6 +202,8 @@ pub struct RunStats {
     flow_class: Vec<u32>,
     /// Per storage limit, in [`Model::storage`] order (empty without limits).
     pub stores: Vec<super::StoreStats>,
+    /// Per embargo, in [`Model::embargoes`] order (empty without).
+    pub embargoes: Vec<super::EmbargoStats>,
 }
 
 /// One replication's totals of one flow or all flows.
@@ -306,6 +308,7 @@ impl RunStats {
             classes: vec![super::ClassStats::default(); model.classes().len()],
             flow_class: flows.iter().map(|f| f.class).collect(),
             stores: vec![super::StoreStats::default(); model.storage().len()],
+            embargoes: vec![super::EmbargoStats::default(); model.embargoes().len()],
         }
     }
 
@@ -483,6 +486,7 @@ impl Fold for RunStats {
         }
         super::classes::push(&mut self.classes, &self.flow_class, r);
         super::storage::push(&mut self.stores, self.window_days, r);
+        super::storage::push_embargoes(&mut self.embargoes, r);
         if let Some(s) = r.saturated {
             self.saturated += 1;
             if self.first_saturation.is_none() {

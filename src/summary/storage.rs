@@ -1,7 +1,8 @@
 //! Figures of the nodes' storage limits across replications: trains held and refused,
-//! how long holds last, how often and how full the node is.
+//! how long holds last, how often and how full the node is; and of the embargoes:
+//! episodes, days in force, trains held at their origins.
 
-use crate::schema::StorageSummary;
+use crate::schema::{EmbargoSummary, StorageSummary};
 use crate::sim::{Model, ReplicationResult};
 use crate::stats::Moments;
 
@@ -73,6 +74,54 @@ pub(super) fn summaries(model: &Model, stores: &[StoreStats]) -> Vec<StorageSumm
             full_share: s.full_share.estimate(),
             held_mean: s.held_mean.estimate(),
             occupancy_mean: s.occupancy_mean.estimate(),
+        })
+        .collect()
+}
+
+/// Streaming figures of one embargo.
+#[derive(Clone, Debug, Default)]
+pub struct EmbargoStats {
+    /// Episodes per replication.
+    pub episodes: Moments,
+    /// Days in force per replication.
+    pub days: Moments,
+    /// Trains held per replication.
+    pub held: Moments,
+    /// Mean hold (days; replications without an ended hold left out).
+    pub hold_days: Moments,
+    /// Trains held over all replications.
+    pub held_total: u64,
+}
+
+/// Folds one replication into every embargo's figures.
+pub(super) fn push_embargoes(embargoes: &mut [EmbargoStats], r: &ReplicationResult) {
+    for (s, x) in embargoes.iter_mut().zip(&r.embargoes) {
+        s.episodes.push(x.episodes as f64);
+        s.days.push(x.days);
+        s.held.push(x.held as f64);
+        if x.holds_ended > 0 {
+            s.hold_days.push(x.hold_sum_days / x.holds_ended as f64);
+        }
+        s.held_total += x.held;
+    }
+}
+
+/// The summary of every embargo, in scenario order.
+pub(super) fn embargo_summaries(model: &Model, embargoes: &[EmbargoStats]) -> Vec<EmbargoSummary> {
+    model
+        .embargoes()
+        .iter()
+        .zip(embargoes)
+        .map(|(info, s)| EmbargoSummary {
+            node: info.node.clone(),
+            stop_above: info.stop_above,
+            resume_below: info.resume_below,
+            unit: info.unit.to_string(),
+            episodes: s.episodes.estimate(),
+            days: s.days.estimate(),
+            held_trains: s.held_total,
+            held_per_replication: s.held.estimate(),
+            hold_days: s.hold_days.estimate(),
         })
         .collect()
 }

@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use super::stat::TimeAvg;
 use super::{Event, Sim};
 use crate::sim::model::NO_STORE;
-use crate::sim::result::StoreResult;
+use crate::sim::result::{EmbargoResult, StoreResult};
 use crate::sim::time::{MS_PER_DAY, SimTime};
 use crate::sim::trace::Trace;
 
@@ -61,6 +61,9 @@ impl Level {
 pub(super) struct StoreState {
     /// Units of the trains at the node now.
     occupied: u64,
+    /// Trains and wagons at the node now (an embargo's backlog).
+    trains: u64,
+    wagons: u64,
     /// Trains waiting for room, first come first served.
     held: VecDeque<Held>,
     /// Trains that reached the node in the window (admitted, held or refused).
@@ -175,6 +178,31 @@ impl<T: Trace> Sim<'_, '_, T> {
         st.occupied == 0 || st.occupied.saturating_add(units) <= self.m.stores[s as usize].limit
     }
 
+    /// Store `s` gains (`sign` = 1) or loses (−1) train `t`.
+    fn count(&mut self, s: u32, t: u32, gain: bool) {
+        let wagons = u64::from(
+            self.m.flows[self.trains[t as usize].flow as usize]
+                .train
+                .wagons,
+        );
+        let units = self.units(s, t);
+        let st = &mut self.stores[s as usize];
+        let occupied = if gain {
+            st.trains += 1;
+            st.wagons += wagons;
+            st.occupied + units
+        } else {
+            st.trains -= 1;
+            st.wagons -= wagons;
+            st.occupied - units
+        };
+        self.set_occupied(s, occupied);
+        let e = self.m.stores[s as usize].embargo;
+        if e != NO_STORE {
+            self.embargo_check(e);
+        }
+    }
+
     fn set_occupied(&mut self, s: u32, occupied: u64) {
         let now = self.now;
         let sm = &self.m.stores[s as usize];
@@ -186,8 +214,7 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     fn occupy(&mut self, s: u32, t: u32) {
-        let occupied = self.stores[s as usize].occupied + self.units(s, t);
-        self.set_occupied(s, occupied);
+        self.count(s, t, true);
     }
 
     fn hold(&mut self, t: u32, s: u32, blocking: u32) {
@@ -225,8 +252,7 @@ impl<T: Trace> Sim<'_, '_, T> {
     /// Store `s` gives back train `t`'s units, then lets in the trains held for it
     /// that now fit, in order.
     fn store_release(&mut self, s: u32, t: u32) {
-        let occupied = self.stores[s as usize].occupied - self.units(s, t);
-        self.set_occupied(s, occupied);
+        self.count(s, t, false);
         loop {
             let Some(&h) = self.stores[s as usize].held.front() else {
                 return;
@@ -274,6 +300,7 @@ impl<T: Trace> Sim<'_, '_, T> {
         self.stores
             .iter_mut()
             .zip(&m.stores)
+            .filter(|(_, sm)| sm.limited)
             .map(|(st, sm)| {
                 let scale = if sm.teu { 1000.0 } else { 1.0 };
                 StoreResult {
@@ -286,6 +313,116 @@ impl<T: Trace> Sim<'_, '_, T> {
                     held_mean: per_window(st.held_now.area(now)),
                     occupancy_mean: per_window(st.occupancy.area(now)) / scale,
                 }
+            })
+            .collect()
+    }
+}
+
+/// An embargo during one replication.
+#[derive(Debug, Default)]
+pub(super) struct EmbargoState {
+    active: bool,
+    /// 1 while in force.
+    in_force: TimeAvg,
+    /// Episodes that began in the window.
+    episodes: u64,
+    /// Trains held at their origin, first come first served, and since when.
+    held: VecDeque<(u32, SimTime)>,
+    /// Trains held whose hold began in the window.
+    held_trains: u64,
+    /// Of those, the holds that ended, and their sum (ms).
+    holds_ended: u64,
+    hold_ms: u64,
+}
+
+impl EmbargoState {
+    /// One state per embargo of the model.
+    pub(super) fn all(n: usize) -> Vec<EmbargoState> {
+        (0..n).map(|_| EmbargoState::default()).collect()
+    }
+
+    /// Restarts the time average at the end of the warm-up.
+    pub(super) fn restart(&mut self, now: SimTime) {
+        self.in_force.restart(now);
+    }
+}
+
+impl<T: Trace> Sim<'_, '_, T> {
+    /// Train `t` is at its origin: if an embargo on a node of its route is in force,
+    /// it waits there (true). Out of line: only models with embargoes call it.
+    #[inline(never)]
+    pub(super) fn embargo_holds(&mut self, t: u32) -> bool {
+        let mut mask = self.m.routes[self.trains[t as usize].route as usize].embargo_mask;
+        while mask != 0 {
+            let e = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let now = self.now;
+            let es = &mut self.embargoes[e];
+            if es.active {
+                if now >= self.m.warmup {
+                    es.held_trains += 1;
+                }
+                es.held.push_back((t, now));
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Embargo `e` after its node's backlog changed: it begins above `stop_above`;
+    /// below `resume_below` it ends and its held trains leave their origins in order
+    /// (now, before anything else happens, until it begins again).
+    fn embargo_check(&mut self, e: u32) {
+        let m = self.m;
+        let em = &m.embargoes[e as usize];
+        let st = &self.stores[em.store as usize];
+        let backlog = if em.wagons { st.wagons } else { st.trains } as f64;
+        let now = self.now;
+        let es = &mut self.embargoes[e as usize];
+        if !es.active && backlog > em.stop_above {
+            es.active = true;
+            es.in_force.set(now, 1);
+            if now >= m.warmup {
+                es.episodes += 1;
+            }
+        } else if es.active && backlog < em.resume_below {
+            es.active = false;
+            es.in_force.set(now, 0);
+            loop {
+                let es = &mut self.embargoes[e as usize];
+                if es.active {
+                    return;
+                }
+                let Some((t, since)) = es.held.pop_front() else {
+                    return;
+                };
+                if since >= m.warmup {
+                    es.holds_ended += 1;
+                    es.hold_ms += now.0 - since.0;
+                }
+                self.advance(t);
+            }
+        }
+    }
+
+    /// Every embargo's figures over the window ending at `now`.
+    pub(super) fn embargo_results(&mut self, now: SimTime) -> Vec<EmbargoResult> {
+        let warmup = self.m.warmup;
+        self.embargoes
+            .iter_mut()
+            .map(|es| EmbargoResult {
+                censored_hold_sum_days: es
+                    .held
+                    .iter()
+                    .filter(|(_, since)| *since >= warmup)
+                    .map(|(_, since)| now.0.saturating_sub(since.0))
+                    .sum::<u64>() as f64
+                    / MS_PER_DAY,
+                episodes: es.episodes,
+                days: es.in_force.area(now) / MS_PER_DAY,
+                held: es.held_trains,
+                holds_ended: es.holds_ended,
+                hold_sum_days: es.hold_ms as f64 / MS_PER_DAY,
             })
             .collect()
     }
