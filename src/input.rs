@@ -8,6 +8,7 @@
 
 mod classes;
 pub mod dto;
+mod embargo;
 mod layers;
 mod network;
 mod scenario;

@@ -110,6 +110,48 @@ pub struct Node {
     pub station: Option<Station>,
     /// Handling tariff (USD per TEU), added to route costs.
     pub handling_usd_per_teu: f64,
+    /// The most wagons (or TEU) the node holds at once, if limited.
+    pub storage: Option<Storage>,
+}
+
+/// A node's storage limit: the wagons (or TEU) of the trains at the node, at its
+/// station (waiting or served) and at its ferry berth until their last wagon sails.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Storage {
+    /// The limit, in `unit`s.
+    pub limit: f64,
+    /// What the limit counts.
+    pub unit: StorageUnit,
+    /// What a full node does with an arriving train.
+    pub when_full: WhenFull,
+}
+
+/// What a storage limit counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageUnit {
+    /// Wagons.
+    Wagons,
+    /// Twenty-foot equivalent units.
+    Teu,
+}
+
+impl StorageUnit {
+    /// The name used in files and results.
+    pub fn name(self) -> &'static str {
+        match self {
+            StorageUnit::Wagons => "wagons",
+            StorageUnit::Teu => "teu",
+        }
+    }
+}
+
+/// What a full node does with an arriving train.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenFull {
+    /// The train waits where it is until the node has room (first come, first served).
+    Hold,
+    /// The train is turned away (counted as refused).
+    Refuse,
 }
 
 /// Parallel servers with one FIFO queue: tracks, berths, inspection lanes.
@@ -1131,6 +1173,10 @@ pub mod limits {
         1e5,
         "far above any train; keeps the trucks of one train countable",
     );
+    /// Most embargoes in a scenario (each route keeps one bit per embargo).
+    pub const MAX_EMBARGOES: usize = 64;
+    /// A node's storage limit (wagons or TEU).
+    pub const STORAGE: Bound = (1.0, 1e8, "far above any port; keeps unit sums exact");
     /// Tonnes of one train, TEU of one sailing.
     pub const LOAD: Bound = (0.0, 1e7, "far above any train or vessel; keeps sums finite");
     /// Money and emission rates.

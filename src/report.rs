@@ -211,6 +211,46 @@ pub fn resources_csv(s: &Summary) -> String {
     schema::to_csv(resource_rows(s))
 }
 
+/// The rows of `storage.csv`: one per node with a storage limit.
+pub fn storage_rows(s: &Summary) -> Vec<schema::StorageRow> {
+    s.storage
+        .iter()
+        .map(|x| {
+            let (h, h_lo, h_hi) = x.hold_days.columns_nonneg();
+            let (r, r_lo, r_hi) = x.refused_share.columns_nonneg();
+            let (f, f_lo, f_hi) = x.full_share.columns_nonneg();
+            schema::StorageRow {
+                scenario: s.scenario.clone(),
+                replications: s.replications,
+                node: x.node.clone(),
+                unit: x.unit.clone(),
+                limit: x.limit,
+                when_full: x.when_full.clone(),
+                arrivals_per_day_mean: x.arrivals_per_day.mean,
+                held_trains: x.held_trains,
+                held_per_day_mean: x.held_per_day.mean,
+                hold_days_mean: h,
+                hold_days_ci95_low: h_lo,
+                hold_days_ci95_high: h_hi,
+                refused_trains: x.refused_trains,
+                refused_share_mean: r,
+                refused_share_ci95_low: r_lo,
+                refused_share_ci95_high: r_hi,
+                full_share_mean: f,
+                full_share_ci95_low: f_lo,
+                full_share_ci95_high: f_hi,
+                held_trains_mean: x.held_mean.mean,
+                occupancy_mean: x.occupancy_mean.mean,
+            }
+        })
+        .collect()
+}
+
+/// `storage.csv`: one row per node with a storage limit.
+pub fn storage_csv(s: &Summary) -> String {
+    schema::to_csv(storage_rows(s))
+}
+
 /// The rows of `replications.csv` of one replication (of one sweep point, with
 /// `sweep` = the parameter and its value): one per flow.
 pub fn replication_rows_of<'a>(

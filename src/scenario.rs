@@ -83,6 +83,22 @@ pub struct Scenario {
     /// Whether replications draw the uncertain inputs (`--inputs sampled`, the
     /// default) or use their point values (`--inputs fixed`).
     pub inputs: InputMode,
+    /// Embargoes (`[[embargo]]`), in file order.
+    pub embargoes: Vec<Embargo>,
+}
+
+/// An embargo: while the backlog at `node` is above `stop_above`, trains of the flows
+/// routed through it wait at their origin; dispatching resumes below `resume_below`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Embargo {
+    /// The node whose backlog is watched.
+    pub node: NodeId,
+    /// The backlog above which dispatching stops.
+    pub stop_above: f64,
+    /// The backlog below which it resumes (`1 <= resume_below <= stop_above`).
+    pub resume_below: f64,
+    /// The backlog counts wagons (else trains).
+    pub wagons: bool,
 }
 
 /// How replications treat uncertain inputs.

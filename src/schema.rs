@@ -51,13 +51,13 @@ pub use self::manifest::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord, Details,
     DisruptionRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest,
     NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, PrecisionReport, ProfileRecord,
-    RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, SweepDetails, TimingRecord,
-    TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord,
+    RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, SweepDetails, TimingRecord, TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord, StorageRecord,
 };
 pub use self::run::{
-    AllRoutes, ClassResource, ClassSummary, Detail, FlowRow, FlowSummary, LegExport, NetworkExport,
-    NodeExport, Overall, ReplicationRow, ResourceRow, ResourceSummary, RouteRef, RouteSummary,
-    Saturation, Summary, TrainRow, Transit, TransitRow,
+    AllRoutes, ClassResource, ClassSummary, Detail, EmbargoSummary, FlowRow, FlowSummary,
+    LegExport, NetworkExport, NodeExport, Overall, ReplicationRow, ResourceRow, ResourceSummary,
+    RouteRef, RouteSummary, Saturation, StorageRow, StorageSummary, Summary, TrainRow, Transit,
+    TransitRow,
 };
 pub use self::timeseries::{EntityKind, TimeseriesRow};
 pub use self::uncertain::SensitivityRow;
@@ -72,6 +72,8 @@ pub const TIMESERIES: &str = "timeseries.csv";
 pub const FLOWS: &str = "flows.csv";
 /// `resources.csv`.
 pub const RESOURCES: &str = "resources.csv";
+/// `storage.csv` (only when some node has a storage limit).
+pub const STORAGE: &str = "storage.csv";
 /// `replications.csv`.
 pub const REPLICATIONS: &str = "replications.csv";
 /// `transit.csv`.

@@ -13,10 +13,13 @@ pub mod time;
 mod trace;
 
 pub use engine::{SimRng, component_rng, run_replication, run_replication_traced};
-pub use model::{FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo};
+pub use model::{
+    EmbargoInfo, FlowInfo, Model, ModelError, ResourceInfo, ResourceKind, RouteInfo, StoreInfo,
+};
 pub use queue::EventQueue;
 pub use result::{
-    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation,
+    ClassWait, EmbargoResult, FlowResult, ReplicationResult, ResourceResult, RouteResult,
+    Saturation, StoreResult,
 };
 pub use series::{Entity, Measure, SeriesColumn, SeriesResult};
 pub use trace::{NoTrace, Trace};

@@ -11,8 +11,10 @@ use crate::stats::{Estimate, Histogram};
 
 mod classes;
 mod fold;
+mod storage;
 
 pub use classes::ClassStats;
+pub use storage::{EmbargoStats, StoreStats};
 
 pub use fold::{
     FlowStats, Keep, ResourceStats, RouteStats, RunStats, SENSITIVITY_FIGURES, Series,
@@ -154,6 +156,13 @@ impl Summary {
                 100.0 * DELIVERED_RATIO_MIN
             ));
         }
+        let refused: u64 = stats.stores.iter().map(|x| x.refused_total).sum();
+        if refused > 0 {
+            notices.push(format!(
+                "refused: {:.1} trains a replication were turned away by full nodes (when_full = \"refuse\"); they count as offered, not delivered (see storage.csv)",
+                refused as f64 / stats.replications.max(1) as f64
+            ));
+        }
         Summary {
             scenario: scenario.name.clone(),
             description: scenario.description.clone(),
@@ -170,6 +179,8 @@ impl Summary {
             notices,
             classes: classes::summaries(model, &stats.classes),
             sensitivity: sensitivity_rows(&scenario.name, model, stats),
+            storage: storage::summaries(model, &stats.stores),
+            embargoes: storage::embargo_summaries(model, &stats.embargoes),
         }
     }
 }

@@ -551,6 +551,8 @@ pub(super) fn write_run_folder(
             report::sensitivity_csv(summary),
         )
     });
+    let storage = (!summary.storage.is_empty())
+        .then(|| (schema::STORAGE.to_string(), report::storage_csv(summary)));
     finish_folder(
         staging,
         common,
@@ -558,6 +560,7 @@ pub(super) fn write_run_folder(
             .into_iter()
             .chain(series)
             .chain(sensitivity)
+            .chain(storage)
             .chain(made(&[
                 ("summary.json", &|| report::summary_json(summary)),
                 ("flows.csv", &|| report::flows_csv(summary)),

@@ -171,6 +171,36 @@ pub struct NodeSpec {
     pub handling_usd_per_teu: Option<Spanned<NumSpec>>,
     /// The handling resource every passing train uses; omit for a plain waypoint.
     pub resource: Option<ResourceSpec>,
+    /// How many wagons (or TEU) the node holds at once; omit for no limit.
+    #[schemars(with = "Option<StorageSpec>")]
+    pub storage: Option<Spanned<StorageSpec>>,
+}
+
+file_enum! {
+    /// `when_full`: what a full node does with an arriving train.
+    WhenFull => network::WhenFull {
+        /// The train waits where it is (keeping a station's server, if it comes
+        /// from one) until the node has room, first come first served.
+        Hold,
+        /// The train is turned away and counted as refused.
+        Refuse,
+    }
+}
+
+/// A node's `storage = { ... }`: the wagons (or TEU) of the trains at the node (at
+/// its resource, waiting or served, and at its ferry berth until their last wagon
+/// sails) may not pass a limit.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSpec {
+    /// Wagons the node holds at once (give this or `teu`).
+    #[schemars(with = "Option<i64>")]
+    pub wagons: Option<Spanned<i64>>,
+    /// TEU the node holds at once (give this or `wagons`).
+    #[schemars(with = "Option<f64>")]
+    pub teu: Option<Spanned<f64>>,
+    /// What happens to a train arriving at a full node (default `hold`).
+    pub when_full: Option<WhenFull>,
 }
 
 /// A node's `[node.resource]`: parallel servers with one FIFO queue.
@@ -575,6 +605,40 @@ pub struct ScenarioFile {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub classes: Vec<Spanned<String>>,
+    /// Embargoes: rules that stop dispatching trains towards a node while its
+    /// backlog is high.
+    #[serde(default)]
+    pub embargo: Vec<EmbargoSpec>,
+}
+
+/// One `[[embargo]]`: while the backlog at `node` (trains or wagons at its resource
+/// and ferry berth) is above `stop_above`, trains of every flow routed through it
+/// are held at their origin; dispatching resumes once it falls below
+/// `resume_below`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmbargoSpec {
+    /// Node id.
+    #[schemars(with = "String")]
+    pub node: Spanned<String>,
+    /// The embargo starts when the backlog passes this.
+    #[schemars(with = "f64")]
+    pub stop_above: Spanned<f64>,
+    /// It ends when the backlog falls below this (at least 1, at most `stop_above`).
+    #[schemars(with = "f64")]
+    pub resume_below: Spanned<f64>,
+    /// What the backlog counts: `trains` (default) or `wagons`.
+    pub unit: Option<EmbargoUnit>,
+}
+
+/// What an embargo's backlog counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EmbargoUnit {
+    /// Trains.
+    Trains,
+    /// Wagons.
+    Wagons,
 }
 
 /// A day: a number of days since day 0, or a date `YYYY-MM-DD` (with a `start_date`).

@@ -7,16 +7,14 @@ use serde_spanned::Spanned;
 
 use super::did_you_mean;
 use super::dto::{
-    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, NumSpec, RangeSpec,
+    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, NumSpec, RangeSpec, StorageSpec,
     VesselClassSpec,
 };
 use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Availability, Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId,
-    NodeKind, Param, RoadDeck, Station, Target, UncertainInput, ValueKind, VesselClass, Weather,
-    check_bounded,
+    Availability, Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId, NodeKind, Param, RoadDeck, Station, Target, UncertainInput, ValueKind, VesselClass, Weather, check_bounded, Storage, StorageUnit, WhenFull,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).
@@ -503,6 +501,7 @@ fn placeholder_node(spec: &NodeSpec) -> Node {
         kind: (*spec.kind.get_ref()).into(),
         station: None,
         handling_usd_per_teu: 0.0,
+        storage: None,
     }
 }
 
@@ -593,6 +592,7 @@ fn build_node(
             None
         }
     };
+    let storage = spec.storage.as_ref().and_then(|s| storage(ck, s));
     if ck.problems.len() > before {
         return None;
     }
@@ -608,6 +608,45 @@ fn build_node(
         kind,
         station,
         handling_usd_per_teu: handling?,
+        storage,
+    })
+}
+
+/// A node's `storage`: exactly one of `wagons` and `teu`, within
+/// [`limits::STORAGE`].
+fn storage(ck: &mut Checker, spec: &Spanned<StorageSpec>) -> Option<Storage> {
+    let s = spec.get_ref();
+    let when_full = s.when_full.map_or(WhenFull::Hold, Into::into);
+    let (limit, unit) = match (&s.wagons, &s.teu) {
+        (Some(w), None) => (
+            f64::from(ck.count("storage.wagons", w, limits::STORAGE)?),
+            StorageUnit::Wagons,
+        ),
+        (None, Some(t)) => (
+            ck.number("storage.teu", t, ValueKind::Positive, limits::STORAGE)?,
+            StorageUnit::Teu,
+        ),
+        (Some(_), Some(t)) => {
+            ck.error_help(
+                t.span(),
+                "`storage` gives both `wagons` and `teu`",
+                "a node's storage counts one unit: keep `wagons` or `teu`",
+            );
+            return None;
+        }
+        (None, None) => {
+            ck.error_help(
+                spec.span(),
+                "`storage` gives neither `wagons` nor `teu`",
+                "give the limit, e.g. storage = { wagons = 700 } or storage = { teu = 2000, when_full = \"refuse\" }",
+            );
+            return None;
+        }
+    };
+    Some(Storage {
+        limit,
+        unit,
+        when_full,
     })
 }
 

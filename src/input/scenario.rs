@@ -337,6 +337,7 @@ pub(super) fn build(
     }
 
     let backlog = timeline::backlog(&mut ck, &file.backlog, &flows, &network, &router);
+    let embargoes = super::embargo::embargoes(&mut ck, &file.embargo, &network);
 
     if ck.problems.is_empty()
         && let Some(r) = run
@@ -360,6 +361,7 @@ pub(super) fn build(
             classes: classes.clone(),
             uncertain: Vec::new(),
             inputs: InputMode::Sampled,
+            embargoes: embargoes.clone(),
         };
         if let Err(e) = check_work(&candidate, &network) {
             ck.push(Problem::at(file.horizon_days.span(), e).help(format!(
@@ -453,6 +455,7 @@ pub(super) fn build(
         classes,
         uncertain,
         inputs: InputMode::Sampled,
+        embargoes,
     };
     Ok((scenario, network))
 }

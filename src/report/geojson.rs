@@ -299,6 +299,8 @@ mod tests {
             notices: Vec::new(),
             classes: Vec::new(),
             sensitivity: Vec::new(),
+            storage: Vec::new(),
+            embargoes: Vec::new(),
         };
         // The summary goes through its file form, as `export-geojson DIR` reads it.
         let summary: Summary = serde_json::from_str(&crate::schema::to_json(&summary)).unwrap();

@@ -6,13 +6,12 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::network::{Change, Departure, InputRange, Network, NodeId};
+use crate::network::{Change, Departure, InputRange, Network, NodeId, WhenFull};
 use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario};
 use crate::schema::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord,
     DisruptionRecord, FerryRecord, FileRecord, FlowRecord, LegRecord, NetworkRecord, NodeRecord,
-    OverrideRecord, PolicyRecord, ProfileRecord, RangeRecord, SplitRecord, StationRecord,
-    TimingRecord, TrainRecord, UncertainRecord, WeatherRecord,
+    OverrideRecord, PolicyRecord, ProfileRecord, RangeRecord, SplitRecord, StationRecord, TimingRecord, TrainRecord, UncertainRecord, WeatherRecord, StorageRecord,
 };
 pub use crate::schema::{Details, Manifest, RunKind, ScenarioRecord, SweepDetails, WarmupSource};
 
@@ -193,6 +192,15 @@ fn resolved_network(network: &Network) -> NetworkRecord {
                 servers: s.servers,
                 service_days: s.service_days.params().clone(),
                 gauge_change: s.gauge_change,
+            }),
+            storage: n.storage.map(|s| StorageRecord {
+                limit: s.limit,
+                unit: s.unit.name().to_string(),
+                when_full: match s.when_full {
+                    WhenFull::Hold => "hold",
+                    WhenFull::Refuse => "refuse",
+                }
+                .to_string(),
             }),
         })
         .collect();

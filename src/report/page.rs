@@ -359,6 +359,7 @@ fn table_section(p: &mut Page, dir: &Path, name: &str) {
     let text = match name {
         schema::FLOWS => typed::<FlowRow>(dir, name),
         schema::RESOURCES => typed::<ResourceRow>(dir, name),
+        schema::STORAGE => typed::<schema::StorageRow>(dir, name),
         schema::LINKS => typed::<schema::LinkRow>(dir, name),
         schema::COMPARE_CSV => typed::<CompareRow>(dir, name),
         schema::CURVE_FLOWS => typed::<CurveFlowRow>(dir, name),

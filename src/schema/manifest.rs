@@ -448,6 +448,20 @@ pub struct NodeRecord {
     pub handling_usd_per_teu: f64,
     /// Its station, if it has one.
     pub resource: Option<StationRecord>,
+    /// Its storage limit, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage: Option<StorageRecord>,
+}
+
+/// A node's storage limit.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StorageRecord {
+    /// The limit, in `unit`s.
+    pub limit: f64,
+    /// `wagons` or `teu`.
+    pub unit: String,
+    /// `hold` or `refuse`.
+    pub when_full: String,
 }
 
 /// A station's parameters.

@@ -50,6 +50,70 @@ pub struct Summary {
     /// rank (absent without uncertain inputs drawn); the rows of `sensitivity.csv`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensitivity: Vec<super::SensitivityRow>,
+    /// Figures of the nodes' storage limits, in node order (absent when no node has
+    /// a `storage`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<StorageSummary>,
+    /// Figures of the embargoes, in scenario order (absent without `[[embargo]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embargoes: Vec<EmbargoSummary>,
+}
+
+/// Figures of one embargo over the observation window (means over replications).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EmbargoSummary {
+    /// The node whose backlog is watched.
+    pub node: String,
+    /// Dispatching stops when the backlog is above this.
+    pub stop_above: f64,
+    /// It resumes when the backlog is below this.
+    pub resume_below: f64,
+    /// What the backlog counts: `trains` or `wagons`.
+    pub unit: String,
+    /// Episodes that began in the window, per replication.
+    pub episodes: Estimate,
+    /// Days in force, per replication.
+    pub days: Estimate,
+    /// Trains held at their origin, all replications together.
+    pub held_trains: u64,
+    /// Trains held at their origin, per replication.
+    pub held_per_replication: Estimate,
+    /// Mean hold of the holds that ended (days).
+    pub hold_days: Estimate,
+}
+
+/// Figures of one node's storage limit (means over replications; per-day figures over
+/// the observation window).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StorageSummary {
+    /// Node id.
+    pub node: String,
+    /// The limit, in `unit`s.
+    pub limit: f64,
+    /// What it counts: `wagons` or `teu`.
+    pub unit: String,
+    /// `hold` or `refuse`.
+    pub when_full: String,
+    /// Trains reaching the node per day (admitted, held or refused).
+    pub arrivals_per_day: Estimate,
+    /// Trains held for room, all replications together.
+    pub held_trains: u64,
+    /// Trains held per day.
+    pub held_per_day: Estimate,
+    /// Mean hold of the holds that ended (days).
+    pub hold_days: Estimate,
+    /// Trains turned away, all replications together.
+    pub refused_trains: u64,
+    /// Trains turned away per day.
+    pub refused_per_day: Estimate,
+    /// Refused over arriving trains: the blocking probability.
+    pub refused_share: Estimate,
+    /// Share of the window the node had no room for its smallest train.
+    pub full_share: Estimate,
+    /// Time-average trains held.
+    pub held_mean: Estimate,
+    /// Time-average wagons (or TEU) at the node.
+    pub occupancy_mean: Estimate,
 }
 
 /// Figures of one train class.
@@ -410,6 +474,67 @@ pub struct FlowRow {
     /// Tonnes of the delivered trains (as `teu_delivered_mean`): mean (flows only).
     #[serde(with = "number")]
     pub tonnes_delivered_mean: f64,
+}
+
+/// A row of `storage.csv` (written when some node has a `storage` limit): one node's
+/// limit, with means over replications and their 95% intervals.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StorageRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replications.
+    pub replications: u64,
+    /// Node id.
+    pub node: String,
+    /// What the limit counts: `wagons` or `teu`.
+    pub unit: String,
+    /// The limit, in `unit`s.
+    pub limit: f64,
+    /// `hold` or `refuse`.
+    pub when_full: String,
+    /// Trains reaching the node per day: mean.
+    #[serde(with = "number")]
+    pub arrivals_per_day_mean: f64,
+    /// Trains held for room, all replications together.
+    pub held_trains: u64,
+    /// Trains held per day: mean.
+    #[serde(with = "number")]
+    pub held_per_day_mean: f64,
+    /// Mean hold (days): mean over replications.
+    #[serde(with = "number")]
+    pub hold_days_mean: f64,
+    /// Lower end of its 95% interval.
+    #[serde(with = "number")]
+    pub hold_days_ci95_low: f64,
+    /// Upper end.
+    #[serde(with = "number")]
+    pub hold_days_ci95_high: f64,
+    /// Trains turned away, all replications together.
+    pub refused_trains: u64,
+    /// Refused over arriving trains: mean.
+    #[serde(with = "number")]
+    pub refused_share_mean: f64,
+    /// Lower end.
+    #[serde(with = "number")]
+    pub refused_share_ci95_low: f64,
+    /// Upper end.
+    #[serde(with = "number")]
+    pub refused_share_ci95_high: f64,
+    /// Share of the window the node was full: mean.
+    #[serde(with = "number")]
+    pub full_share_mean: f64,
+    /// Lower end.
+    #[serde(with = "number")]
+    pub full_share_ci95_low: f64,
+    /// Upper end.
+    #[serde(with = "number")]
+    pub full_share_ci95_high: f64,
+    /// Time-average trains held: mean.
+    #[serde(with = "number")]
+    pub held_trains_mean: f64,
+    /// Time-average wagons (or TEU) at the node: mean.
+    #[serde(with = "number")]
+    pub occupancy_mean: f64,
 }
 
 /// A row of `resources.csv`: one resource (a station, or a leg in one direction).

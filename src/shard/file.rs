@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::{FORMAT, Inputs, Partial, ShardHeader, bits};
 use crate::sim::{
-    ClassWait, FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation,
+    ClassWait, EmbargoResult, FlowResult, ReplicationResult, ResourceResult, RouteResult,
+    Saturation, StoreResult,
 };
 use crate::stats::{GridSummary, Histogram};
 
@@ -156,6 +157,131 @@ pub(super) struct RepRecord {
     /// The uncertain inputs' drawn values, as bit patterns (absent without any).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     inputs: Vec<u64>,
+    /// Per storage limit (absent without limits).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    stores: Vec<StoreRecord>,
+    /// Per embargo (absent without).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    embargoes: Vec<EmbargoRecord>,
+}
+
+/// An embargo in one replication (floats exact).
+#[derive(Serialize, Deserialize)]
+struct EmbargoRecord {
+    episodes: u64,
+    #[serde(with = "bits")]
+    days: f64,
+    held: u64,
+    holds_ended: u64,
+    #[serde(with = "bits")]
+    hold_sum_days: f64,
+    #[serde(with = "bits")]
+    censored_hold_sum_days: f64,
+}
+
+impl EmbargoRecord {
+    fn of(e: &EmbargoResult) -> EmbargoRecord {
+        let EmbargoResult {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        } = *e;
+        EmbargoRecord {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        }
+    }
+
+    fn into_result(self) -> EmbargoResult {
+        let EmbargoRecord {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        } = self;
+        EmbargoResult {
+            episodes,
+            days,
+            held,
+            holds_ended,
+            hold_sum_days,
+            censored_hold_sum_days,
+        }
+    }
+}
+
+/// A node's storage limit in one replication (floats exact).
+#[derive(Serialize, Deserialize)]
+struct StoreRecord {
+    arrivals: u64,
+    held: u64,
+    holds_ended: u64,
+    #[serde(with = "bits")]
+    hold_sum_days: f64,
+    refused: u64,
+    #[serde(with = "bits")]
+    full_share: f64,
+    #[serde(with = "bits")]
+    held_mean: f64,
+    #[serde(with = "bits")]
+    occupancy_mean: f64,
+}
+
+impl StoreRecord {
+    fn of(s: &StoreResult) -> StoreRecord {
+        let StoreResult {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        } = *s;
+        StoreRecord {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        }
+    }
+
+    fn into_result(self) -> StoreResult {
+        let StoreRecord {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        } = self;
+        StoreResult {
+            arrivals,
+            held,
+            holds_ended,
+            hold_sum_days,
+            refused,
+            full_share,
+            held_mean,
+            occupancy_mean,
+        }
+    }
 }
 
 /// The waits of one train class at one resource (floats exact).
@@ -180,6 +306,9 @@ struct FlowRecord {
     offered: u64,
     delivered: u64,
     in_system: u64,
+    /// Trains turned away by a full node (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    refused: u64,
     completed: u64,
     #[serde(with = "bits")]
     transit_sum_days: f64,
@@ -260,6 +389,8 @@ impl RepRecord {
             series: _,
             class_waits,
             inputs,
+            stores,
+            embargoes,
         } = r;
         RepRecord {
             index: *index,
@@ -285,6 +416,8 @@ impl RepRecord {
                 })
                 .collect(),
             inputs: inputs.iter().map(|x| x.to_bits()).collect(),
+            stores: stores.iter().map(StoreRecord::of).collect(),
+            embargoes: embargoes.iter().map(EmbargoRecord::of).collect(),
         }
     }
 
@@ -299,6 +432,8 @@ impl RepRecord {
             saturated,
             class_waits,
             inputs,
+            stores,
+            embargoes,
         } = self;
         Some(ReplicationResult {
             index,
@@ -331,6 +466,11 @@ impl RepRecord {
                 })
                 .collect(),
             inputs: inputs.into_iter().map(f64::from_bits).collect(),
+            stores: stores.into_iter().map(StoreRecord::into_result).collect(),
+            embargoes: embargoes
+                .into_iter()
+                .map(EmbargoRecord::into_result)
+                .collect(),
         })
     }
 }
@@ -341,6 +481,7 @@ impl FlowRecord {
             offered,
             delivered,
             in_system,
+            refused,
             completed,
             transit_sum_days,
             teu_delivered,
@@ -357,6 +498,7 @@ impl FlowRecord {
             offered: *offered,
             delivered: *delivered,
             in_system: *in_system,
+            refused: *refused,
             completed: *completed,
             transit_sum_days: *transit_sum_days,
             teu_delivered: *teu_delivered,
@@ -376,6 +518,7 @@ impl FlowRecord {
             offered,
             delivered,
             in_system,
+            refused,
             completed,
             transit_sum_days,
             teu_delivered,
@@ -392,6 +535,7 @@ impl FlowRecord {
             offered,
             delivered,
             in_system,
+            refused,
             completed,
             transit_sum_days,
             teu_delivered,
@@ -512,4 +656,8 @@ impl ResourceRecord {
             road_units,
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -13,13 +13,15 @@ mod ferries;
 mod over_time;
 mod stat;
 mod stations;
+mod storage;
 
 use self::classes::ClassWaits;
 use self::ferries::{FerryState, PortState, Vessel};
 use self::over_time::Recorder;
 use self::stat::Stat;
 use self::stations::{SectionState, StationState};
-use super::model::{ClosureModel, Model, Regime, Res, Step};
+use self::storage::{EmbargoState, StoreState};
+use super::model::{ClosureModel, Model, NO_STORE, Regime, Res, Step};
 use super::queue::EventQueue;
 use super::result::{FlowResult, ReplicationResult, ResourceResult, RouteResult, Saturation};
 use super::time::{MS_PER_DAY, SimTime};
@@ -90,6 +92,8 @@ struct Train {
     initial: bool,
     /// Has left its origin.
     dispatched: bool,
+    /// The storage limit of the node it is at, or [`NO_STORE`].
+    store: u32,
 }
 
 #[derive(Debug)]
@@ -139,6 +143,10 @@ struct Sim<'m, 't, T: Trace> {
     recorder: Option<Recorder>,
     /// Waits per train class and resource (empty without classes).
     class_waits: ClassWaits,
+    /// Nodes with storage limits (empty without).
+    stores: Vec<StoreState>,
+    /// Embargoes (empty without).
+    embargoes: Vec<EmbargoState>,
 }
 
 /// Up to this many flows, each flow's next arrival waits in a lane of the event queue
@@ -305,6 +313,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             regime: 0,
             recorder: Recorder::new(m),
             class_waits: ClassWaits::new(m),
+            stores: StoreState::all(m.stores.len()),
+            embargoes: EmbargoState::all(m.embargoes.len()),
         }
     }
 
@@ -575,6 +585,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             alive: true,
             initial: false,
             dispatched: false,
+            store: NO_STORE,
         });
         self.advance(t);
     }
@@ -616,7 +627,18 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             self.complete(t);
             return;
         }
-        let step = m.steps[tr.next as usize];
+        let k = tr.next;
+        if !m.embargoes.is_empty()
+            && k == m.routes[tr.route as usize].start
+            && self.embargo_holds(t)
+        {
+            return;
+        }
+        if !m.stores.is_empty() && !self.store_gate(t, k) {
+            return;
+        }
+        let tr = &mut self.trains[t as usize];
+        let step = m.steps[k as usize];
         self.trace.arrived(self.now, tr.serial, tr.route, tr.next);
         tr.next += 1;
         match step {
@@ -696,6 +718,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 rr.transit_sum_days += transit;
                 rr.transit.record_bin(bin);
             }
+        }
+        if !m.stores.is_empty() {
+            self.store_leave(t);
         }
         self.trains[t as usize].alive = false;
         self.in_system -= 1;
@@ -882,6 +907,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         self.sections.iter_mut().for_each(|x| restart(&mut x.stat));
         self.ports.iter_mut().for_each(|x| restart(&mut x.stat));
         self.ferries.iter_mut().for_each(|x| x.absent.restart(now));
+        self.stores.iter_mut().for_each(|x| x.restart(now));
+        self.embargoes.iter_mut().for_each(|x| x.restart(now));
     }
 
     // ----- results ---------------------------------------------------------------------
@@ -1011,6 +1038,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             }
         }
         let class_waits = self.class_waits.finish(m);
+        let stores = self.store_results(now, window_ms);
+        let embargoes = self.embargo_results(now);
         let series = self
             .recorder
             .take()
@@ -1022,7 +1051,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             .zip(&m.flows)
             .map(|(mut f, fm)| {
                 let r = &mut f.result;
-                r.in_system = r.offered - r.delivered;
+                r.in_system = r.offered - r.delivered - r.refused;
                 r.teu_delivered = r.delivered as f64 * fm.train.teu;
                 r.tonnes_delivered = r.delivered as f64 * fm.train.tonnes;
                 r.transit_p50_days = r.transit.quantile(0.5).unwrap_or(f64::NAN);
@@ -1042,6 +1071,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             series,
             class_waits,
             inputs: Vec::new(),
+            stores,
+            embargoes,
         }
     }
 }

@@ -82,6 +82,91 @@ pub struct Model {
     /// The uncertain inputs each replication draws, with what it takes to rebuild
     /// the parameters from the drawn values (`None`: none, or `--inputs fixed`).
     uncertain: Option<Arc<Uncertain>>,
+    /// Nodes with a storage limit that some route reaches (empty: no limits, and the
+    /// engine never looks at them).
+    pub(crate) stores: Vec<StoreModel>,
+    /// For each step of [`Model::steps`], the store of the node it is at, or
+    /// [`NO_STORE`] (empty when there are no stores).
+    pub(crate) store_of_step: Vec<u32>,
+    store_info: Vec<StoreInfo>,
+    /// Embargoes (empty: none, and the engine never looks at them).
+    pub(crate) embargoes: Vec<EmbargoModel>,
+    embargo_info: Vec<EmbargoInfo>,
+}
+
+/// An embargo as reported in results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EmbargoInfo {
+    /// Node id.
+    pub node: String,
+    /// The backlog above which dispatching stops.
+    pub stop_above: f64,
+    /// The backlog below which it resumes.
+    pub resume_below: f64,
+    /// `trains` or `wagons`.
+    pub unit: &'static str,
+}
+
+/// A storage limit as reported in results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreInfo {
+    /// Node id.
+    pub node: String,
+    /// The limit, in `unit`s.
+    pub limit: f64,
+    /// What it counts: `wagons` or `teu`.
+    pub unit: &'static str,
+    /// Turns full arrivals away (`refuse`) instead of holding them (`hold`).
+    pub refuse: bool,
+}
+
+/// No store: a step between nodes or at a node without a storage limit.
+pub(crate) const NO_STORE: u32 = u32::MAX;
+
+/// A node's storage limit, in engine units: wagons, or thousandths of a TEU.
+#[derive(Clone, Debug)]
+pub(crate) struct StoreModel {
+    /// The node's index in the network.
+    pub(crate) node: NodeId,
+    /// The limit (units).
+    pub(crate) limit: u64,
+    /// Counts TEU (each train its [`FlowModel::teu_milli`]) rather than wagons.
+    pub(crate) teu: bool,
+    /// Arrivals at a full node are turned away rather than held.
+    pub(crate) refuse: bool,
+    /// Units of the smallest train that comes here: the store is full while it has
+    /// no room for this.
+    pub(crate) min_units: u64,
+    /// The node has a storage limit (else it only counts its backlog for an
+    /// embargo, and its limit is `u64::MAX`).
+    pub(crate) limited: bool,
+    /// The embargo watching this node, or [`NO_STORE`].
+    pub(crate) embargo: u32,
+}
+
+/// An embargo, in engine units.
+#[derive(Clone, Debug)]
+pub(crate) struct EmbargoModel {
+    /// The store counting its node's backlog.
+    pub(crate) store: u32,
+    /// Dispatching stops when the backlog is above this.
+    pub(crate) stop_above: f64,
+    /// It resumes when the backlog is below this.
+    pub(crate) resume_below: f64,
+    /// The backlog counts wagons (else trains).
+    pub(crate) wagons: bool,
+}
+
+impl StoreModel {
+    /// The units a train of `flow` takes here.
+    #[inline]
+    pub(crate) fn units(&self, flow: &FlowModel) -> u64 {
+        if self.teu {
+            flow.teu_milli
+        } else {
+            u64::from(flow.train.wagons)
+        }
+    }
 }
 
 /// What a replication needs to draw its inputs and rebuild its parameters.
@@ -207,6 +292,8 @@ pub(crate) struct FlowModel {
     pub(crate) profile: RateProfile,
     /// Train class (index into [`Model::classes`]; 0 without classes).
     pub(crate) class: u32,
+    /// TEU of one train in thousandths (rounded), for TEU storage limits.
+    pub(crate) teu_milli: u64,
 }
 
 /// One thing a train goes through.
@@ -229,6 +316,8 @@ pub(crate) struct RouteModel {
     pub(crate) start: u32,
     /// How many steps it has.
     pub(crate) len: u32,
+    /// Bit `e` set: the route has a step at the node of embargo `e`.
+    pub(crate) embargo_mask: u64,
     /// For each step position, the routes of the same flow that share this route's
     /// history up to there and part ways at it (adaptive flows only).
     pub(crate) branches: Vec<Vec<u32>>,
@@ -447,6 +536,7 @@ impl Model {
                     start: steps.len() as u32,
                     len: route_steps.len() as u32,
                     branches: Vec::new(),
+                    embargo_mask: 0,
                 });
                 steps.extend(route_steps);
             }
@@ -468,6 +558,7 @@ impl Model {
                 adaptive,
                 profile: flow.profile.clone(),
                 class: flow.class,
+                teu_milli: (flow.train.teu * 1000.0).round() as u64,
             });
             let h = scenario.run.horizon_days;
             flow_info.push(FlowInfo {
@@ -487,6 +578,8 @@ impl Model {
         }
         let closures = b.closures(scenario);
         let (resources, slot_to_resource) = b.resources(&steps);
+        let (stores, store_of_step, embargoes) =
+            b.stores(&steps, &flows, &mut routes, &scenario.embargoes);
         let backlog = b.backlog(scenario, &flows, &routes, &steps)?;
         let horizon = scenario.run.horizon_days;
         let period_starts = scenario.period.map_or_else(Vec::new, |p| {
@@ -573,6 +666,53 @@ impl Model {
             },
             values,
         ))
+            embargo_info: scenario
+                .embargoes
+                .iter()
+                .filter(|e| {
+                    embargoes
+                        .iter()
+                        .any(|m| stores[m.store as usize].node == e.node)
+                })
+                .map(|e| EmbargoInfo {
+                    node: network.node(e.node).id.clone(),
+                    stop_above: e.stop_above,
+                    resume_below: e.resume_below,
+                    unit: if e.wagons { "wagons" } else { "trains" },
+                })
+                .collect(),
+            embargoes,
+            store_info: stores
+                .iter()
+                .filter(|st| st.limited)
+                .map(|st| {
+                    let spec = network
+                        .node(st.node)
+                        .storage
+                        .expect("a store's node has storage");
+                    StoreInfo {
+                        node: network.node(st.node).id.clone(),
+                        limit: spec.limit,
+                        unit: spec.unit.name(),
+                        refuse: st.refuse,
+                    }
+                })
+                .collect(),
+            stores,
+            store_of_step,
+        })
+    }
+
+    /// The storage limits some route reaches, in node order: the order of
+    /// [`ReplicationResult::stores`](super::ReplicationResult::stores).
+    pub fn storage(&self) -> &[StoreInfo] {
+        &self.store_info
+    }
+
+    /// The embargoes whose node some route reaches, in scenario order: the order of
+    /// [`ReplicationResult::embargoes`](super::ReplicationResult::embargoes).
+    pub fn embargoes(&self) -> &[EmbargoInfo] {
+        &self.embargo_info
     }
 
     /// The resources reported in results (those some route uses), in a fixed order:
@@ -1011,6 +1151,111 @@ impl<'a> Builder<'a> {
 
     /// Places each backlog at the first step of the flow's first route that passes its
     /// node: the node's station, the ferry departing from it, or the line leaving it.
+    /// The node a step is at (a station's node, a port's side of its ferry leg); a
+    /// line section is at none.
+    fn step_node(&self, step: Step) -> Option<NodeId> {
+        match step {
+            Step::Station(s) => Some(self.station_node[s as usize]),
+            Step::Section { .. } => None,
+            Step::Port(p) => {
+                let leg = self.network.leg(self.ferry_leg[(p / 2) as usize]);
+                Some(if p % 2 == 0 { leg.from } else { leg.to })
+            }
+        }
+    }
+
+    /// The storage limits some step reaches, in node order, and the store of every
+    /// step (both empty when no node has a limit).
+    fn stores(
+        &self,
+        steps: &[Step],
+        flows: &[FlowModel],
+        routes: &mut [RouteModel],
+        embargoes: &[crate::scenario::Embargo],
+    ) -> (Vec<StoreModel>, Vec<u32>, Vec<EmbargoModel>) {
+        let net = self.network;
+        let step_nodes: Vec<Option<NodeId>> = steps.iter().map(|s| self.step_node(*s)).collect();
+        let mut stores = Vec::new();
+        let mut node_store = vec![NO_STORE; net.nodes.len()];
+        for (i, node) in net.nodes.iter().enumerate() {
+            let watched = embargoes.iter().any(|e| e.node.0 as usize == i);
+            if node.storage.is_none() && !watched {
+                continue;
+            }
+            if !step_nodes.contains(&Some(NodeId(i as u32))) {
+                continue;
+            }
+            node_store[i] = stores.len() as u32;
+            let (limit, teu, refuse) = match node.storage {
+                Some(st) if st.unit == crate::network::StorageUnit::Teu => (
+                    (st.limit * 1000.0).round() as u64,
+                    true,
+                    st.when_full == crate::network::WhenFull::Refuse,
+                ),
+                Some(st) => (
+                    st.limit as u64,
+                    false,
+                    st.when_full == crate::network::WhenFull::Refuse,
+                ),
+                None => (u64::MAX, false, false),
+            };
+            stores.push(StoreModel {
+                node: NodeId(i as u32),
+                limit,
+                teu,
+                refuse,
+                min_units: u64::MAX,
+                limited: node.storage.is_some(),
+                embargo: NO_STORE,
+            });
+        }
+        if stores.is_empty() {
+            return (Vec::new(), Vec::new(), Vec::new());
+        }
+        let mut models = Vec::new();
+        for e in embargoes {
+            let s = node_store[e.node.0 as usize];
+            if s == NO_STORE {
+                continue;
+            }
+            // One rule per node (checked when the scenario was read).
+            stores[s as usize].embargo = models.len() as u32;
+            models.push(EmbargoModel {
+                store: s,
+                stop_above: e.stop_above,
+                resume_below: e.resume_below,
+                wagons: e.wagons,
+            });
+        }
+        let store_of_step: Vec<u32> = step_nodes
+            .iter()
+            .map(|n| n.map_or(NO_STORE, |n| node_store[n.0 as usize]))
+            .collect();
+        for f in flows {
+            for &r in &f.routes {
+                let rm = &routes[r as usize];
+                for k in rm.start..rm.start + rm.len {
+                    if let Some(st) = stores.get_mut(store_of_step[k as usize] as usize) {
+                        st.min_units = st.min_units.min(st.units(f));
+                    }
+                }
+            }
+        }
+        for rm in routes.iter_mut() {
+            for k in rm.start..rm.start + rm.len {
+                let s = store_of_step[k as usize];
+                if s != NO_STORE {
+                    for (e, em) in models.iter().enumerate() {
+                        if em.store == s {
+                            rm.embargo_mask |= 1 << e;
+                        }
+                    }
+                }
+            }
+        }
+        (stores, store_of_step, models)
+    }
+
     fn backlog(
         &self,
         scenario: &Scenario,

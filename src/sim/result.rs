@@ -33,6 +33,50 @@ pub struct ReplicationResult {
     /// [`crate::sim::Model::uncertain_inputs`] order (for a duration, the factor on
     /// its draws); empty without uncertain inputs.
     pub inputs: Vec<f64>,
+    /// Per storage limit, in [`crate::sim::Model::storage`] order (empty without
+    /// limits).
+    pub stores: Vec<StoreResult>,
+    /// Per embargo, in [`crate::sim::Model::embargoes`] order (empty without).
+    pub embargoes: Vec<EmbargoResult>,
+}
+
+/// An embargo in one replication (over the window).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EmbargoResult {
+    /// Episodes that began.
+    pub episodes: u64,
+    /// Days it was in force.
+    pub days: f64,
+    /// Trains held at their origin.
+    pub held: u64,
+    /// Holds that ended by the end of the run.
+    pub holds_ended: u64,
+    /// Their sum (days).
+    pub hold_sum_days: f64,
+    /// Trains of the window still held at the end: their holds so far (days).
+    pub censored_hold_sum_days: f64,
+}
+
+/// A node's storage limit in one replication (trains counted in the window).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct StoreResult {
+    /// Trains that reached the node (admitted at once, held or refused).
+    pub arrivals: u64,
+    /// Trains held for room.
+    pub held: u64,
+    /// Holds that ended by the end of the run.
+    pub holds_ended: u64,
+    /// Their sum (days).
+    pub hold_sum_days: f64,
+    /// Trains turned away (`when_full = "refuse"`).
+    pub refused: u64,
+    /// Share of the window the node had no room for the smallest train that comes to
+    /// it.
+    pub full_share: f64,
+    /// Time-average trains held.
+    pub held_mean: f64,
+    /// Time-average wagons (or TEU) at the node.
+    pub occupancy_mean: f64,
 }
 
 /// The waits of one train class at one resource that began after the warm-up and
@@ -69,7 +113,7 @@ pub struct Saturation {
 }
 
 /// One flow in one replication. Trains count if they arrived after the warm-up
-/// (the cohort); `offered = delivered + in_system` exactly.
+/// (the cohort); `offered = delivered + refused + in_system` exactly.
 #[derive(Clone, Debug, Default)]
 pub struct FlowResult {
     /// Trains that arrived in the window.
@@ -78,6 +122,8 @@ pub struct FlowResult {
     pub delivered: u64,
     /// Of those, trains still under way at the horizon.
     pub in_system: u64,
+    /// Of those, trains turned away by a full node (`when_full = "refuse"`).
+    pub refused: u64,
     /// Trains (of any cohort) that reached the destination in the window: the
     /// throughput.
     pub completed: u64,

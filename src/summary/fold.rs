@@ -210,6 +210,10 @@ pub struct RunStats {
     /// [`Model::uncertain_inputs`] order) and the [`SENSITIVITY_FIGURES`] of every
     /// replication in which all are defined, folded in index order.
     pub inputs: Option<CoMoments>,
+    /// Per storage limit, in [`Model::storage`] order (empty without limits).
+    pub stores: Vec<super::StoreStats>,
+    /// Per embargo, in [`Model::embargoes`] order (empty without).
+    pub embargoes: Vec<super::EmbargoStats>,
 }
 
 /// The main figures whose sensitivity to the uncertain inputs is measured, per
@@ -325,6 +329,8 @@ impl RunStats {
             inputs: (!model.uncertain_inputs().is_empty()).then(|| {
                 CoMoments::new(model.uncertain_inputs().len() + SENSITIVITY_FIGURES.len())
             }),
+            stores: vec![super::StoreStats::default(); model.storage().len()],
+            embargoes: vec![super::EmbargoStats::default(); model.embargoes().len()],
         }
     }
 
@@ -522,6 +528,8 @@ impl Fold for RunStats {
                 .push(&s.values);
         }
         super::classes::push(&mut self.classes, &self.flow_class, r);
+        super::storage::push(&mut self.stores, self.window_days, r);
+        super::storage::push_embargoes(&mut self.embargoes, r);
         if let Some(s) = r.saturated {
             self.saturated += 1;
             if self.first_saturation.is_none() {

@@ -73,7 +73,7 @@ pub(crate) fn json_round_trip<T: Serialize + DeserializeOwned>(path: &Path) {
 
 /// Reads a CSV file into rows of its type and writes them again: the bytes must not
 /// change.
-fn csv_round_trip<T: Serialize + DeserializeOwned>(path: &Path) {
+pub(crate) fn csv_round_trip<T: Serialize + DeserializeOwned>(path: &Path) {
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let rows: Vec<T> =
         schema::from_csv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

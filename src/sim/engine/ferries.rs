@@ -423,6 +423,15 @@ impl<T: Trace> Sim<'_, '_, T> {
         let d = fm.sailing.sample(&mut self.ferry_rng[f as usize]);
         self.schedule(now.plus_days(d), Event::VesselArrives(v));
         self.reposition_to(p);
+        if !m.stores.is_empty() {
+            // Trains whose last wagon sailed leave the port's node.
+            for i in 0..self.vessels[v as usize].load.len() {
+                let c = self.vessels[v as usize].load[i];
+                if c.last {
+                    self.store_leave(c.train);
+                }
+            }
+        }
     }
 
     pub(super) fn on_vessel_arrives(&mut self, v: u32) {

@@ -5,7 +5,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::{Event, Sim, Train};
 use crate::scenario::Arrivals;
-use crate::sim::model::ResourceKind;
+use crate::sim::model::{NO_STORE, ResourceKind};
 use crate::sim::series::{FERRY_MEASURES, FLOW_MEASURES, RESOURCE_MEASURES, SeriesResult};
 use crate::sim::time::{MS_PER_DAY, SimTime};
 use crate::sim::trace::Trace;
@@ -275,6 +275,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                     alive: true,
                     initial: true,
                     dispatched: b.step > r.start,
+                    store: NO_STORE,
                 });
                 self.advance(t);
             }

@@ -81,6 +81,10 @@ impl<T: Trace> Sim<'_, '_, T> {
     }
 
     pub(super) fn on_service_done(&mut self, s: u32, t: u32) {
+        if !self.m.stores.is_empty() && self.store_blocks(t, s) {
+            // Held for room at its next node, keeping its server.
+            return;
+        }
         let now = self.now;
         let st = &mut self.stations[s as usize];
         st.busy -= 1;
