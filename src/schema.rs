@@ -51,7 +51,9 @@ pub use self::manifest::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord, Details,
     DisruptionRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest,
     NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, PrecisionReport, ProfileRecord,
-    RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, SweepDetails, TimingRecord, TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod, WarmupSource, WeatherRecord, StorageRecord,
+    RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, StorageRecord, SweepDetails,
+    TimingRecord, TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod, WarmupSource,
+    WeatherRecord,
 };
 pub use self::run::{
     AllRoutes, ClassResource, ClassSummary, Detail, EmbargoSummary, FlowRow, FlowSummary,

@@ -7,14 +7,16 @@ use serde_spanned::Spanned;
 
 use super::did_you_mean;
 use super::dto::{
-    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, NumSpec, RangeSpec, StorageSpec,
-    VesselClassSpec,
+    DepartureSpec, DurationSpec, FerrySpec, LegSpec, NetworkFile, NodeSpec, NumSpec, RangeSpec,
+    StorageSpec, VesselClassSpec,
 };
 use crate::dist::{Dist, DistParams};
 use crate::error::Problem;
 use crate::network::limits::{self, Bound};
 use crate::network::{
-    Availability, Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId, NodeKind, Param, RoadDeck, Station, Target, UncertainInput, ValueKind, VesselClass, Weather, check_bounded, Storage, StorageUnit, WhenFull,
+    Availability, Departure, Ferry, InputRange, Leg, LegId, Mode, Network, Node, NodeId, NodeKind,
+    Param, RoadDeck, Station, Storage, StorageUnit, Target, UncertainInput, ValueKind, VesselClass,
+    Weather, WhenFull, check_bounded,
 };
 
 /// Default TEU per truck: one 40-foot container (assumption).

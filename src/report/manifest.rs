@@ -11,7 +11,8 @@ use crate::scenario::{Arrivals, DisruptionTiming, RoutePolicy, Scenario};
 use crate::schema::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord,
     DisruptionRecord, FerryRecord, FileRecord, FlowRecord, LegRecord, NetworkRecord, NodeRecord,
-    OverrideRecord, PolicyRecord, ProfileRecord, RangeRecord, SplitRecord, StationRecord, TimingRecord, TrainRecord, UncertainRecord, WeatherRecord, StorageRecord,
+    OverrideRecord, PolicyRecord, ProfileRecord, RangeRecord, SplitRecord, StationRecord,
+    StorageRecord, TimingRecord, TrainRecord, UncertainRecord, WeatherRecord,
 };
 pub use crate::schema::{Details, Manifest, RunKind, ScenarioRecord, SweepDetails, WarmupSource};
 

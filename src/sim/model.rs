@@ -9,9 +9,7 @@ use rand::RngExt;
 
 use crate::calendar::{Calendar, Period};
 use crate::dist::Dist;
-use crate::network::{
-    Departure, LegId, Mode, Network, NodeId, RoadDeck, Target, UncertainInput,
-};
+use crate::network::{Departure, LegId, Mode, Network, NodeId, RoadDeck, Target, UncertainInput};
 use crate::routing::{
     self, Route, Router, ferry_capacity_wagons_per_day, sailing_interval_days, trucks_for,
 };
@@ -611,6 +609,40 @@ impl Model {
             flow_info,
             port_lightest_wagon_t,
             classes: scenario.classes.clone(),
+            embargo_info: scenario
+                .embargoes
+                .iter()
+                .filter(|e| {
+                    embargoes
+                        .iter()
+                        .any(|m| stores[m.store as usize].node == e.node)
+                })
+                .map(|e| EmbargoInfo {
+                    node: network.node(e.node).id.clone(),
+                    stop_above: e.stop_above,
+                    resume_below: e.resume_below,
+                    unit: if e.wagons { "wagons" } else { "trains" },
+                })
+                .collect(),
+            embargoes,
+            store_info: stores
+                .iter()
+                .filter(|st| st.limited)
+                .map(|st| {
+                    let spec = network
+                        .node(st.node)
+                        .storage
+                        .expect("a store's node has storage");
+                    StoreInfo {
+                        node: network.node(st.node).id.clone(),
+                        limit: spec.limit,
+                        unit: spec.unit.name(),
+                        refuse: st.refuse,
+                    }
+                })
+                .collect(),
+            stores,
+            store_of_step,
             uncertain: (!inputs.is_empty()).then(|| {
                 Arc::new(Uncertain {
                     network: network.clone(),
@@ -666,41 +698,6 @@ impl Model {
             },
             values,
         ))
-            embargo_info: scenario
-                .embargoes
-                .iter()
-                .filter(|e| {
-                    embargoes
-                        .iter()
-                        .any(|m| stores[m.store as usize].node == e.node)
-                })
-                .map(|e| EmbargoInfo {
-                    node: network.node(e.node).id.clone(),
-                    stop_above: e.stop_above,
-                    resume_below: e.resume_below,
-                    unit: if e.wagons { "wagons" } else { "trains" },
-                })
-                .collect(),
-            embargoes,
-            store_info: stores
-                .iter()
-                .filter(|st| st.limited)
-                .map(|st| {
-                    let spec = network
-                        .node(st.node)
-                        .storage
-                        .expect("a store's node has storage");
-                    StoreInfo {
-                        node: network.node(st.node).id.clone(),
-                        limit: spec.limit,
-                        unit: spec.unit.name(),
-                        refuse: st.refuse,
-                    }
-                })
-                .collect(),
-            stores,
-            store_of_step,
-        })
     }
 
     /// The storage limits some route reaches, in node order: the order of
