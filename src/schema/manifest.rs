@@ -192,8 +192,24 @@ pub struct ScenarioRecord {
     /// Trains waiting at day 0 (absent when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backlog: Vec<BacklogRecord>,
+    /// Embargoes (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embargoes: Vec<EmbargoRecord>,
     /// The network after overrides.
     pub network: NetworkRecord,
+}
+
+/// An embargo's rule.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EmbargoRecord {
+    /// Node id.
+    pub node: String,
+    /// Dispatching stops when the backlog is above this.
+    pub stop_above: f64,
+    /// It resumes when the backlog is below this.
+    pub resume_below: f64,
+    /// `trains` or `wagons`.
+    pub unit: String,
 }
 
 /// An override that holds between two days.
