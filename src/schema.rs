@@ -49,11 +49,11 @@ pub use self::experiment::{
 pub use self::links::LinkRow;
 pub use self::manifest::{
     ArrivalsRecord, BacklogRecord, ChangeRecord, DatedOverrideRecord, DepartureRecord, Details,
-    DisruptionRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord, LegRecord, Manifest,
-    NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, PrecisionReport, ProfileRecord,
-    RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, StorageRecord, SweepDetails,
-    TimingRecord, TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod, WarmupSource,
-    WeatherRecord,
+    DisruptionRecord, EmbargoRecord, FerryRecord, FigurePrecision, FileRecord, FlowRecord,
+    LegRecord, Manifest, NetworkRecord, NodeRecord, OverrideRecord, PolicyRecord, PrecisionReport,
+    ProfileRecord, RangeRecord, RunKind, ScenarioRecord, SplitRecord, StationRecord, StorageRecord,
+    SweepDetails, TimingRecord, TrainRecord, UncertainRecord, WarmupChoice, WarmupMethod,
+    WarmupSource, WeatherRecord,
 };
 pub use self::run::{
     AllRoutes, ClassResource, ClassSummary, Detail, EmbargoSummary, FlowRow, FlowSummary,

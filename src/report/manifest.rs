@@ -151,6 +151,16 @@ impl ScenarioRecord {
                     trains: b.trains,
                 })
                 .collect(),
+            embargoes: scenario
+                .embargoes
+                .iter()
+                .map(|e| crate::schema::EmbargoRecord {
+                    node: node(e.node),
+                    stop_above: e.stop_above,
+                    resume_below: e.resume_below,
+                    unit: if e.wagons { "wagons" } else { "trains" }.to_string(),
+                })
+                .collect(),
             network: resolved_network(network),
             uncertain: (!scenario.uncertain.is_empty()).then(|| UncertainRecord {
                 inputs: scenario.inputs.name().to_string(),

@@ -192,6 +192,9 @@ pub struct ScenarioRecord {
     /// Trains waiting at day 0 (absent when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub backlog: Vec<BacklogRecord>,
+    /// Embargoes (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embargoes: Vec<EmbargoRecord>,
     /// The network after overrides (uncertain inputs at their point values).
     pub network: NetworkRecord,
     /// The uncertain inputs (numbers given as ranges) and whether replications drew
@@ -228,6 +231,19 @@ pub struct RangeRecord {
     pub point: f64,
     /// True if the range is of a factor on a duration's distribution.
     pub scale: bool,
+}
+
+/// An embargo's rule.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EmbargoRecord {
+    /// Node id.
+    pub node: String,
+    /// Dispatching stops when the backlog is above this.
+    pub stop_above: f64,
+    /// It resumes when the backlog is below this.
+    pub resume_below: f64,
+    /// `trains` or `wagons`.
+    pub unit: String,
 }
 
 /// An override that holds between two days.
