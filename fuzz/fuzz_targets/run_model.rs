@@ -33,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let r = run_replication(&model, scenario.run.seed, 0);
     for f in &r.flows {
-        assert_eq!(f.offered, f.delivered + f.in_system, "trains are conserved");
+        assert_eq!(
+            f.offered,
+            f.delivered + f.refused + f.in_system,
+            "trains are conserved"
+        );
         assert!(f.transit_sum_days.is_finite());
     }
     for x in &r.resources {
