@@ -307,7 +307,7 @@ struct FlowRecord {
     delivered: u64,
     in_system: u64,
     /// Trains turned away by a full node (absent when none).
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero_count")]
     refused: u64,
     completed: u64,
     #[serde(with = "bits")]
@@ -656,8 +656,4 @@ impl ResourceRecord {
             road_units,
         }
     }
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }

@@ -328,7 +328,7 @@ fn disruptions_need_exactly_one_timing() {
     assert_problem(
         &report,
         &sc,
-        "exactly one of `start_day` (scheduled) and `per_year` (random)",
+        "exactly one of `start_day` (scheduled), `per_year` (random) and `per_year_by_month`",
         "target = \"b\"",
     );
 }

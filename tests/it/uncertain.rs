@@ -316,7 +316,7 @@ fn the_demonstration_scenario_draws_its_three_inputs() {
     let (_, out, _) = run_loaded(&scenario, &network, None);
     for r in &out.replications {
         assert_eq!(r.inputs.len(), 3);
-        assert!((0.8..=3.5).contains(&r.inputs[0]), "{:?}", r.inputs);
+        assert!((0.4..=1.15).contains(&r.inputs[0]), "{:?}", r.inputs);
         assert!([4.0, 5.0, 6.0].contains(&r.inputs[1]), "{:?}", r.inputs);
     }
 }
