@@ -230,9 +230,10 @@ pub struct Ferry {
     pub road: Option<RoadDeck>,
 }
 
-/// A background stream of road units (trucks, trailers) on a timetabled ferry
-/// service's decks: they wait at each port the service sails from and board the
-/// sailings in the stated order.
+/// A background stream of road units (trucks, trailers) on a ferry service's decks:
+/// they wait at each port the service sails from and board its sailings in the stated
+/// order (timetabled sailings), or as they come (vessels departing when full, which
+/// count a road unit left waiting as a full deck).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RoadDeck {
     /// Road units arriving per day at each port the service sails from.
@@ -241,6 +242,8 @@ pub struct RoadDeck {
     pub poisson: bool,
     /// Deck room one road unit takes, in rail wagons.
     pub wagon_equivalents: f64,
+    /// Tonnes one road unit weighs against a class's deadweight (0: not weighed).
+    pub tonnes_per_unit: f64,
     /// Road units board before the wagons (else the wagons first, road units filling
     /// the deck left).
     pub road_first: bool,

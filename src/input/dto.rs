@@ -304,7 +304,7 @@ pub struct FerrySpec {
     pub load_factor_by_month: Option<Spanned<Vec<f64>>>,
     /// Vessels leaving service at random (dry dock, other trades).
     pub availability: Option<AvailabilitySpec>,
-    /// Road units sharing the decks (timetabled services).
+    /// Road units sharing the decks.
     pub road: Option<RoadSpec>,
 }
 
@@ -318,6 +318,10 @@ pub struct RoadSpec {
     /// Deck room one road unit takes, in rail wagons.
     #[schemars(with = "f64")]
     pub wagon_equivalents: Spanned<f64>,
+    /// Tonnes one road unit weighs against a vessel class's deadweight (default 0: not
+    /// weighed).
+    #[schemars(with = "Option<f64>")]
+    pub tonnes_per_unit: Option<Spanned<f64>>,
     /// `rail_first` (default: wagons board first, road units fill the deck left) or
     /// `road_first`.
     #[schemars(with = "Option<String>")]

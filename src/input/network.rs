@@ -1147,18 +1147,15 @@ fn build_ferry(
         };
         let road_first = choice("loading", &r.loading, ["rail_first", "road_first"]);
         let evenly = choice("arrivals", &r.arrivals, ["poisson", "timetable"]);
-        if matches!(departure, Some(Departure::WhenFull { .. })) {
-            ck.error_help(
-                r.units_per_day.span(),
-                "road units on the decks need a timetabled service",
-                "give the ferry departure = { rule = \"timetable\", ... }, or leave out [leg.ferry.road]",
-            );
-            return None;
-        }
+        let tonnes = r
+            .tonnes_per_unit
+            .as_ref()
+            .map(|t| ck.number("tonnes_per_unit", t, ValueKind::NonNegative, limits::LOAD));
         Some(RoadDeck {
             units_per_day: rate?,
             poisson: !evenly?,
             wagon_equivalents: weq?,
+            tonnes_per_unit: tonnes.map_or(Some(0.0), |t| t)?,
             road_first: road_first?,
         })
     });
@@ -1174,6 +1171,38 @@ fn build_ferry(
         ),
         None => (vessels?, wagons?, teu.flatten(), Vec::new()),
     };
+    let road = road.flatten();
+    if let (Some(deck), Some(spec)) = (&road, &f.road) {
+        let smallest = classes.iter().map(|c| c.wagons).min().unwrap_or(wagons);
+        if deck.wagon_equivalents > f64::from(smallest) {
+            ck.error_help(
+                spec.wagon_equivalents.span(),
+                format!(
+                    "a road unit of {} wagon equivalents does not fit the smallest deck of this ferry ({smallest} wagons)",
+                    deck.wagon_equivalents
+                ),
+                format!("give wagon_equivalents of at most {smallest}"),
+            );
+            return None;
+        }
+        let heaviest = classes
+            .iter()
+            .filter_map(|c| c.deadweight_t)
+            .reduce(f64::max);
+        if let (Some(dw), Some(t)) = (heaviest, &spec.tonnes_per_unit)
+            && deck.tonnes_per_unit > dw
+        {
+            ck.error_help(
+                t.span(),
+                format!(
+                    "a road unit of {} t is heavier than the deadweight of every vessel class ({dw} t at most)",
+                    deck.tonnes_per_unit
+                ),
+                format!("give tonnes_per_unit of at most {dw}"),
+            );
+            return None;
+        }
+    }
     Some(Ferry {
         vessels,
         wagons_per_sailing: wagons,
@@ -1185,7 +1214,7 @@ fn build_ferry(
         load_factor: load_factor.flatten().unwrap_or(1.0),
         load_factor_by_month: by_month.flatten(),
         availability: availability.flatten(),
-        road: road.flatten(),
+        road,
     })
 }
 

@@ -371,6 +371,9 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         if let Some(start) = self.m.period_starts.get(1) {
             self.schedule(*start, Event::PeriodEnd(0));
         }
+        for p in 0..self.ports.len() as u32 {
+            self.start_road_units(p);
+        }
         self.place_backlog();
         for f in 0..self.m.flows.len() as u32 {
             self.schedule_first_arrival(f);
@@ -399,14 +402,8 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
         for v in 0..self.vessels.len() as u32 {
             self.schedule_absence(v);
         }
-        let m = self.m;
-        for (f, fm) in m.ferries.iter().enumerate() {
-            if fm.road.is_some() {
-                self.schedule_road_unit(2 * f as u32);
-                if !fm.one_way {
-                    self.schedule_road_unit(2 * f as u32 + 1);
-                }
-            }
+        for p in 0..self.ports.len() as u32 {
+            self.road_watch(p);
         }
         while let Some((time, event)) = self.queue.pop() {
             self.now = time;
@@ -426,10 +423,7 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 Event::Regime(k) => self.on_regime(k),
                 Event::VesselDue(v) => self.on_vessel_due(v),
                 Event::VesselBack(v) => self.on_vessel_back(v),
-                Event::RoadArrival(p) => {
-                    self.ports[p as usize].road_waiting += 1;
-                    self.schedule_road_unit(p);
-                }
+                Event::RoadArrival(p) => self.on_road_arrival(p),
                 Event::PeriodEnd(k) => {
                     self.period_end(k as usize);
                     if let Some(start) = self.m.period_starts.get(k as usize + 2) {
@@ -1014,9 +1008,10 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
             put(m.section_slot(s as u32), &mut st.stat, util, util);
         }
         for (p, ps) in self.ports.iter_mut().enumerate() {
-            // Wagons carried over what the fleet could carry in the window: the larger
-            // of its nominal capacity and the room on the sailings actually made (a
-            // weekly ferry may sail twice in ten days), so the share is at most 1.
+            // Deck used (wagons, and road units in wagon equivalents) over what the
+            // fleet could carry in the window: the larger of its nominal capacity and
+            // the room on the sailings actually made (a weekly ferry may sail twice in
+            // ten days), so the share is at most 1.
             let fm = &rp.ferries[p / 2];
             let room = ps.stat.sailings as f64 * fm.mean_wagons;
             let nominal = if dated {
@@ -1025,7 +1020,12 @@ impl<'m, 't, T: Trace> Sim<'m, 't, T> {
                 fm.capacity_wagons_per_day * window_days
             };
             let cap = nominal.max(room);
-            let util = share(ps.stat.wagons as f64, cap);
+            let weq = m.ferries[p / 2]
+                .road
+                .as_ref()
+                .map_or(0.0, |r| r.wagon_equivalents);
+            let used = ps.stat.wagons as f64 + ps.stat.road_units as f64 * weq;
+            let util = share(used, cap);
             put(m.port_slot(p as u32), &mut ps.stat, util, 0.0);
         }
         for (p, ps) in self.ports.iter().enumerate() {

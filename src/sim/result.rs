@@ -175,9 +175,10 @@ pub struct ResourceResult {
     /// Sum of those waits (days).
     pub wait_sum_days: f64,
     /// Share of capacity used, in [0, 1]: time-average busy servers / servers
-    /// (stations); headway time booked / window (line sections); wagons carried / the
-    /// larger of the fleet's nominal capacity over the window and the room on the
-    /// sailings made in it (ferries). Zero for an empty window.
+    /// (stations); headway time booked / window (line sections); deck used (wagons,
+    /// and road units in wagon equivalents) / the larger of the fleet's nominal
+    /// capacity over the window and the room on the sailings made in it (ferries).
+    /// Zero for an empty window.
     pub utilization: f64,
     /// Time-average number of trains waiting.
     pub queue_mean: f64,

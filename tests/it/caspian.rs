@@ -677,8 +677,12 @@ fn shared_decks_by_hand() {
     // Bad road tables are refused with located messages.
     for (extra, want) in [
         (
-            "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 1.5\n",
-            "need a timetabled service",
+            "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 11\n",
+            "does not fit the smallest deck of this ferry (10 wagons)",
+        ),
+        (
+            "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 1\ntonnes_per_unit = 700\n",
+            "heavier than the deadweight of every vessel class (600 t at most)",
         ),
         (
             "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 0\n",
@@ -693,4 +697,57 @@ fn shared_decks_by_hand() {
     }
     let p = crate::support::network_problems(&road_net("trucks_first"));
     assert!(p.contains("unknown `loading` `trucks_first`"), "{p}");
+}
+
+/// Shared decks on a vessel that departs when full, by hand: one vessel of 10 wagons,
+/// back in port 0.2 day after it sails; a train of 5 wagons at k + 0.5 and road units
+/// of 5/3 wagon each at k / 3 (evenly spaced). From day 1 on, the vessel is back at
+/// k + 0.2 and takes the road unit of k + 1/3 (deck used ceil(5/3) = 2), the train's 5
+/// wagons (7), the road unit of k + 2/3 (5 + ceil(10/3) = 9) and the one of k + 1: 5 +
+/// 5 = 10, a full deck, so it sails at k + 1 every day. The window [10, 375) sees 365
+/// sailings, 1,825 wagons and 1,095 road units in either loading order, and every
+/// train waits 0.5 day. Without the road units the same vessel waits for a second
+/// train to fill its ten wagons.
+#[test]
+fn shared_decks_when_full_by_hand() {
+    let sc = scenario(375.0, 10.0, 1, "")
+        .replace(
+            "train = { wagons = 1, teu = 2, tonnes = 40 }",
+            "arrivals = \"timetable\"\noffset_days = 0.5\ntrain = { wagons = 5, teu = 10, tonnes = 200 }",
+        )
+        .replace(&format!("trains_per_week = {}", LAMBDA * 7.0), "trains_per_week = 7");
+    for (loading, road, sailings, wagons) in [
+        ("rail_first", Some(1_095.0), 365.0, 1_825.0),
+        ("road_first", Some(1_095.0), 365.0, 1_825.0),
+        // Full at every second train (k + 0.5, k odd): 182 sailings of 10 wagons.
+        ("", None, 182.0, 1_820.0),
+    ] {
+        let extra = if loading.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "[leg.ferry.road]\nunits_per_day = 3\nwagon_equivalents = 1.6666666666666667\narrivals = \"timetable\"\nloading = \"{loading}\"\n"
+            )
+        };
+        let net = network(&extra).replace("count = 12", "count = 1");
+        let net = corridor::input::parse_network(&net).unwrap_or_else(|p| panic!("{p:?}"));
+        let (sc, net) = corridor::input::parse_scenario(&sc, std::path::Path::new("sc.toml"), net)
+            .unwrap_or_else(|p| panic!("{p:?}"));
+        let (_, out, model) = crate::support::run_loaded(&sc, &net, None);
+        let stats = corridor::summary::RunStats::of(&model, &out, corridor::summary::Keep::Nothing);
+        let rows = corridor::report::links::link_rows("t", &net, &model, &stats);
+        let sea = &rows[0];
+        let near = |x: Option<f64>, want: f64| x.is_some_and(|x| (x - want).abs() < 1e-6);
+        assert!(near(sea.sailings_per_year, sailings), "{loading}: {sea:?}");
+        assert!(
+            near(sea.ferry_wagons_per_year, wagons),
+            "{loading}: {sea:?}"
+        );
+        assert_eq!(sea.road_units_per_year, road, "{loading}: {sea:?}");
+        if road.is_some() {
+            let port = &out.replications[0].resources[0];
+            let wait = port.wait_mean_days();
+            assert!((wait - 0.5).abs() < 1e-6, "{loading}: wait {wait}");
+        }
+    }
 }

@@ -37,8 +37,12 @@ pub(super) struct PortState {
     pub(super) trains_waiting: u32,
     /// Timetabled sailings since the warm-up with no vessel in port (closures aside).
     pub(super) no_vessel: u64,
-    /// Road units waiting (shared decks).
+    /// Road units waiting (shared decks), counted up to `road_next`.
     pub(super) road_waiting: u64,
+    /// When the next road unit arrives (shared decks).
+    pub(super) road_next: SimTime,
+    /// A `RoadArrival` event is in the queue for `road_next`.
+    pub(super) road_pending: bool,
     pub(super) stat: Stat,
 }
 
@@ -88,7 +92,7 @@ pub(super) struct Vessel {
     pub(super) due: bool,
     /// Road units aboard (shared decks).
     pub(super) road_units: u32,
-    /// Deck wagons taken by road units that boarded first.
+    /// Deck wagons taken by the road units aboard (their wagon equivalents, rounded up).
     pub(super) deck_reserved: u32,
 }
 
@@ -229,60 +233,134 @@ impl<T: Trace> Sim<'_, '_, T> {
         }
     }
 
-    /// Loads vessel `v` at a port whose decks road units share: road units first (as
-    /// many as the deck holds, the wagons then taking the deck left, whole wagons) or
-    /// wagons first (the road units filling the deck left), as the service says.
-    fn load_shared(&mut self, p: u32, v: u32) {
-        let m = self.m;
-        let Some(road) = &m.ferries[(p / 2) as usize].road else {
-            return;
-        };
-        let deck = self.p().ferries[(p / 2) as usize].classes
-            [self.vessels[v as usize].class as usize]
-            .wagons;
-        let weq = road.wagon_equivalents;
-        let fit = |room: u32| (f64::from(room) / weq + 1e-9).floor() as u64;
-        let waiting = self.ports[p as usize].road_waiting;
-        let units = if road.road_first {
-            let n = waiting.min(fit(deck));
-            self.vessels[v as usize].deck_reserved =
-                ((n as f64 * weq - 1e-9).ceil().max(0.0) as u32).min(deck);
-            self.load(p, v);
-            n
-        } else {
-            self.load(p, v);
-            waiting.min(fit(
-                deck.saturating_sub(self.vessels[v as usize].load_wagons)
-            ))
-        };
-        self.ports[p as usize].road_waiting -= units;
-        self.vessels[v as usize].road_units = units.min(u64::from(u32::MAX)) as u32;
+    /// Loads vessel `v` from what waits at port `p`: wagons alone, or, where road
+    /// units share the decks, road units and wagons in the service's loading order
+    /// (road units first: as many as the deck and the weight room hold, the wagons then
+    /// taking the deck left, whole wagons; or wagons first, the road units filling the
+    /// deck left). A vessel departing when full loads again at every arrival, so there
+    /// the order decides between units that wait together.
+    pub(super) fn load_all(&mut self, p: u32, v: u32) {
+        match &self.m.ferries[(p / 2) as usize].road {
+            None => self.load(p, v),
+            Some(road) if road.road_first => {
+                self.board_road(p, v);
+                self.load(p, v);
+            }
+            Some(_) => {
+                self.load(p, v);
+                self.board_road(p, v);
+            }
+        }
     }
 
-    /// Schedules the next road unit at port `p`, if its service has shared decks.
-    pub(super) fn schedule_road_unit(&mut self, p: u32) {
+    /// Boards the road units waiting at port `p` onto vessel `v`, as many as its deck
+    /// left (a road unit takes `wagon_equivalents` of a wagon's deck room; the units
+    /// aboard reserve the deck rounded up to whole wagons) and its weight room hold.
+    fn board_road(&mut self, p: u32, v: u32) {
         let m = self.m;
         let Some(road) = &m.ferries[(p / 2) as usize].road else {
             return;
         };
-        let gap = if road.poisson {
+        let weight_cap = self.weight_cap(v);
+        let vessel = &self.vessels[v as usize];
+        let deck = self.p().ferries[(p / 2) as usize].classes[vessel.class as usize].wagons;
+        let weq = road.wagon_equivalents;
+        let aboard = u64::from(vessel.road_units);
+        // Road units the deck left by the wagons holds, in all (those aboard included).
+        let fit = (f64::from(deck.saturating_sub(vessel.load_wagons)) / weq + 1e-9).floor() as u64;
+        let mut n = fit.saturating_sub(aboard);
+        if let Some(cap) = weight_cap
+            && road.tonnes_per_unit > 0.0
+        {
+            let room = ((cap - vessel.load_tonnes) / road.tonnes_per_unit + 1e-9).floor();
+            n = n.min(room.max(0.0) as u64);
+        }
+        let n = n.min(self.ports[p as usize].road_waiting);
+        if n == 0 {
+            return;
+        }
+        self.ports[p as usize].road_waiting -= n;
+        let vessel = &mut self.vessels[v as usize];
+        let units = (aboard + n).min(u64::from(u32::MAX)) as u32;
+        vessel.road_units = units;
+        vessel.deck_reserved = ((f64::from(units) * weq - 1e-9).ceil().max(0.0) as u32).min(deck);
+        if weight_cap.is_some() {
+            vessel.load_tonnes += n as f64 * road.tonnes_per_unit;
+        }
+    }
+
+    /// The first road unit at port `p`, if its service has shared decks, is due
+    /// after one gap from day 0.
+    pub(super) fn start_road_units(&mut self, p: u32) {
+        if self.m.ferries[(p / 2) as usize].road.is_some() {
+            let gap = self.road_gap(p);
+            self.ports[p as usize].road_next = SimTime::ZERO.plus_days(gap);
+        }
+    }
+
+    /// The time to the next road unit at port `p`, from the port's own stream.
+    fn road_gap(&mut self, p: u32) -> f64 {
+        let road = self.m.ferries[(p / 2) as usize]
+            .road
+            .as_ref()
+            .expect("a service with shared decks");
+        if road.poisson {
             let e: f64 = Exp1.sample(&mut self.road_rng[p as usize]);
             e / road.units_per_day
         } else {
             1.0 / road.units_per_day
-        };
-        self.schedule(self.now.plus_days(gap), Event::RoadArrival(p));
+        }
+    }
+
+    /// Counts the road units that have come to port `p` by now. Road units are a
+    /// count, drawn from the port's own stream, so counting them when they are needed
+    /// (at a sailing, or as a vessel loads) gives the same arrivals as an event each.
+    fn road_catch_up(&mut self, p: u32) {
+        if self.m.ferries[(p / 2) as usize].road.is_none() {
+            return;
+        }
+        while self.ports[p as usize].road_next <= self.now {
+            self.ports[p as usize].road_waiting += 1;
+            let gap = self.road_gap(p);
+            let ps = &mut self.ports[p as usize];
+            ps.road_next = ps.road_next.plus_days(gap);
+        }
+    }
+
+    /// While a vessel departing when full loads at port `p`, its next road unit is an
+    /// event: it may fill the deck.
+    pub(super) fn road_watch(&mut self, p: u32) {
+        let f = (p / 2) as usize;
+        let ps = &self.ports[p as usize];
+        if self.m.ferries[f].road.is_none()
+            || self.p().ferries[f].timetable.is_some()
+            || ps.road_pending
+            || ps.loading.is_none()
+        {
+            return;
+        }
+        let at = ps.road_next;
+        self.ports[p as usize].road_pending = true;
+        self.schedule(at, Event::RoadArrival(p));
+    }
+
+    /// A road unit is due at port `p` while a vessel loads there.
+    pub(super) fn on_road_arrival(&mut self, p: u32) {
+        self.ports[p as usize].road_pending = false;
+        self.serve_port(p);
     }
 
     /// True if vessel `v` can take no more of the port's queue: its deck is full, a
-    /// wagon is left waiting, or its weight room is below the lightest wagon that
+    /// wagon or road unit is left waiting, or its weight room is below the lightest wagon that
     /// comes to the port.
     pub(super) fn vessel_full(&self, p: u32, v: u32) -> bool {
         let rp = self.p();
         let vessel = &self.vessels[v as usize];
         let cls = &rp.ferries[vessel.ferry as usize].classes[vessel.class as usize];
-        vessel.load_wagons >= cls.wagons
+        vessel.load_wagons + vessel.deck_reserved >= cls.wagons
             || !self.ports[p as usize].queue.is_empty()
+            || (self.ports[p as usize].road_waiting > 0
+                && (vessel.load_wagons > 0 || vessel.road_units > 0))
             || self.weight_cap(v).is_some_and(|cap| {
                 cap - vessel.load_tonnes
                     < cls.tare_t + self.m.port_lightest_wagon_t[p as usize] - 1e-9
@@ -292,23 +370,29 @@ impl<T: Trace> Sim<'_, '_, T> {
     /// Departing-when-full service at a port: load the vessel at the berth and let it
     /// sail when full or when its maximum wait is over, then the next one.
     pub(super) fn serve_port(&mut self, p: u32) {
+        self.road_catch_up(p);
+        self.serve_berth(p);
+        self.road_watch(p);
+    }
+
+    /// [`Self::serve_port`] once the road units are counted.
+    fn serve_berth(&mut self, p: u32) {
         let rp = self.p();
         let f = (p / 2) as usize;
         loop {
             let Some(v) = self.ports[p as usize].loading else {
                 return;
             };
-            self.load(p, v);
+            self.load_all(p, v);
             let full = self.vessel_full(p, v);
             let vessel = &mut self.vessels[v as usize];
-            let due = full
-                || vessel.timer_expired
-                || (rp.ferries[f].max_wait_ms == 0 && vessel.load_wagons > 0);
+            let loaded = vessel.load_wagons > 0 || vessel.road_units > 0;
+            let due = full || vessel.timer_expired || (rp.ferries[f].max_wait_ms == 0 && loaded);
             if due && self.ferries[f].closed == 0 {
                 self.depart(v);
                 continue;
             }
-            if vessel.load_wagons > 0 && !vessel.timer_set {
+            if loaded && !vessel.timer_set {
                 vessel.timer_set = true;
                 let e = vessel.epoch;
                 let at = self.now.plus_ms(rp.ferries[f].max_wait_ms);
@@ -339,7 +423,10 @@ impl<T: Trace> Sim<'_, '_, T> {
             }
             let other = q ^ 1;
             match self.ports[other as usize].loading {
-                Some(v) if self.vessels[v as usize].load_wagons == 0 => {
+                Some(v)
+                    if self.vessels[v as usize].load_wagons == 0
+                        && self.vessels[v as usize].road_units == 0 =>
+                {
                     self.depart(v);
                     self.serve_port(other);
                 }
@@ -358,11 +445,8 @@ impl<T: Trace> Sim<'_, '_, T> {
             return;
         }
         if let Some(v) = self.ports[p as usize].waiting.pop_front() {
-            if self.m.ferries[f].road.is_some() {
-                self.load_shared(p, v);
-            } else {
-                self.load(p, v);
-            }
+            self.road_catch_up(p);
+            self.load_all(p, v);
             self.depart(v);
         } else if self.now >= self.m.warmup {
             self.ports[p as usize].no_vessel += 1;
@@ -406,10 +490,11 @@ impl<T: Trace> Sim<'_, '_, T> {
             ps.stat.wagons += vessel.load_wagons as u64;
             ps.stat.road_units += u64::from(vessel.road_units);
         }
-        vessel.road_units = 0;
-        vessel.deck_reserved = 0;
         ps.stat.all.sailings += 1;
         ps.stat.all.wagons += u64::from(vessel.load_wagons);
+        ps.stat.all.road_units += u64::from(vessel.road_units);
+        vessel.road_units = 0;
+        vessel.deck_reserved = 0;
         ps.stat.all.teu += vessel.load_teu_carried;
         ps.stat
             .queue_wagons
@@ -507,7 +592,10 @@ impl<T: Trace> Sim<'_, '_, T> {
         if let Some(k) = ps.waiting.iter().position(|&w| w == v) {
             ps.waiting.remove(k);
             self.go_away(v);
-        } else if ps.loading == Some(v) && self.vessels[v as usize].load_wagons == 0 {
+        } else if ps.loading == Some(v)
+            && self.vessels[v as usize].load_wagons == 0
+            && self.vessels[v as usize].road_units == 0
+        {
             ps.loading = ps.waiting.pop_front();
             self.go_away(v);
             self.serve_port(p);

@@ -357,10 +357,10 @@ impl<T: Trace> Sim<'_, '_, T> {
                 let ps = &mut self.ports[p as usize];
                 let v = if let Some(v) = ps.waiting.pop_back() {
                     v
-                } else if let Some(v) = ps
-                    .loading
-                    .filter(|v| self.vessels[*v as usize].load_wagons == 0)
-                {
+                } else if let Some(v) = ps.loading.filter(|v| {
+                    let vessel = &self.vessels[*v as usize];
+                    vessel.load_wagons == 0 && vessel.road_units == 0
+                }) {
                     ps.loading = ps.waiting.pop_front();
                     v
                 } else {
@@ -413,7 +413,15 @@ impl<T: Trace> Sim<'_, '_, T> {
             let busy = match kind {
                 ResourceKind::Station => stat.busy.total(now),
                 ResourceKind::Rail | ResourceKind::Road => stat.all.occupied_ms as f64,
-                ResourceKind::Ferry => stat.all.wagons as f64,
+                // Deck used: wagons, and road units in wagon equivalents.
+                ResourceKind::Ferry => {
+                    let f = (slot - ns - nsec) / 2;
+                    let weq = m.ferries[f]
+                        .road
+                        .as_ref()
+                        .map_or(0.0, |r| r.wagon_equivalents);
+                    stat.all.wagons as f64 + stat.all.road_units as f64 * weq
+                }
             };
             let raw = [
                 stat.queue.total(now),

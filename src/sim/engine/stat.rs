@@ -58,7 +58,7 @@ pub(super) struct Stat {
     /// Wagons waiting (time series).
     pub(super) queue_wagons: TimeAvg,
     /// Since day 0, warm-up included (time series): waits that ended, their sum,
-    /// headway booked, sailings, wagons and TEU carried.
+    /// headway booked, sailings, wagons, TEU and road units carried.
     pub(super) all: AllCounts,
 }
 
@@ -71,6 +71,8 @@ pub(super) struct AllCounts {
     pub(super) sailings: u64,
     pub(super) wagons: u64,
     pub(super) teu: f64,
+    /// Road units carried (shared decks).
+    pub(super) road_units: u64,
 }
 
 impl Stat {
