@@ -4,37 +4,11 @@
 //! can from them, as SVG and/or PNG, beside the files. A folder may hold several kinds
 //! of results; each kind found is drawn.
 //!
-//! A `run` folder (`summary.json`) gives:
-//!
-//! - `transit`: the empirical distribution function of transit times per flow, with
-//!   p50 and p95 marked (`transit.csv`, `summary.json`);
-//! - `utilization`: the busiest resources with 95% intervals (`summary.json`);
-//! - `sensitivity`: a tornado chart of the uncertain inputs by the standardised
-//!   regression coefficients of the main figures on them (`summary.json`);
-//! - `map`: the corridor with legs drawn by mode and simulated flow and stations
-//!   coloured by utilisation (`network.json`, `summary.json`).
-//!
-//! A `sweep` folder (`curve.json`) gives:
-//!
-//! - `capacity`: the capacity curve. For a demand sweep, delivered against offered
-//!   block trains per week (mean and 95% band) with the line delivered = offered,
-//!   points marked by whether they meet the criteria, the practical capacity with its
-//!   95% interval and the bottleneck named at the knee; for a sweep of another
-//!   parameter, offered and delivered trains against the parameter, with the first
-//!   value meeting the criteria marked;
-//! - `transit_load`: transit time against the offered load (or the parameter): mean
-//!   with its 95% band, pooled p50 and p95, and the p95 limit of the criteria;
-//! - `bottlenecks_load`: utilisation of the five resources that come closest to their
-//!   capacity, against the offered load (or the parameter), with 95% bands.
-//!
-//! A `compare` folder (`compare.json`, and `curve-<i>-<scenario>.json` with `--param`)
-//! gives:
-//!
-//! - `compare`: paired differences against the base as a forest plot, one row per
-//!   flow (all flows first) in three panels: delivered trains per week, mean and p95
-//!   transit; significant differences filled and bold;
-//! - `capacity_compare`: the capacity curves of every scenario overlaid, each with its
-//!   95% band and practical capacity.
+//! A `run` folder (`summary.json`) gives `transit`, `utilization`, `sensitivity` (with
+//! uncertain inputs), `map` and the charts over time (with `timeseries.csv`); a `sweep`
+//! folder (`curve.json`) gives `capacity`, `transit_load` and `bottlenecks_load`; a
+//! `compare` folder gives `compare` (`compare.json`) and `capacity_compare`
+//! (`curve-<i>-<scenario>.json`). Each chart's module says what it shows.
 //!
 //! Each chart is drawn once, as SVG, by plotters; the PNG is that SVG rasterised by
 //! resvg with the embedded font. Output is deterministic: the same files give
@@ -42,18 +16,12 @@
 //!
 //! # Adding a chart
 //!
-//! A chart is a module with a struct of prepared data (built from the
-//! [`results`] types, so it can fail only while reading) and a `draw` function generic
-//! over the plotters backend. It gets a variant in `Figure` and a line in the
-//! function that lists the figures of its kind of folder (`run_figures`,
-//! `sweep_figures`, or directly in `figures` for the other kinds). A new kind of
-//! folder also gets its reader in [`results`] and a mention in the `NoResults` error.
-//!
-//! The `style` module holds the palette, the font and its metrics, number formatting
-//! and the title block; `chart` turns a description of a line chart (axes, data layers,
-//! notes, legend) into a plotters `ChartBuilder` chart with its mesh, series and legend,
-//! and holds the markers and the exact-tick axis scale the other charts share; `canvas`
-//! writes the files. `sweep` holds what the charts of capacity curves share.
+//! A chart is a module with a struct of data prepared from the [`results`] types (so
+//! it can fail only while reading) and a `draw` function generic over the backend; it
+//! gets a `Figure` variant and a line in `run_figures`, `sweep_figures` or `figures`.
+//! `style` holds the palette, font, number formatting and title block; `chart` the
+//! line charts on plotters' `ChartBuilder` and the shared axis scale and markers;
+//! `sweep` what the charts of capacity curves share; `canvas` writes the files.
 
 mod bottlenecks_load;
 mod canvas;

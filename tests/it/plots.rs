@@ -505,3 +505,101 @@ fn plot_names_a_corrupt_curve_or_comparison() {
         "{err}"
     );
 }
+
+/// Writes `text` to a file of a fresh folder and reads it with `read`: the error as text.
+fn read_back<T>(
+    name: &str,
+    text: &str,
+    read: impl Fn(&Path) -> Result<T, corridor::report::plot::results::ReadError>,
+) -> Result<T, String> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join(name);
+    fs::write(&path, text).unwrap();
+    read(&path).map_err(|e| e.to_string())
+}
+
+#[test]
+fn transit_tables_are_parsed_and_checked() {
+    use corridor::report::plot::results::read_transit;
+    let head = "scenario,flow,lower_days,upper_days,trains\n";
+    let bins = read_back(
+        "transit.csv",
+        &format!("{head}s,f,1,1.5,3\ns,g,2,2.5,1\n"),
+        read_transit,
+    )
+    .unwrap();
+    assert_eq!(bins.len(), 2);
+    assert_eq!(bins[0].flow, "f");
+    assert_eq!(bins[1].trains, 1);
+    let bad = read_back("transit.csv", &format!("{head}s,f,x,1.5,3\n"), read_transit);
+    let bad = bad.unwrap_err();
+    assert!(
+        bad.contains("line 2: column `lower_days`: invalid float literal"),
+        "{bad}"
+    );
+    let negative = read_back(
+        "transit.csv",
+        &format!("{head}s,f,-1,1.5,3\n"),
+        read_transit,
+    );
+    let negative = negative.unwrap_err();
+    assert!(
+        negative.contains("line 2: `-1` in column `lower_days` is not a number of days"),
+        "{negative}"
+    );
+    let inverted = read_back("transit.csv", &format!("{head}s,f,2,1.5,3\n"), read_transit);
+    let inverted = inverted.unwrap_err();
+    assert!(
+        inverted.contains("line 2: upper_days is below lower_days"),
+        "{inverted}"
+    );
+    let missing = "scenario,flow,lower,upper_days,trains\ns,f,1,1.5,3\n";
+    let missing = read_back("transit.csv", missing, read_transit).unwrap_err();
+    assert!(missing.contains("missing field `lower_days`"), "{missing}");
+}
+
+#[test]
+fn estimates_with_nulls_are_read() {
+    use corridor::report::plot::results::Estimate;
+    let e: Estimate = serde_json::from_str(r#"{"mean": null, "ci95": null}"#).unwrap();
+    assert_eq!(e.value(), None);
+    let e: Estimate = serde_json::from_str(r#"{"mean": 0.5, "ci95": [0.4, 0.6]}"#).unwrap();
+    assert_eq!(e.value(), Some(0.5));
+    assert_eq!(e.interval(), Some((0.4, 0.6)));
+}
+
+#[test]
+fn capacity_curves_are_checked() {
+    use corridor::report::plot::results::experiment::read_curve;
+    let curve = |points: &str, capacity: &str| {
+        let text = format!(
+            r#"{{"scenario": "s", "param": "demand", "seed": 1, "replications": 2,
+            "horizon_days": 10.0, "warmup_days": 1.0, "p95_limit_factor": 2.0,
+            "p95_limit_days": 4.0, "delivered_ratio_min": 0.99, "points": [{points}],
+            "practical_capacity": {capacity}, "first_value_meeting_criteria": null}}"#
+        );
+        read_back("curve.json", &text, read_curve).map(|c| c.points.len())
+    };
+    let point = r#"{"value": 1.0, "offered_trains_per_week": {"mean": 5.0, "ci95": null},
+        "delivered_trains_per_week": {"mean": 5.0, "ci95": [4.0, 6.0]},
+        "delivered_ratio": {"mean": 1.0, "ci95": null},
+        "transit_days": {"mean": 3.0, "ci95": null, "p50": 2.5, "p95": null, "trains": 9},
+        "transit_p95_days": {"mean": 4.0, "ci95": null},
+        "meets_criteria": true, "replications_meeting": 1.0, "bottleneck": null,
+        "resources": [], "flows": []}"#;
+    assert_eq!(curve(point, "null"), Ok(1));
+    let none = curve("", "null").unwrap_err();
+    assert!(none.contains("the curve has no points"), "{none}");
+    let capacity = r#"{"offered_trains_per_week": {"mean": 1.0, "ci95": null},
+        "point_estimate": 1.0, "value": 1.0, "bracket": "within_range",
+        "limited_by": "none", "bottleneck": null}"#;
+    assert_eq!(curve(point, capacity), Ok(1));
+    let bad = curve(point, &capacity.replace("within_range", "inside")).unwrap_err();
+    assert!(bad.contains("unknown variant `inside`"), "{bad}");
+    let no_offer = point.replace(
+        r#""mean": 5.0, "ci95": null"#,
+        r#""mean": null, "ci95": null"#,
+    );
+    let no_offer = curve(&no_offer, "null").unwrap_err();
+    assert!(no_offer.contains("no mean"), "{no_offer}");
+}

@@ -190,6 +190,62 @@ fn mesh<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A [`frame`] for horizontal bars on `x`: a row of height 1 per label, the first at
+/// the top (row `i` centred at `n - i - 0.5`), without a y grid.
+pub(super) fn bar_frame<'a, DB: DrawingBackend>(
+    area: &'a Area<DB>,
+    theme: &Theme,
+    top: i32,
+    x: &Axis,
+    labels: Vec<String>,
+) -> Result<Plot<'a, DB>, DrawError> {
+    let n = labels.len();
+    let mut y_ticks = style::ticks(0.0, n as f64, 1);
+    y_ticks.values = (0..n).map(|i| i as f64 + 0.5).collect();
+    let y = Axis::new(y_ticks, "", move |v| {
+        let row = n.checked_sub(v.max(0.0) as usize + 1);
+        row.map_or(String::new(), |i| labels[i].clone())
+    });
+    let ranges = ((x.ticks.lo, x.ticks.hi), (0.0, n as f64));
+    frame(area, theme, top, (x, &y), ranges, false)
+}
+
+/// A whisker from `lo` to `hi` at height `y` with end caps `cap` high either side.
+pub(super) fn whisker<DB: DrawingBackend>(
+    chart: &mut Plot<DB>,
+    (lo, hi): (f64, f64),
+    y: f64,
+    cap: f64,
+    style: ShapeStyle,
+) -> Drawn {
+    let caps = [lo, hi].map(|x| PathElement::new([(x, y - cap), (x, y + cap)], style));
+    chart.draw_series(caps)?;
+    chart.draw_series([PathElement::new([(lo, y), (hi, y)], style)])?;
+    Ok(())
+}
+
+/// A row of coloured squares naming `items`, from the left margin below `top`;
+/// returns the y below it.
+pub(super) fn swatches<'s, DB: DrawingBackend>(
+    area: &Area<DB>,
+    theme: &Theme,
+    top: i32,
+    items: impl IntoIterator<Item = (RGBColor, &'s str)>,
+) -> Result<i32, DrawError> {
+    let text = theme.text(size::LABEL, INK);
+    let side = theme.px(20.0);
+    let cy = top + text.line_height() / 2;
+    let mut x = theme.margin();
+    for (color, name) in items {
+        let square = [(x, cy - side / 2), (x + side, cy + side / 2)];
+        area.draw(&Rectangle::new(square, color.filled()))?;
+        x += side + theme.px(10.0);
+        text.draw(area, name, (x, cy))?;
+        x += text.measure(name).0 + theme.px(32.0);
+    }
+    Ok(top + text.line_height() + theme.px(16.0))
+}
+
 /// Height of the x axis below a plot: tick labels and the title (pixels).
 pub(super) fn x_area(theme: &Theme) -> i32 {
     let (tick, title) = (theme.text(size::LABEL, MUTED), theme.text(size::AXIS, INK));

@@ -264,10 +264,7 @@ impl CompareChart {
                 let style = ShapeStyle::from(color).stroke_width(w);
                 let (mut left_end, mut right_end) = (mean, mean);
                 if let Some((a0, b0)) = d.difference.interval() {
-                    let caps =
-                        [a0, b0].map(|x| PathElement::new([(x, y - cap), (x, y + cap)], style));
-                    chart.draw_series(caps)?;
-                    chart.draw_series([PathElement::new([(a0, y), (b0, y)], style)])?;
+                    chart::whisker(&mut chart, (a0, b0), y, cap, style)?;
                     (left_end, right_end) = (a0.min(mean), b0.max(mean));
                 }
                 let shape = if d.significant {

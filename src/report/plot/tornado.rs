@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::chart::{Axis, frame};
+use super::chart::{Axis, bar_frame, swatches};
 use super::results::Summary;
 use super::style::{self, Area, Drawn, GRID, INK, MUTED, Theme, size};
 
@@ -93,29 +93,18 @@ impl TornadoChart {
             style::number(self.noise / 2.0, 2),
         );
         let mut top = style::header(area, theme, "Uncertain inputs: sensitivity", &subtitle)?;
-        top = draw_legend(area, theme, top)?;
+        let names = FIGURES
+            .iter()
+            .enumerate()
+            .map(|(j, f)| (style::SERIES[j], f.1));
+        top = swatches(area, theme, top, names)?;
         let x_axis = Axis::numbers(
             style::ticks(-1.0, 1.0, 8),
             "Standardised regression coefficient",
         );
         let n = self.inputs.len();
-        let labels: Vec<String> = self.inputs.iter().map(|(l, _)| l.clone()).collect();
-        let y_label = move |v: f64| {
-            let row = n.checked_sub(v.max(0.0) as usize + 1);
-            row.map_or(String::new(), |i| labels[i].clone())
-        };
-        let mut y_ticks = style::ticks(0.0, n as f64, 1);
-        y_ticks.values = (0..n).map(|i| i as f64 + 0.5).collect();
-        let y_axis = Axis::new(y_ticks, "", y_label);
-        let x_range = (x_axis.ticks.lo, x_axis.ticks.hi);
-        let mut chart = frame(
-            area,
-            theme,
-            top,
-            (&x_axis, &y_axis),
-            (x_range, (0.0, n as f64)),
-            false,
-        )?;
+        let labels = self.inputs.iter().map(|(l, _)| l.clone()).collect();
+        let mut chart = bar_frame(area, theme, top, &x_axis, labels)?;
         // Two standard errors of a coefficient without effect (`noise` is four).
         let band = (self.noise / 2.0).min(1.0);
         chart.draw_series([Rectangle::new(
@@ -149,26 +138,4 @@ impl TornadoChart {
         }
         Ok(())
     }
-}
-
-/// A row of coloured squares naming the figures; returns the y below it.
-fn draw_legend<DB: DrawingBackend>(
-    area: &Area<DB>,
-    theme: &Theme,
-    top: i32,
-) -> Result<i32, style::DrawError> {
-    let text = theme.text(size::LABEL, INK);
-    let side = theme.px(20.0);
-    let cy = top + text.line_height() / 2;
-    let mut x = theme.margin();
-    for (j, (_, name)) in FIGURES.iter().enumerate() {
-        area.draw(&Rectangle::new(
-            [(x, cy - side / 2), (x + side, cy + side / 2)],
-            style::SERIES[j].filled(),
-        ))?;
-        x += side + theme.px(10.0);
-        text.draw(area, name, (x, cy))?;
-        x += text.measure(name).0 + theme.px(32.0);
-    }
-    Ok(top + text.line_height() + theme.px(16.0))
 }

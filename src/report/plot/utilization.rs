@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::chart::{Axis, frame};
+use super::chart::{self, Axis, bar_frame, swatches};
 use super::results::{ResourceSummary, Summary};
 use super::style::{self, Area, Drawn, INK, MUTED, Theme, size};
 
@@ -98,33 +98,24 @@ impl UtilizationChart {
                 (m, top),
             );
         }
-        top = self.draw_legend(area, theme, top)?;
-
+        let kinds = KINDS
+            .iter()
+            .filter(|k| self.bars.iter().any(|b| b.kind == k.0));
+        top = swatches(
+            area,
+            theme,
+            top,
+            kinds.map(|k| (style::kind_color(k.0), k.1)),
+        )?;
         let hi = self
             .bars
             .iter()
             .map(|b| b.ci.map_or(b.mean, |(_, hi)| hi.max(b.mean)))
             .fold(1.0, f64::max);
         let x_axis = Axis::percent(style::ticks(0.0, hi, 10), "Utilisation (% of capacity)");
-        // Bar i is centred at n - i - 0.5, busiest at the top.
         let n = self.bars.len();
-        let labels: Vec<String> = self.bars.iter().map(|b| b.label.clone()).collect();
-        let y_label = move |v: f64| {
-            let row = n.checked_sub(v.max(0.0) as usize + 1);
-            row.map_or(String::new(), |i| labels[i].clone())
-        };
-        let mut y_ticks = style::ticks(0.0, n as f64, 1);
-        y_ticks.values = (0..n).map(|i| i as f64 + 0.5).collect();
-        let y_axis = Axis::new(y_ticks, "", y_label);
-        let x_range = (x_axis.ticks.lo, x_axis.ticks.hi);
-        let mut chart = frame(
-            area,
-            theme,
-            top,
-            (&x_axis, &y_axis),
-            (x_range, (0.0, n as f64)),
-            false,
-        )?;
+        let labels = self.bars.iter().map(|b| b.label.clone()).collect();
+        let mut chart = bar_frame(area, theme, top, &x_axis, labels)?;
         let whisker = ShapeStyle::from(INK).stroke_width(theme.px(2.0).max(1) as u32);
         let value = theme
             .text(size::LABEL, MUTED)
@@ -138,10 +129,7 @@ impl UtilizationChart {
             )])?;
             let mut end = bar.mean;
             if let Some((lo, hi)) = bar.ci {
-                let caps =
-                    [lo, hi].map(|x| PathElement::new([(x, y - 0.2), (x, y + 0.2)], whisker));
-                chart.draw_series(caps)?;
-                chart.draw_series([PathElement::new([(lo, y), (hi, y)], whisker)])?;
+                chart::whisker(&mut chart, (lo, hi), y, 0.2, whisker)?;
                 end = end.max(hi);
             }
             let (x, y) = chart.backend_coord(&(end, y));
@@ -149,32 +137,6 @@ impl UtilizationChart {
             value.draw(area, &text, (x + theme.px(8.0), y))?;
         }
         Ok(())
-    }
-
-    /// A row of coloured squares naming the kinds shown; returns the y below it.
-    fn draw_legend<DB: DrawingBackend>(
-        &self,
-        area: &Area<DB>,
-        theme: &Theme,
-        top: i32,
-    ) -> Result<i32, style::DrawError> {
-        let text = theme.text(size::LABEL, INK);
-        let box_side = theme.px(20.0);
-        let cy = top + text.line_height() / 2;
-        let mut x = theme.margin();
-        for (kind, name) in KINDS {
-            if !self.bars.iter().any(|b| b.kind == kind) {
-                continue;
-            }
-            area.draw(&Rectangle::new(
-                [(x, cy - box_side / 2), (x + box_side, cy + box_side / 2)],
-                style::kind_color(kind).filled(),
-            ))?;
-            x += box_side + theme.px(10.0);
-            text.draw(area, name, (x, cy))?;
-            x += text.measure(name).0 + theme.px(32.0);
-        }
-        Ok(top + text.line_height() + theme.px(16.0))
     }
 }
 
