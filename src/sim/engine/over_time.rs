@@ -15,7 +15,7 @@ use crate::stats::{Bin, Histogram};
 /// (time integral), wagons waiting (time integral), busy (station server time, line
 /// headway booked, or ferry wagons carried), waits ended, their sum (ms), sailings,
 /// TEU carried.
-const RAW: usize = 7;
+const RAW: usize = 8;
 
 /// Delivered trains whose cohort bins are gathered before they are spilled into
 /// per-cohort histograms (512 KiB).
@@ -413,15 +413,7 @@ impl<T: Trace> Sim<'_, '_, T> {
             let busy = match kind {
                 ResourceKind::Station => stat.busy.total(now),
                 ResourceKind::Rail | ResourceKind::Road => stat.all.occupied_ms as f64,
-                // Deck used: wagons, and road units in wagon equivalents.
-                ResourceKind::Ferry => {
-                    let f = (slot - ns - nsec) / 2;
-                    let weq = m.ferries[f]
-                        .road
-                        .as_ref()
-                        .map_or(0.0, |r| r.wagon_equivalents);
-                    stat.all.wagons as f64 + stat.all.road_units as f64 * weq
-                }
+                ResourceKind::Ferry => stat.all.wagons as f64,
             };
             let raw = [
                 stat.queue.total(now),
@@ -431,6 +423,7 @@ impl<T: Trace> Sim<'_, '_, T> {
                 stat.all.wait_ms as f64,
                 stat.all.sailings as f64,
                 stat.all.teu,
+                stat.all.road_units as f64,
             ];
             let d: [f64; RAW] = std::array::from_fn(|j| raw[j] - rec.prev[i][j]);
             rec.prev[i] = raw;
@@ -453,8 +446,13 @@ impl<T: Trace> Sim<'_, '_, T> {
                 ResourceKind::Ferry => {
                     let (f, room) = ferry.unwrap_or_default();
                     let cap = m.ferry_capacity_wagons(f, a, now).max(room);
+                    // Deck used: wagons, and road units in wagon equivalents.
+                    let weq = m.ferries[f as usize]
+                        .road
+                        .as_ref()
+                        .map_or(0.0, |r| r.wagon_equivalents);
                     if cap > 0.0 {
-                        (d[2] / cap).clamp(0.0, 1.0)
+                        ((d[2] + d[7] * weq) / cap).clamp(0.0, 1.0)
                     } else {
                         f64::NAN
                     }
